@@ -1,0 +1,46 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Criba",
+    products: [
+        // MARK: - Public API
+        .library(name: "Criba", targets: ["Criba"]),
+        .executable(name: "criba", targets: ["criba"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: - Implementation details
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "blas",
+            providers: [.apt(["libblas-dev", "liblapack-dev"])]
+        ),
+        .systemLibrary(
+            name: "CStemmer",
+            providers: [.apt(["libstemmer-dev"])]
+        ),
+        .target(
+            name: "Criba",
+            dependencies: ["CBLAS", "CStemmer"],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .executableTarget(
+            name: "criba",
+            dependencies: [
+                "Criba",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // MARK: - Tests
+        .testTarget(name: "CribaTests", dependencies: ["Criba"]),
+        .testTarget(name: "cribaCLITests", dependencies: ["criba"]),
+        .testTarget(
+            name: "CribaBenchmarks",
+            dependencies: ["Criba"],
+            path: "Benchmarks/CribaBenchmarks"
+        ),
+    ]
+)

@@ -1,0 +1,429 @@
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Text encodings accepted for CSV input.
+public enum CSVEncoding: String, Sendable, CaseIterable, Codable {
+    /// UTF-8, or Windows-1252 when the start of the file is not valid UTF-8.
+    case auto
+    /// UTF-8 (a BOM is allowed and skipped).
+    case utf8 = "utf-8"
+    /// Windows-1252 (Excel in Spanish), transcoded to UTF-8 while reading.
+    case windows1252 = "windows-1252"
+}
+
+/// Field delimiters accepted for CSV input.
+public enum CSVDelimiter: String, Sendable, CaseIterable, Codable {
+    /// Detected from the header line: the most frequent of `,`, `;` and tab outside quotes.
+    case auto
+    case comma
+    case semicolon
+    case tab
+
+    var byte: UInt8? {
+        switch self {
+        case .auto: return nil
+        case .comma: return UInt8(ascii: ",")
+        case .semicolon: return UInt8(ascii: ";")
+        case .tab: return 0x09
+        }
+    }
+}
+
+/// A problem in input data, naming the file, line and column.
+public struct DataError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The file (as given by the user), or `-` for standard input.
+    public var file: String
+    /// 1-based line, or 0 when the problem is about the whole file.
+    public var line: Int
+    /// 1-based column in bytes, or 0 when not applicable.
+    public var column: Int
+    /// What is wrong, and how to fix it.
+    public var message: String
+
+    /// Creates an error.
+    public init(file: String, line: Int, column: Int = 0, message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    public var description: String {
+        var place = file
+        if line > 0 { place += ":\(line)" }
+        if column > 0 { place += ":\(column)" }
+        return "\(place): \(message)"
+    }
+}
+
+/// An I/O failure (missing file, unreadable file, failed write).
+public struct IOError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// What kind of failure.
+    public enum Kind: Sendable, Equatable {
+        /// The input does not exist.
+        case missing
+        /// Reading or writing failed.
+        case failed
+    }
+
+    /// The kind.
+    public var kind: Kind
+    /// The path involved.
+    public var path: String
+    /// The explanation.
+    public var message: String
+
+    /// Creates an error.
+    public init(kind: Kind, path: String, message: String) {
+        self.kind = kind
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String { "\(path): \(message)" }
+}
+
+/// One CSV record.
+public struct CSVRecord: Sendable {
+    /// The fields, decoded as UTF-8.
+    public var fields: [String]
+    /// 1-based line where the record starts.
+    public var line: Int
+}
+
+/// A streaming RFC 4180 CSV reader: quoted fields with delimiters, doubled quotes and
+/// newlines; `,`, `;` or tab delimiters; UTF-8 with or without BOM, or Windows-1252; LF or
+/// CRLF. Memory stays bounded by the longest record, whatever the file size.
+public final class CSVReader {
+    /// The name used in messages.
+    public let name: String
+    /// The delimiter in use (after detection).
+    public private(set) var delimiter: UInt8 = UInt8(ascii: ",")
+    /// The encoding in use (after detection).
+    public private(set) var encoding: CSVEncoding
+    /// The header fields.
+    public private(set) var header: [String] = []
+
+    private let file: UnsafeMutablePointer<FILE>
+    private let ownsFile: Bool
+    private var buffer: [UInt8]
+    private var position = 0
+    private var filled = 0
+    private var eof = false
+    private var line = 1
+    private var lineStart = 0  // bytes consumed before the current line (for columns)
+    private var consumed = 0   // total bytes consumed
+
+    private static let blockSize = 1 << 20
+
+    /// Opens `path` (`-` means standard input) and reads its header.
+    ///
+    /// - Throws: ``IOError`` if the file is missing or unreadable; ``DataError`` if the file is
+    ///   empty, not text, or its header is malformed.
+    public init(path: String, delimiter: CSVDelimiter = .auto, encoding: CSVEncoding = .auto) throws {
+        name = path
+        if path == "-" {
+            file = stdin
+            ownsFile = false
+        } else {
+            var st = stat()
+            if stat(path, &st) != 0 {
+                throw IOError(kind: .missing, path: path, message: "no such file")
+            }
+            if (st.st_mode & S_IFMT) == S_IFDIR {
+                throw IOError(kind: .failed, path: path, message: "is a directory, not a CSV file")
+            }
+            guard let f = fopen(path, "rb") else {
+                throw IOError(kind: .failed, path: path, message: "cannot open: \(String(cString: strerror(errno)))")
+            }
+            file = f
+            ownsFile = true
+        }
+        self.encoding = encoding
+        buffer = [UInt8](repeating: 0, count: Self.blockSize)
+        try fill()
+        if filled == 0 {
+            throw DataError(file: name, line: 0, message: "the file is empty (expected a header line such as `text,label`)")
+        }
+        // BOM
+        if filled >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF {
+            position = 3
+            consumed = 3
+            lineStart = 3
+            if self.encoding == .auto { self.encoding = .utf8 }
+        }
+        if self.encoding == .auto {
+            self.encoding = Self.looksLikeUTF8(buffer[position..<filled], complete: eof) ? .utf8 : .windows1252
+        }
+        if let d = delimiter.byte {
+            self.delimiter = d
+        } else {
+            self.delimiter = detectDelimiter()
+        }
+        guard let h = try next() else {
+            throw DataError(file: name, line: 0, message: "the file is empty (expected a header line such as `text,label`)")
+        }
+        header = h.fields.map { $0.trimmingSpaces() }
+    }
+
+    deinit {
+        if ownsFile { fclose(file) }
+    }
+
+    /// Index of a header column, or a ``DataError`` naming the columns that exist.
+    public func column(named name: String) throws -> Int {
+        if let i = header.firstIndex(of: name) { return i }
+        if let i = header.firstIndex(where: { $0.lowercased() == name.lowercased() }) { return i }
+        let shown = header.map { "`\($0)`" }.joined(separator: ", ")
+        throw DataError(
+            file: self.name, line: 1,
+            message: "no column named `\(name)` in the header (columns: \(shown)); choose one with --text-column/--label-column")
+    }
+
+    private func fill() throws {
+        if position > 0 {
+            let remaining = filled - position
+            if remaining > 0 {
+                buffer.withUnsafeMutableBufferPointer { b in
+                    _ = memmove(b.baseAddress!, b.baseAddress! + position, remaining)
+                }
+            }
+            filled = remaining
+            position = 0
+        }
+        if filled == buffer.count {
+            buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count))
+        }
+        while !eof && filled < buffer.count {
+            let n = buffer.withUnsafeMutableBufferPointer { b in
+                fread(b.baseAddress! + filled, 1, b.count - filled, file)
+            }
+            if n == 0 {
+                if ferror(file) != 0 {
+                    throw IOError(kind: .failed, path: name, message: "read error: \(String(cString: strerror(errno)))")
+                }
+                eof = true
+            }
+            filled += n
+            if n > 0 && name == "-" { break }
+        }
+    }
+
+    static func looksLikeUTF8(_ bytes: ArraySlice<UInt8>, complete: Bool) -> Bool {
+        return bytes.withUnsafeBufferPointer { p -> Bool in
+            var k = 0
+            let n = p.count
+            while k < n {
+                if p[k] < 0x80 { k += 1; continue }
+                let d = decodeUTF8(p, k)
+                if d.scalar == Decoded.invalid {
+                    // A sequence cut by the end of the sample is not evidence either way.
+                    if !complete && n - k < 4 { return true }
+                    return false
+                }
+                k += d.length
+            }
+            return true
+        }
+    }
+
+    private func detectDelimiter() -> UInt8 {
+        var counts: [UInt8: Int] = [UInt8(ascii: ","): 0, UInt8(ascii: ";"): 0, 0x09: 0]
+        var quoted = false
+        var k = position
+        while k < filled {
+            let b = buffer[k]
+            if b == UInt8(ascii: "\"") { quoted.toggle() }
+            if !quoted {
+                if b == 0x0A { break }
+                if counts[b] != nil { counts[b]! += 1 }
+            }
+            k += 1
+        }
+        let best = counts.max { a, b in a.value < b.value || (a.value == b.value && a.key > b.key) }!
+        return best.value == 0 ? UInt8(ascii: ",") : best.key
+    }
+
+    private func dataError(_ message: String, line: Int? = nil, column: Int? = nil) -> DataError {
+        DataError(file: name, line: line ?? self.line, column: column ?? (consumed - lineStart + 1), message: message)
+    }
+
+    @inline(__always)
+    private func peek() throws -> UInt8? {
+        if position == filled {
+            if eof { return nil }
+            try fill()
+            if position == filled { return nil }
+        }
+        return buffer[position]
+    }
+
+    @inline(__always)
+    private func advance() {
+        position += 1
+        consumed += 1
+    }
+
+    /// Reads the next record, or `nil` at the end of the file. A blank line is skipped.
+    ///
+    /// - Throws: ``DataError`` for an unbalanced quote, text after a closing quote, or
+    ///   invalid UTF-8; ``IOError`` if reading fails.
+    public func next() throws -> CSVRecord? {
+        var fields: [String] = []
+        var field: [UInt8] = []
+        var fieldStartLine = line
+        var fieldStartColumn = consumed - lineStart + 1
+        var recordLine = line
+        var inQuotes = false
+        var wasQuoted = false
+        var quoteLine = 0
+        var quoteColumn = 0
+        var sawAny = false
+        func finishField() throws {
+            fields.append(try decode(field, line: fieldStartLine, column: fieldStartColumn + (wasQuoted ? 1 : 0)))
+            field.removeAll(keepingCapacity: true)
+            wasQuoted = false
+        }
+        while true {
+            guard let b = try peek() else {
+                if inQuotes {
+                    throw dataError(
+                        "unbalanced quote: the quoted field opened here never closes (a `\"` inside a field must be written `\"\"`)",
+                        line: quoteLine, column: quoteColumn)
+                }
+                if !sawAny { return nil }
+                try finishField()
+                return CSVRecord(fields: fields, line: recordLine)
+            }
+            sawAny = true
+            if inQuotes {
+                advance()
+                if b == UInt8(ascii: "\"") {
+                    if try peek() == UInt8(ascii: "\"") {
+                        advance()
+                        field.append(b)
+                    } else {
+                        inQuotes = false
+                    }
+                } else {
+                    if b == 0x0A {
+                        line += 1
+                        lineStart = consumed
+                    }
+                    field.append(b)
+                }
+                continue
+            }
+            if b == delimiter {
+                advance()
+                try finishField()
+                fieldStartLine = line
+                fieldStartColumn = consumed - lineStart + 1
+                continue
+            }
+            if b == 0x0A || b == 0x0D {
+                advance()
+                if b == 0x0D, try peek() == 0x0A { advance() }
+                line += 1
+                lineStart = consumed
+                if fields.isEmpty && field.isEmpty && !wasQuoted {
+                    // A blank line is skipped.
+                    sawAny = false
+                    fieldStartLine = line
+                    fieldStartColumn = 1
+                    recordLine = line
+                    continue
+                }
+                try finishField()
+                return CSVRecord(fields: fields, line: recordLine)
+            }
+            if b == UInt8(ascii: "\"") {
+                if field.isEmpty && !wasQuoted {
+                    quoteLine = line
+                    quoteColumn = consumed - lineStart + 1
+                    advance()
+                    inQuotes = true
+                    wasQuoted = true
+                    continue
+                }
+                if wasQuoted {
+                    throw dataError("unexpected `\"` after a closing quote (a `\"` inside a field must be written `\"\"`)")
+                }
+                // A stray quote inside an unquoted field is kept as text.
+            } else if wasQuoted && b != 0x20 {
+                throw dataError("unexpected character after a closing quote; expected the delimiter or the end of the line")
+            }
+            advance()
+            if !(wasQuoted && b == 0x20) { field.append(b) }
+        }
+    }
+
+    private func decode(_ bytes: [UInt8], line: Int, column startColumn: Int) throws -> String {
+        if encoding == .windows1252 {
+            return Windows1252.decode(bytes)
+        }
+        // Validate UTF-8 and report the first bad byte.
+        var k = 0
+        var column = startColumn
+        var l = line
+        let n = bytes.count
+        var ok = true
+        bytes.withUnsafeBufferPointer { p in
+            while k < n {
+                let b = p[k]
+                if b < 0x80 {
+                    if b == 0x0A {
+                        l += 1
+                        column = 1
+                    } else {
+                        column += 1
+                    }
+                    k += 1
+                    continue
+                }
+                let d = decodeUTF8(p, k)
+                if d.scalar == Decoded.invalid {
+                    ok = false
+                    return
+                }
+                k += d.length
+                column += d.length
+            }
+        }
+        if ok { return String(decoding: bytes, as: UTF8.self) }
+        throw DataError(
+            file: name, line: l, column: column,
+            message: "invalid UTF-8 (byte 0x\(String(bytes[k], radix: 16, uppercase: true))) in a field; if the file was saved by Excel as Windows-1252, rerun with --encoding windows-1252 or convert it with `iconv -f WINDOWS-1252 -t UTF-8 in.csv > out.csv`"
+        )
+    }
+}
+
+/// Windows-1252 to UTF-8.
+enum Windows1252 {
+    static let high: [UInt32] = [
+        0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152,
+        0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122,
+        0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
+    ]
+
+    static func decode(_ bytes: [UInt8]) -> String {
+        var s = String.UnicodeScalarView()
+        for b in bytes {
+            let v: UInt32 = (0x80..<0xA0).contains(b) ? high[Int(b) - 0x80] : UInt32(b)
+            s.append(Unicode.Scalar(v)!)
+        }
+        return String(s)
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
+        return String(s)
+    }
+}

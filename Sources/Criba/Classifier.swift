@@ -1,0 +1,173 @@
+import Foundation
+
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A label with its probability.
+public struct LabelProbability: Sendable, Hashable {
+    /// The label.
+    public var label: String
+    /// Its probability.
+    public var probability: Float
+}
+
+/// When to answer "unsure" instead of a label.
+public struct UnsurePolicy: Sendable, Hashable {
+    /// Minimum probability of the top label (0 = never unsure).
+    public var threshold: Float = 0
+    /// Minimum gap between the top two probabilities (0 = no check).
+    public var margin: Float = 0
+    /// Per-label minimum probabilities, overriding `threshold` for those labels.
+    public var perLabel: [String: Float] = [:]
+    /// The answer given when unsure.
+    public var unsureLabel = "unsure"
+
+    /// Creates a policy; the default never answers unsure.
+    public init(threshold: Float = 0, margin: Float = 0, perLabel: [String: Float] = [:], unsureLabel: String = "unsure") {
+        self.threshold = threshold
+        self.margin = margin
+        self.perLabel = perLabel
+        self.unsureLabel = unsureLabel
+    }
+
+    /// Whether a prediction of `label` with probability `top` (runner-up `second`) is unsure.
+    public func isUnsure(label: String, top: Float, second: Float) -> Bool {
+        let t = perLabel[label] ?? threshold
+        return top < t || top - second < margin
+    }
+}
+
+/// The answer for one message.
+public struct Prediction: Sendable, Hashable {
+    /// The predicted label, or the policy's unsure label when unsure.
+    public var label: String
+    /// Probability of the most likely label.
+    public var probability: Float
+    /// The most likely label, even when unsure.
+    public var topLabel: String
+    /// Whether the policy judged the model unsure.
+    public var isUnsure: Bool
+    /// Every label with its probability, most likely first.
+    public var probabilities: [LabelProbability]
+}
+
+/// Loads a model and classifies messages. Immutable and `Sendable`: one instance serves many
+/// threads or tasks at once; each thread reuses its own scratch memory, so the hot path takes
+/// no locks.
+public final class Classifier: Sendable {
+    /// The model.
+    public let model: Model
+    /// The unsure policy applied to predictions.
+    public let policy: UnsurePolicy
+    let extractor: FeatureExtractor
+
+    /// Creates a classifier for a model.
+    public init(model: Model, policy: UnsurePolicy = UnsurePolicy()) {
+        self.model = model
+        self.policy = policy
+        self.extractor = FeatureExtractor(tokenizer: model.tokenizerSettings, features: model.featureSettings)
+    }
+
+    /// Loads a model file.
+    ///
+    /// - Throws: ``IOError`` or ``ModelFileError``.
+    public convenience init(contentsOf url: URL, policy: UnsurePolicy = UnsurePolicy()) throws {
+        self.init(model: try Model(contentsOfFile: url.path), policy: policy)
+    }
+
+    /// Loads a model file by path.
+    public convenience init(path: String, policy: UnsurePolicy = UnsurePolicy()) throws {
+        self.init(model: try Model(contentsOfFile: path), policy: policy)
+    }
+
+    /// The labels the model can answer.
+    public var labels: [String] { model.labels }
+
+    /// Classifies one message.
+    public func classify(_ text: String) -> Prediction {
+        let scratch = ClassifierScratch.current(classes: model.labels.count)
+        var t = text
+        t.withUTF8 { probabilities(of: $0, scratch: scratch) }
+        return prediction(from: scratch.probabilities)
+    }
+
+    /// Classifies messages in order.
+    public func classify(_ texts: [String]) -> [Prediction] {
+        texts.map { classify($0) }
+    }
+
+    /// Computes the probability of every label (in ``labels`` order) for a message given as
+    /// UTF-8 bytes, and passes them to `body`. Allocates nothing once the calling thread has
+    /// classified a first message; the buffer is valid only inside `body`.
+    public func withProbabilities<R>(
+        utf8 bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<Float>) throws -> R
+    ) rethrows -> R {
+        let scratch = ClassifierScratch.current(classes: model.labels.count)
+        probabilities(of: bytes, scratch: scratch)
+        return try scratch.probabilities.withUnsafeBufferPointer(body)
+    }
+
+    /// Probabilities for UTF-8 bytes, written to `scratch.probabilities` (no allocation).
+    func probabilities(of bytes: UnsafeBufferPointer<UInt8>, scratch: ClassifierScratch) {
+        extractor.extract(bytes: bytes, into: scratch.workspace)
+        model.space.vectorize(scratch.workspace, into: &scratch.vector)
+        scratch.probabilities.withUnsafeMutableBufferPointer { p in
+            model.scores(scratch.vector, into: p)
+            model.softmax(p)
+        }
+    }
+
+    func prediction(from p: [Float]) -> Prediction {
+        var order = Array(p.indices)
+        order.sort { p[$0] > p[$1] || (p[$0] == p[$1] && $0 < $1) }
+        let best = order[0]
+        let second = order.count > 1 ? p[order[1]] : 0
+        let top = model.labels[best]
+        let unsure = policy.isUnsure(label: top, top: p[best], second: second)
+        return Prediction(
+            label: unsure ? policy.unsureLabel : top, probability: p[best], topLabel: top, isUnsure: unsure,
+            probabilities: order.map { LabelProbability(label: model.labels[$0], probability: p[$0]) })
+    }
+}
+
+/// Per-thread scratch memory for classification.
+final class ClassifierScratch {
+    let workspace = FeatureWorkspace()
+    var vector = SparseVector()
+    var probabilities: [Float] = []
+
+    init(classes: Int) {
+        probabilities = [Float](repeating: 0, count: classes)
+        vector.rows.reserveCapacity(512)
+        vector.values.reserveCapacity(512)
+    }
+
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key) { pointer in
+            #if canImport(Glibc)
+                if let pointer { Unmanaged<ClassifierScratch>.fromOpaque(pointer).release() }
+            #else
+                Unmanaged<ClassifierScratch>.fromOpaque(pointer).release()
+            #endif
+        }
+        return key
+    }()
+
+    /// This thread's scratch, sized for `classes` labels.
+    static func current(classes: Int) -> ClassifierScratch {
+        if let p = pthread_getspecific(key) {
+            let s = Unmanaged<ClassifierScratch>.fromOpaque(p).takeUnretainedValue()
+            if s.probabilities.count != classes {
+                s.probabilities = [Float](repeating: 0, count: classes)
+            }
+            return s
+        }
+        let s = ClassifierScratch(classes: classes)
+        pthread_setspecific(key, Unmanaged.passRetained(s).toOpaque())
+        return s
+    }
+}

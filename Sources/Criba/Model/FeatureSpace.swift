@@ -1,0 +1,105 @@
+import Foundation
+
+/// A sparse vector over a model's feature rows.
+public struct SparseVector: Sendable {
+    /// Row indices.
+    public var rows: [Int32] = []
+    /// Values.
+    public var values: [Float] = []
+
+    /// Creates an empty vector.
+    public init() {}
+
+    mutating func removeAll() {
+        rows.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
+    }
+}
+
+/// The features a model knows: sorted keys (row `i` is `keys[i]`), their inverse document
+/// frequencies, and an open-addressing index from key to row built at load time.
+struct FeatureSpace: Sendable {
+    let keys: [FeatureKey]
+    let idf: [Float]
+    let settings: FeatureSettings
+    /// Slots: `UInt64(key) << 32 | row`, or `emptySlot`.
+    private let slots: [UInt64]
+    private let shift: UInt32
+    static let emptySlot = UInt64.max
+
+    init(keys: [FeatureKey], idf: [Float], settings: FeatureSettings) {
+        self.keys = keys
+        self.idf = idf
+        self.settings = settings
+        var capacity = 16
+        var bits: UInt32 = 4
+        while capacity < keys.count * 2 {
+            capacity <<= 1
+            bits += 1
+        }
+        shift = 32 - bits
+        var slots = [UInt64](repeating: Self.emptySlot, count: capacity)
+        let mask = capacity - 1
+        for (row, key) in keys.enumerated() {
+            var slot = Int((key &* 0x9E37_79B1) >> shift)
+            while slots[slot] != Self.emptySlot { slot = (slot + 1) & mask }
+            slots[slot] = UInt64(key) << 32 | UInt64(row)
+        }
+        self.slots = slots
+    }
+
+    var count: Int { keys.count }
+
+    /// The row of `key`, or -1.
+    @inline(__always)
+    func row(_ key: FeatureKey, _ slots: UnsafeBufferPointer<UInt64>) -> Int {
+        let mask = slots.count - 1
+        var slot = Int((key &* 0x9E37_79B1) >> shift)
+        while true {
+            let s = slots[slot]
+            if s == Self.emptySlot { return -1 }
+            if UInt32(truncatingIfNeeded: s >> 32) == key { return Int(truncatingIfNeeded: s & 0xFFFF_FFFF) }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// Weights the features in `workspace` (term weighting, idf, per-block L2 norm),
+    /// dropping the ones the model does not know.
+    func vectorize(_ ws: FeatureWorkspace, into v: inout SparseVector) {
+        v.removeAll()
+        let weighting = settings.weighting
+        let useIDF = !idf.isEmpty
+        var wordNorm: Float = 0
+        var charNorm: Float = 0
+        slots.withUnsafeBufferPointer { slots in
+            for k in 0..<ws.keys.count {
+                let key = ws.keys[k]
+                let r = row(key, slots)
+                if r < 0 { continue }
+                let c = ws.counts[k]
+                var x: Float
+                switch weighting {
+                case .count: x = c
+                case .sublinear: x = 1 + logf(c)
+                case .binary: x = 1
+                }
+                if useIDF { x *= idf[r] }
+                if key & charBlockBit != 0 { charNorm += x * x } else { wordNorm += x * x }
+                v.rows.append(Int32(r))
+                v.values.append(x)
+            }
+        }
+        if settings.normalize && !v.rows.isEmpty {
+            let wScale: Float = wordNorm > 0 ? 1 / wordNorm.squareRoot() : 0
+            let cScale: Float = charNorm > 0 ? 1 / charNorm.squareRoot() : 0
+            for k in 0..<v.rows.count {
+                v.values[k] *= keys[Int(v.rows[k])] & charBlockBit != 0 ? cScale : wScale
+            }
+        }
+    }
+
+    /// Calls `body` with the slot table (for hot loops).
+    func withSlots<R>(_ body: (UnsafeBufferPointer<UInt64>) -> R) -> R {
+        slots.withUnsafeBufferPointer(body)
+    }
+}

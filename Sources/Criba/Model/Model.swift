@@ -1,0 +1,254 @@
+import Foundation
+
+/// The learning algorithms Criba trains.
+public enum Algorithm: String, Sendable, CaseIterable, Codable {
+    /// Multinomial naive Bayes with Lidstone smoothing.
+    case naiveBayes = "nb"
+    /// Complement naive Bayes (Rennie et al. 2003).
+    case complementNaiveBayes = "cnb"
+    /// Multinomial (softmax) logistic regression with L2 regularisation.
+    case logisticRegression = "lr"
+    /// Logistic regression on naive-Bayes-weighted features (Wang & Manning's NBSVM idea).
+    case nbLogisticRegression = "nblr"
+
+    /// Whether the model keeps counts that `learn`, `unlearn` and `merge` can update.
+    public var isCountBased: Bool { self == .naiveBayes || self == .complementNaiveBayes }
+}
+
+/// Per-class feature totals of a count-based model, kept so that the model can learn,
+/// unlearn and merge exactly.
+struct NaiveBayesCounts: Sendable, Equatable {
+    /// Feature-major `F×C` weighted counts.
+    var featureCounts: [Double]
+    /// Number of training messages of each class.
+    var classCounts: [Double]
+}
+
+/// A trained model: settings, labels, feature rows and a linear scoring layer.
+///
+/// Every algorithm scores a message linearly: `score[c] = bias[c] + Σ x_f · W[f, c]`, then
+/// `softmax(score / temperature)` gives probabilities.
+public struct Model: Sendable {
+    /// The algorithm that produced the weights.
+    public internal(set) var algorithm: Algorithm
+    /// Tokenizer settings the model was trained with.
+    public let tokenizerSettings: TokenizerSettings
+    /// Feature settings the model was trained with.
+    public let featureSettings: FeatureSettings
+    /// Class labels, in score order.
+    public let labels: [String]
+    /// Softmax temperature (1 = uncalibrated).
+    public internal(set) var temperature: Float = 1
+    /// Facts about training (rows, seed, hyper-parameters, tuning table), stored as text.
+    public internal(set) var info: [String: String] = [:]
+
+    var space: FeatureSpace
+    /// Feature-major `F×C` weights.
+    var weights: [Float]
+    var bias: [Float]
+    var counts: NaiveBayesCounts?
+
+    init(
+        algorithm: Algorithm, tokenizerSettings: TokenizerSettings, featureSettings: FeatureSettings, labels: [String],
+        keys: [FeatureKey], idf: [Float], weights: [Float], bias: [Float], counts: NaiveBayesCounts?
+    ) {
+        self.algorithm = algorithm
+        self.tokenizerSettings = tokenizerSettings
+        self.featureSettings = featureSettings
+        self.labels = labels
+        self.space = FeatureSpace(keys: keys, idf: idf, settings: featureSettings)
+        self.weights = weights
+        self.bias = bias
+        self.counts = counts
+    }
+
+    /// Number of feature rows.
+    public var featureCount: Int { space.count }
+
+    /// The model as file bytes (deterministic).
+    public func serialized() -> [UInt8] { ModelFile.encode(self) }
+
+    /// Reads a model from file bytes.
+    ///
+    /// - Throws: ``ModelFileError`` for a truncated, corrupted, foreign or newer-version file.
+    public init(bytes: [UInt8]) throws {
+        self = try ModelFile.decode(bytes, path: "<bytes>")
+    }
+
+    /// Reads a model file.
+    ///
+    /// - Throws: ``IOError`` if the file is missing or unreadable; ``ModelFileError`` if it
+    ///   is not a valid model.
+    public init(contentsOfFile path: String) throws {
+        self = try ModelFile.read(path: path)
+    }
+
+    /// Writes the model atomically (temporary file, then rename).
+    ///
+    /// - Throws: ``IOError`` if writing fails; the previous file at `path`, if any, is intact.
+    public func write(toFile path: String) throws {
+        try ModelFile.write(self, to: path)
+    }
+
+    // MARK: Scoring
+
+    /// Raw linear scores of a weighted feature vector.
+    @inline(__always)
+    func scores(_ v: SparseVector, into out: UnsafeMutableBufferPointer<Float>) {
+        let c = labels.count
+        bias.withUnsafeBufferPointer { b in
+            for j in 0..<c { out[j] = b[j] }
+        }
+        weights.withUnsafeBufferPointer { w in
+            v.rows.withUnsafeBufferPointer { rows in
+                v.values.withUnsafeBufferPointer { values in
+                    for k in 0..<rows.count {
+                        let x = values[k]
+                        let base = Int(rows[k]) * c
+                        for j in 0..<c { out[j] += x * w[base + j] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Softmax of `scores / temperature`, in place.
+    @inline(__always)
+    func softmax(_ s: UnsafeMutableBufferPointer<Float>) {
+        let inv = 1 / temperature
+        var m = -Float.infinity
+        for j in 0..<s.count { m = max(m, s[j] * inv) }
+        var sum: Float = 0
+        for j in 0..<s.count {
+            let e = expf(s[j] * inv - m)
+            s[j] = e
+            sum += e
+        }
+        let r = 1 / sum
+        for j in 0..<s.count { s[j] *= r }
+    }
+
+    // MARK: Metadata
+
+    func metadataLines() -> [String] {
+        var m: [String: String] = [:]
+        m["algorithm"] = algorithm.rawValue
+        m["temperature"] = "\(temperature)"
+        let t = tokenizerSettings
+        m["tokenizer.fold_accents"] = "\(t.foldAccents)"
+        m["tokenizer.placeholders"] = "\(t.placeholders)"
+        m["tokenizer.collapse_elongation"] = "\(t.collapseElongation)"
+        m["tokenizer.laughter"] = "\(t.laughter)"
+        m["tokenizer.deobfuscate"] = "\(t.deobfuscate)"
+        m["tokenizer.chat_abbreviations"] = "\(t.chatAbbreviations)"
+        m["tokenizer.voseo"] = "\(t.voseo)"
+        m["tokenizer.stemming"] = "\(t.stemming)"
+        m["tokenizer.stopwords"] = "\(t.stopwords)"
+        m["tokenizer.tables"] = LanguageTables.shared.fingerprint
+        let f = featureSettings
+        m["features.word_ngrams"] = "\(f.wordNgrams)"
+        m["features.char_ngram_min"] = "\(f.charNgramMin)"
+        m["features.char_ngram_max"] = "\(f.charNgramMax)"
+        m["features.bucket_bits"] = "\(f.bucketBits)"
+        m["features.weighting"] = f.weighting.rawValue
+        m["features.idf"] = "\(f.idf)"
+        m["features.normalize"] = "\(f.normalize)"
+        for (k, v) in info { m["info." + k] = v }
+        return m.keys.sorted().map { k in
+            let v = m[k]!.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")
+            return "\(k)=\(v)"
+        }
+    }
+
+    init(
+        metadataText: String, labels: [String], keys: [FeatureKey], idf: [Float], weights: [Float], bias: [Float],
+        counts: NaiveBayesCounts?
+    ) throws {
+        func fail(_ message: String) -> ModelFileError { ModelFileError(path: "", message: message) }
+        var m: [String: String] = [:]
+        for line in metadataText.split(separator: "\n") {
+            guard let eq = line.firstIndex(of: "=") else { throw fail("malformed metadata line `\(line)`") }
+            var value = ""
+            var escaped = false
+            for ch in line[line.index(after: eq)...] {
+                if escaped {
+                    value.append(ch == "n" ? "\n" : ch)
+                    escaped = false
+                } else if ch == "\\" {
+                    escaped = true
+                } else {
+                    value.append(ch)
+                }
+            }
+            m[String(line[..<eq])] = value
+        }
+        func string(_ k: String) throws -> String {
+            guard let v = m[k] else { throw fail("missing setting `\(k)`") }
+            return v
+        }
+        func bool(_ k: String) throws -> Bool {
+            switch try string(k) {
+            case "true": return true
+            case "false": return false
+            default: throw fail("setting `\(k)` is not true/false")
+            }
+        }
+        func int(_ k: String) throws -> Int {
+            guard let v = Int(try string(k)) else { throw fail("setting `\(k)` is not an integer") }
+            return v
+        }
+        guard let algorithm = Algorithm(rawValue: try string("algorithm")) else {
+            throw fail("unknown algorithm `\(m["algorithm"] ?? "")`")
+        }
+        var t = TokenizerSettings()
+        t.foldAccents = try bool("tokenizer.fold_accents")
+        t.placeholders = try bool("tokenizer.placeholders")
+        t.collapseElongation = try bool("tokenizer.collapse_elongation")
+        t.laughter = try bool("tokenizer.laughter")
+        t.deobfuscate = try bool("tokenizer.deobfuscate")
+        t.chatAbbreviations = try bool("tokenizer.chat_abbreviations")
+        t.voseo = try bool("tokenizer.voseo")
+        t.stemming = try bool("tokenizer.stemming")
+        t.stopwords = try bool("tokenizer.stopwords")
+        let tables = try string("tokenizer.tables")
+        if tables != LanguageTables.shared.fingerprint {
+            throw fail(
+                "the model was trained with different tokenizer word tables (\(tables); this build has \(LanguageTables.shared.fingerprint)); retrain it with this version of Criba")
+        }
+        var f = FeatureSettings()
+        f.wordNgrams = try int("features.word_ngrams")
+        f.charNgramMin = try int("features.char_ngram_min")
+        f.charNgramMax = try int("features.char_ngram_max")
+        f.bucketBits = try int("features.bucket_bits")
+        guard let w = FeatureSettings.Weighting(rawValue: try string("features.weighting")) else {
+            throw fail("unknown weighting")
+        }
+        f.weighting = w
+        f.idf = try bool("features.idf")
+        f.normalize = try bool("features.normalize")
+        if let p = f.problem() { throw fail("invalid feature settings: \(p)") }
+        let c = labels.count
+        guard c >= 2, Set(labels).count == c, !labels.contains("") else { throw fail("invalid label list") }
+        guard weights.count == keys.count * c, bias.count == c, idf.isEmpty || idf.count == keys.count else {
+            throw fail("array sizes do not match (\(keys.count) features, \(c) labels)")
+        }
+        for k in 1..<max(keys.count, 1) where keys[k - 1] >= keys[k] {
+            throw fail("feature keys are not sorted")
+        }
+        if let counts {
+            guard counts.featureCounts.count == keys.count * c, counts.classCounts.count == c else {
+                throw fail("count arrays do not match")
+            }
+        }
+        guard let temperature = Float(try string("temperature")), temperature > 0, temperature.isFinite else {
+            throw fail("invalid temperature")
+        }
+        self.init(
+            algorithm: algorithm, tokenizerSettings: t, featureSettings: f, labels: labels, keys: keys, idf: idf,
+            weights: weights, bias: bias, counts: counts)
+        self.temperature = temperature
+        for (k, v) in m where k.hasPrefix("info.") {
+            info[String(k.dropFirst(5))] = v
+        }
+    }
+}

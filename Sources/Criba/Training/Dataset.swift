@@ -1,0 +1,103 @@
+/// A labelled message.
+public struct Example: Sendable, Hashable {
+    /// The message text.
+    public var text: String
+    /// Its label.
+    public var label: String
+
+    /// Creates an example.
+    public init(text: String, label: String) {
+        self.text = text
+        self.label = label
+    }
+}
+
+/// What to do with a CSV row whose text or label is empty.
+public enum EmptyFieldPolicy: String, Sendable, CaseIterable, Codable {
+    /// Skip the row and report its line as a warning.
+    case skip
+    /// Stop with an error naming the line.
+    case fail
+}
+
+/// How to read labelled CSV files.
+public struct CSVOptions: Sendable {
+    /// Header of the text column.
+    public var textColumn = "text"
+    /// Header of the label column.
+    public var labelColumn = "label"
+    /// Field delimiter.
+    public var delimiter: CSVDelimiter = .auto
+    /// Text encoding.
+    public var encoding: CSVEncoding = .auto
+    /// Rows with an empty text or label.
+    public var emptyFields: EmptyFieldPolicy = .skip
+
+    /// Creates options with the defaults (`text`, `label`, detected delimiter and encoding,
+    /// skip empty rows).
+    public init() {}
+}
+
+/// Streams labelled rows from a CSV file.
+public struct LabelledCSV {
+    /// The path (`-` for standard input).
+    public let path: String
+    /// The options.
+    public let options: CSVOptions
+
+    /// Creates a reader description.
+    public init(path: String, options: CSVOptions = CSVOptions()) {
+        self.path = path
+        self.options = options
+    }
+
+    /// Reads every row, calling `body(text, label, line)`; `warn` receives notes such as a
+    /// Windows-1252 transcoding or skipped empty rows.
+    ///
+    /// - Throws: ``IOError``, ``DataError``, or what `body` throws.
+    public func forEach(
+        label needsLabel: Bool = true, warn: (String) -> Void = { _ in },
+        _ body: (_ text: String, _ label: String, _ line: Int) throws -> Void
+    ) throws {
+        let reader = try CSVReader(path: path, delimiter: options.delimiter, encoding: options.encoding)
+        if reader.encoding == .windows1252 && options.encoding == .auto {
+            warn("\(path): not valid UTF-8; reading it as Windows-1252 (use --encoding to choose)")
+        }
+        let textIndex = try reader.column(named: options.textColumn)
+        let labelIndex = needsLabel ? try reader.column(named: options.labelColumn) : -1
+        let width = reader.header.count
+        var skipped: [Int] = []
+        while let record = try reader.next() {
+            guard record.fields.count == width else {
+                throw DataError(
+                    file: path, line: record.line,
+                    message: "expected \(width) fields as in the header, found \(record.fields.count) (check the delimiter `\(String(UnicodeScalar(reader.delimiter)))` and quoting)")
+            }
+            let text = record.fields[textIndex]
+            let label = needsLabel ? record.fields[labelIndex].trimmingSpaces() : ""
+            if text.trimmingSpaces().isEmpty || (needsLabel && label.isEmpty) {
+                let what = text.trimmingSpaces().isEmpty ? "text" : "label"
+                if options.emptyFields == .fail {
+                    throw DataError(
+                        file: path, line: record.line,
+                        message: "empty \(what) (use --empty skip to skip such rows with a warning)")
+                }
+                skipped.append(record.line)
+                continue
+            }
+            try body(text, label, record.line)
+        }
+        if !skipped.isEmpty {
+            let shown = skipped.prefix(20).map(String.init).joined(separator: ", ")
+            let more = skipped.count > 20 ? " and \(skipped.count - 20) more" : ""
+            warn("\(path): skipped \(skipped.count) row(s) with an empty text or label, at line(s) \(shown)\(more)")
+        }
+    }
+
+    /// Reads all rows into memory.
+    public func examples(warn: (String) -> Void = { _ in }) throws -> [Example] {
+        var out: [Example] = []
+        try forEach(warn: warn) { text, label, _ in out.append(Example(text: text, label: label)) }
+        return out
+    }
+}

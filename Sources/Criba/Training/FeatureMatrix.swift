@@ -1,0 +1,94 @@
+import Foundation
+
+/// Training messages as a sparse row-major matrix over a model's feature rows.
+struct FeatureMatrix: Sendable {
+    /// Start of each message's entries; `offsets.count == rows + 1`.
+    var offsets: [Int] = [0]
+    var columns: [Int32] = []
+    var values: [Float] = []
+    /// Class index of each message.
+    var labels: [Int32] = []
+
+    var rows: Int { offsets.count - 1 }
+
+    mutating func append(_ v: SparseVector, label: Int32) {
+        columns.append(contentsOf: v.rows)
+        values.append(contentsOf: v.values)
+        offsets.append(columns.count)
+        labels.append(label)
+    }
+
+    /// The messages at `indices`, in that order.
+    func subset(_ indices: [Int]) -> FeatureMatrix {
+        var m = FeatureMatrix()
+        for i in indices {
+            let r = offsets[i]..<offsets[i + 1]
+            m.columns.append(contentsOf: columns[r])
+            m.values.append(contentsOf: values[r])
+            m.offsets.append(m.columns.count)
+            m.labels.append(labels[i])
+        }
+        return m
+    }
+}
+
+/// Hashed features of training messages before a vocabulary exists: per message, its keys
+/// and counts.
+struct RawFeatures: Sendable {
+    var offsets: [Int] = [0]
+    var keys: [FeatureKey] = []
+    var counts: [Float] = []
+    var labels: [Int32] = []
+
+    var rows: Int { offsets.count - 1 }
+
+    mutating func append(_ ws: FeatureWorkspace, label: Int32) {
+        keys.append(contentsOf: ws.keys)
+        counts.append(contentsOf: ws.counts)
+        offsets.append(keys.count)
+        labels.append(label)
+    }
+
+    func subset(_ indices: [Int]) -> RawFeatures {
+        var m = RawFeatures()
+        for i in indices {
+            let r = offsets[i]..<offsets[i + 1]
+            m.keys.append(contentsOf: keys[r])
+            m.counts.append(contentsOf: counts[r])
+            m.offsets.append(m.keys.count)
+            m.labels.append(labels[i])
+        }
+        return m
+    }
+
+    /// Keys present in at least `minCount` messages, sorted, with smoothed idf
+    /// `ln((1 + n) / (1 + df)) + 1`.
+    func vocabulary(minCount: Int, idf: Bool) -> (keys: [FeatureKey], idf: [Float]) {
+        var df: [FeatureKey: Int32] = [:]
+        df.reserveCapacity(keys.count / 4)
+        for k in keys { df[k, default: 0] += 1 }
+        let kept = df.filter { $0.value >= Int32(minCount) }.keys.sorted()
+        guard idf else { return (kept, []) }
+        let n = Float(rows)
+        let weights = kept.map { k in logf((1 + n) / (1 + Float(df[k]!))) + 1 }
+        return (kept, weights)
+    }
+
+    /// Weights every message in `space`.
+    func matrix(in space: FeatureSpace) -> FeatureMatrix {
+        var m = FeatureMatrix()
+        m.columns.reserveCapacity(keys.count)
+        m.values.reserveCapacity(keys.count)
+        let ws = FeatureWorkspace()
+        var v = SparseVector()
+        for i in 0..<rows {
+            ws.keys.removeAll(keepingCapacity: true)
+            ws.counts.removeAll(keepingCapacity: true)
+            ws.keys.append(contentsOf: keys[offsets[i]..<offsets[i + 1]])
+            ws.counts.append(contentsOf: counts[offsets[i]..<offsets[i + 1]])
+            space.vectorize(ws, into: &v)
+            m.append(v, label: labels[i])
+        }
+        return m
+    }
+}

@@ -1,0 +1,243 @@
+import Foundation
+
+/// Optimisers for the logistic-regression algorithms.
+public enum Solver: String, Sendable, CaseIterable, Codable {
+    /// Full-batch L-BFGS to `tolerance` (exact optimum of the regularised objective).
+    case lbfgs
+    /// Stochastic gradient descent, `epochs` passes (fast).
+    case sgd
+}
+
+/// Everything that decides a trained model. Same options + same data = same bytes.
+public struct TrainingOptions: Sendable, Equatable {
+    /// The algorithm.
+    public var algorithm: Algorithm = .nbLogisticRegression
+    /// Tokenizer settings.
+    public var tokenizer: TokenizerSettings = .spanish
+    /// Feature settings.
+    public var features = FeatureSettings()
+    /// Keep features that occur in at least this many training messages.
+    public var minCount = 1
+    /// Naive Bayes smoothing (also used for the log-count ratios of `nblr`).
+    public var alpha: Double = 0.5
+    /// Inverse L2 strength for logistic regression (λ = 1 / (C · n)).
+    public var c: Double = 30
+    /// Optimiser for logistic regression.
+    public var solver: Solver = .sgd
+    /// SGD passes over the data.
+    public var epochs = 12
+    /// SGD initial learning rate (decays linearly to zero).
+    public var learningRate: Double = 0.8
+    /// L-BFGS stopping tolerance (relative gradient norm).
+    public var tolerance: Double = 1e-4
+    /// L-BFGS iteration limit.
+    public var maxIterations = 300
+    /// Weight classes inversely to their frequency.
+    public var balanced = false
+    /// Seed for every random choice (message order for SGD, folds for tuning).
+    public var seed: UInt64 = 1
+
+    /// Creates options with the defaults (good for short messages).
+    public init() {}
+
+    /// The options as sorted `key=value` facts (stored in the model's metadata).
+    var facts: [String: String] {
+        var m: [String: String] = [
+            "min_count": "\(minCount)", "seed": "\(seed)",
+        ]
+        switch algorithm {
+        case .naiveBayes, .complementNaiveBayes:
+            m["alpha"] = "\(alpha)"
+        case .logisticRegression, .nbLogisticRegression:
+            if algorithm == .nbLogisticRegression { m["alpha"] = "\(alpha)" }
+            m["c"] = "\(c)"
+            m["solver"] = solver.rawValue
+            m["balanced"] = "\(balanced)"
+            switch solver {
+            case .sgd:
+                m["epochs"] = "\(epochs)"
+                m["learning_rate"] = "\(learningRate)"
+            case .lbfgs:
+                m["tolerance"] = "\(tolerance)"
+                m["max_iterations"] = "\(maxIterations)"
+            }
+        }
+        return m
+    }
+}
+
+/// A problem with the training set as a whole.
+public struct TrainingError: Error, CustomStringConvertible, Sendable {
+    /// The explanation (naming file and line where one is known).
+    public var message: String
+    public var description: String { message }
+}
+
+/// Trains models.
+public struct Trainer {
+    /// The options.
+    public var options: TrainingOptions
+    /// Receives progress lines (the library never prints).
+    public var progress: (String) -> Void
+
+    /// Creates a trainer.
+    public init(options: TrainingOptions = TrainingOptions(), progress: @escaping (String) -> Void = { _ in }) {
+        self.options = options
+        self.progress = progress
+    }
+
+    /// Trains on in-memory examples.
+    ///
+    /// - Throws: ``TrainingError`` if there are fewer than two labels or a label has a single
+    ///   example.
+    public func train(on examples: [Example]) throws -> Model {
+        var set = TrainingSet(options: options)
+        for (i, e) in examples.enumerated() { set.add(e.text, label: e.label, line: i + 1) }
+        return try set.train(trainer: self, source: "examples")
+    }
+
+    /// Trains on a labelled CSV file, streaming it (memory holds the features, not the text).
+    ///
+    /// - Throws: ``IOError``, ``DataError`` or ``TrainingError``.
+    public func train(on csv: LabelledCSV, warn: (String) -> Void = { _ in }) throws -> Model {
+        var set = TrainingSet(options: options)
+        try csv.forEach(warn: warn) { text, label, line in set.add(text, label: label, line: line) }
+        return try set.train(trainer: self, source: csv.path)
+    }
+}
+
+/// Messages reduced to hashed features, ready to train on.
+struct TrainingSet {
+    let options: TrainingOptions
+    let extractor: FeatureExtractor
+    let workspace = FeatureWorkspace()
+    var raw = RawFeatures()
+    var labelIndex: [String: Int32] = [:]
+    var labels: [String] = []
+    var firstLine: [Int] = []
+    var labelCounts: [Int] = []
+
+    init(options: TrainingOptions) {
+        self.options = options
+        self.extractor = FeatureExtractor(tokenizer: options.tokenizer, features: options.features)
+    }
+
+    mutating func add(_ text: String, label: String, line: Int) {
+        let index: Int32
+        if let i = labelIndex[label] {
+            index = i
+        } else {
+            index = Int32(labels.count)
+            labelIndex[label] = index
+            labels.append(label)
+            firstLine.append(line)
+            labelCounts.append(0)
+        }
+        labelCounts[Int(index)] += 1
+        extractor.extract(text, into: workspace)
+        raw.append(workspace, label: index)
+    }
+
+    /// Labels in sorted order, and the raw features relabelled to match.
+    mutating func sortLabels() {
+        let sorted = labels.sorted()
+        let newIndex = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1, Int32($0)) })
+        let remap = labels.map { newIndex[$0]! }
+        raw.labels = raw.labels.map { remap[Int($0)] }
+        var counts = [Int](repeating: 0, count: sorted.count)
+        var lines = [Int](repeating: 0, count: sorted.count)
+        for (old, new) in remap.enumerated() {
+            counts[Int(new)] = labelCounts[old]
+            lines[Int(new)] = firstLine[old]
+        }
+        labels = sorted
+        labelIndex = newIndex
+        labelCounts = counts
+        firstLine = lines
+    }
+
+    mutating func train(trainer: Trainer, source: String) throws -> Model {
+        if let p = options.features.problem() { throw TrainingError(message: "invalid feature settings: \(p)") }
+        if raw.rows == 0 { throw TrainingError(message: "\(source): no training rows") }
+        sortLabels()
+        if labels.count < 2 {
+            throw TrainingError(message: "\(source): only one label (`\(labels[0])`); training needs at least two")
+        }
+        for (i, n) in labelCounts.enumerated() where n < 2 {
+            throw TrainingError(
+                message: "\(source):\(firstLine[i]): label `\(labels[i])` has only one example; every label needs at least 2 (add examples or fix the label)")
+        }
+        return try ModelBuilder(options: options, labels: labels, progress: trainer.progress).fit(raw)
+    }
+}
+
+/// Fits a model on raw features with given labels.
+struct ModelBuilder {
+    let options: TrainingOptions
+    let labels: [String]
+    let progress: (String) -> Void
+
+    func fit(_ raw: RawFeatures) throws -> Model {
+        let o = options
+        let useIDF = o.features.idf && !o.algorithm.isCountBased
+        let vocabulary = raw.vocabulary(minCount: o.minCount, idf: useIDF)
+        var features = o.features
+        features.idf = useIDF
+        let space = FeatureSpace(keys: vocabulary.keys, idf: vocabulary.idf, settings: features)
+        let matrix = raw.matrix(in: space)
+        let c = labels.count
+        let f = space.count
+        progress("features: \(f) distinct in \(matrix.rows) messages")
+        var model: Model
+        switch o.algorithm {
+        case .naiveBayes, .complementNaiveBayes:
+            let counts = NaiveBayes.count(matrix, features: f, classes: c)
+            let (w, b) = NaiveBayes.weights(
+                counts, classes: c, alpha: o.alpha, complement: o.algorithm == .complementNaiveBayes)
+            model = Model(
+                algorithm: o.algorithm, tokenizerSettings: o.tokenizer, featureSettings: features, labels: labels,
+                keys: vocabulary.keys, idf: vocabulary.idf, weights: w, bias: b, counts: counts)
+        case .logisticRegression, .nbLogisticRegression:
+            var ratios: [Float]? = nil
+            if o.algorithm == .nbLogisticRegression {
+                ratios = NaiveBayes.logCountRatios(
+                    NaiveBayes.count(matrix, features: f, classes: c), classes: c, alpha: o.alpha)
+            }
+            var classWeights = [Float](repeating: 1, count: c)
+            if o.balanced {
+                var n = [Float](repeating: 0, count: c)
+                for y in matrix.labels { n[Int(y)] += 1 }
+                let total = Float(matrix.rows)
+                classWeights = n.map { total / (Float(c) * max($0, 1)) }
+            }
+            let objective = SoftmaxObjective(
+                matrix: matrix, classes: c, features: f, lambda: Float(1 / (o.c * Double(matrix.rows))),
+                classWeights: classWeights, ratios: ratios)
+            var theta: [Float]
+            switch o.solver {
+            case .sgd:
+                let sgd = SoftmaxSGD(epochs: o.epochs, learningRate: Float(o.learningRate), seed: o.seed)
+                theta = sgd.minimize(objective) { epoch in progress("epoch \(epoch)/\(o.epochs)") }
+            case .lbfgs:
+                let lbfgs = LBFGS(maxIterations: o.maxIterations, tolerance: Float(o.tolerance))
+                let (t, result) = lbfgs.minimize(objective, from: [Float](repeating: 0, count: objective.parameterCount)) {
+                    it, value in progress("iteration \(it): objective \(value)")
+                }
+                theta = t
+                progress("L-BFGS: \(result.iterations) iterations, objective \(result.value), converged: \(result.converged)")
+            }
+            var w = Array(theta[0..<(f * c)])
+            if let r = ratios {
+                for k in 0..<w.count { w[k] *= r[k] }
+            }
+            let b = Array(theta[(f * c)...])
+            model = Model(
+                algorithm: o.algorithm, tokenizerSettings: o.tokenizer, featureSettings: features, labels: labels,
+                keys: vocabulary.keys, idf: vocabulary.idf, weights: w, bias: b, counts: nil)
+        }
+        var info = o.facts
+        info["rows"] = "\(matrix.rows)"
+        model.info = info
+        return model
+    }
+}

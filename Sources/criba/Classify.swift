@@ -1,0 +1,122 @@
+import ArgumentParser
+import Criba
+import Foundation
+
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+extension CribaCLI {
+    struct Classify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Classify messages from standard input, one per line.",
+            discussion: """
+                Writes one line per input line: `label<TAB>probability` (or a JSON object with
+                --format json). An empty input line gets an empty output line. Answers are
+                written out before Criba waits for more input, so it works inside pipelines
+                and as a co-process of another program.
+
+                Examples:
+                  printf 'hola, cuánto cuesta el queque de chocolate?\\n' | criba classify
+                  criba classify --model model.criba --format json < messages.txt
+                  tail -f inbox.log | criba classify --threshold 0.7
+                """)
+
+        @OptionGroup var modelArguments: ModelArguments
+
+        @Option(help: "Output format: tsv or json. Default: tsv.")
+        var format: Format = .tsv
+
+        @Option(help: "Answer `unsure` when the top probability is below this (0-1). Default: 0 (never).")
+        var threshold: Float = 0
+
+        @Option(help: "Answer `unsure` when the top two probabilities are closer than this (0-1). Default: 0.")
+        var margin: Float = 0
+
+        @Option(help: "The answer given when unsure. Default: unsure.")
+        var unsureLabel = "unsure"
+
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            case tsv, json
+        }
+
+        func validate() throws {
+            if !(0...1).contains(threshold) { throw ValidationError("--threshold must be between 0 and 1") }
+            if !(0...1).contains(margin) { throw ValidationError("--margin must be between 0 and 1") }
+            if unsureLabel.isEmpty || unsureLabel.contains("\t") || unsureLabel.contains("\n") {
+                throw ValidationError("--unsure-label must be a non-empty single-line text without tabs")
+            }
+        }
+
+        func run() throws {
+            try reportingErrors {
+                let model = try modelArguments.load()
+                let classifier = Classifier(
+                    model: model, policy: UnsurePolicy(threshold: threshold, margin: margin, unsureLabel: unsureLabel))
+                let out = OutputBuffer()
+                let filter = LineFilter(classifier: classifier, json: format == .json)
+                try readLines(fd: 0) { line in
+                    filter.answer(line, into: out)
+                } beforeWaiting: {
+                    try out.flush()
+                }
+                try out.flush()
+            }
+        }
+    }
+}
+
+/// Reads lines from a file descriptor in large blocks, calling `line` for each complete line
+/// (without its `\n` or `\r\n`) and `beforeWaiting` before every read that may block, so that
+/// answers already computed are never held back while input is pending.
+func readLines(
+    fd: Int32, _ line: (UnsafeBufferPointer<UInt8>) throws -> Void, beforeWaiting: () throws -> Void
+) throws {
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    var start = 0
+    var end = 0
+    while true {
+        // Hand out the complete lines in the buffer.
+        try buffer.withUnsafeBufferPointer { b in
+            var i = start
+            while let nl = memchr(b.baseAddress! + i, 0x0A, end - i) {
+                let j = b.baseAddress!.distance(to: nl.assumingMemoryBound(to: UInt8.self))
+                var e = j
+                if e > start && b[e - 1] == 0x0D { e -= 1 }
+                try line(UnsafeBufferPointer(rebasing: b[start..<e]))
+                start = j + 1
+                i = start
+            }
+        }
+        if start > 0 {
+            let remaining = end - start
+            if remaining > 0 {
+                buffer.withUnsafeMutableBufferPointer { b in
+                    _ = memmove(b.baseAddress!, b.baseAddress! + start, remaining)
+                }
+            }
+            end = remaining
+            start = 0
+        }
+        if end == buffer.count {
+            buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count))
+        }
+        try beforeWaiting()
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + end, $0.count - end) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw IOError(kind: .failed, path: "-", message: "read from standard input failed: \(String(cString: strerror(errno)))")
+        }
+        if n == 0 {
+            if end > start {
+                var e = end
+                if buffer[e - 1] == 0x0D { e -= 1 }
+                try buffer.withUnsafeBufferPointer { try line(UnsafeBufferPointer(rebasing: $0[start..<e])) }
+            }
+            return
+        }
+        end += n
+    }
+}

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Criba
+import Foundation
+
+extension CribaCLI {
+    struct Predict: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Label the rows of a CSV file: the input columns plus the prediction.",
+            discussion: """
+                Adds the columns `predicted_label` and `probability` to every row. The output
+                uses the input's delimiter. With -o the file is written atomically.
+
+                Examples:
+                  criba predict --model model.criba messages.csv -o labelled.csv
+                  criba predict messages.csv --text-column mensaje > labelled.csv
+                """)
+
+        @OptionGroup var modelArguments: ModelArguments
+
+        @Argument(help: "CSV file with a header (`-` for standard input).")
+        var data: String
+
+        @Option(name: .shortAndLong, help: "Output CSV file. Default: standard output.")
+        var output: String?
+
+        @Option(help: "Header of the column holding the message text.")
+        var textColumn = "text"
+
+        @Option(help: "Field delimiter: auto, comma, semicolon or tab.")
+        var delimiter: CSVDelimiter = .auto
+
+        @Option(help: "Text encoding: auto, utf-8 or windows-1252.")
+        var encoding: CSVEncoding = .auto
+
+        @Option(help: "Answer `unsure` when the top probability is below this (0-1). Default: 0 (never).")
+        var threshold: Float = 0
+
+        @Option(help: "Answer `unsure` when the top two probabilities are closer than this. Default: 0.")
+        var margin: Float = 0
+
+        func run() throws {
+            try reportingErrors {
+                let classifier = Classifier(
+                    model: try modelArguments.load(), policy: UnsurePolicy(threshold: threshold, margin: margin))
+                let reader = try CSVReader(path: data, delimiter: delimiter, encoding: encoding)
+                if reader.encoding == .windows1252 && encoding == .auto {
+                    printError("criba: warning: \(data): not valid UTF-8; reading it as Windows-1252 (use --encoding to choose)")
+                }
+                let textIndex = try reader.column(named: textColumn)
+                let d = String(UnicodeScalar(reader.delimiter))
+                var text: [UInt8] = []
+                func field(_ s: String) -> String {
+                    if s.contains(d) || s.contains("\"") || s.contains("\n") || s.contains("\r") {
+                        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                    }
+                    return s
+                }
+                func emit(_ fields: [String]) {
+                    let line = fields.map(field).joined(separator: d) + "\n"
+                    text.append(contentsOf: line.utf8)
+                }
+                let out = OutputBuffer()
+                emit(reader.header + ["predicted_label", "probability"])
+                while let record = try reader.next() {
+                    guard record.fields.count == reader.header.count else {
+                        throw DataError(
+                            file: data, line: record.line,
+                            message: "expected \(reader.header.count) fields as in the header, found \(record.fields.count)")
+                    }
+                    let message = record.fields[textIndex]
+                    if message.trimmingCharacters(in: .whitespaces).isEmpty {
+                        emit(record.fields + ["", ""])
+                    } else {
+                        let p = classifier.classify(message)
+                        emit(record.fields + [p.label, String(format: "%.4f", p.probability)])
+                    }
+                    if output == nil && text.count > 1 << 16 {
+                        text.withUnsafeBufferPointer { out.append($0) }
+                        text.removeAll(keepingCapacity: true)
+                        try out.flush()
+                    }
+                }
+                if let output {
+                    try writeFileAtomically(text, to: output)
+                } else {
+                    text.withUnsafeBufferPointer { out.append($0) }
+                    try out.flush()
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import ArgumentParser
+import Criba
+import Foundation
+
+extension CribaCLI {
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train a model from a labelled CSV file.",
+            discussion: """
+                The CSV needs a header; by default the columns `text` and `label` are used.
+                The model is written atomically: a failed run never leaves a partial file.
+
+                Examples:
+                  criba train messages.csv -o model.criba
+                  criba train export.csv --text-column mensaje --label-column tipo -o model.criba
+                  criba train messages.csv --algorithm nb -o nb.criba
+                """)
+
+        @Argument(help: "Labelled CSV file (`-` for standard input).")
+        var data: String
+
+        @Option(name: .shortAndLong, help: "Where to write the model.")
+        var output: String
+
+        @OptionGroup var csv: CSVArguments
+
+        @Option(help: "Algorithm: nb (naive Bayes), cnb (complement naive Bayes), lr (logistic regression), nblr (NB-weighted logistic regression). Default: nblr.")
+        var algorithm: Algorithm = .nbLogisticRegression
+
+        @Option(help: "Optimiser for lr/nblr: sgd (fast) or lbfgs (exact optimum). Default: sgd.")
+        var solver: Solver = .sgd
+
+        @Option(help: "Seed for every random choice (same data + same seed = identical model). Default: 1.")
+        var seed: UInt64 = 1
+
+        @Option(help: "Inverse regularisation strength C for lr/nblr (λ = 1/(C·n)). Default: 30.")
+        var c: Double = 30
+
+        @Option(help: "Smoothing α for nb/cnb and for the nblr ratios. Default: 0.5.")
+        var alpha: Double = 0.5
+
+        @Option(help: "SGD passes over the data. Default: 12.")
+        var epochs: Int = 12
+
+        @Option(help: "Initial SGD learning rate (decays linearly to 0). Default: 0.8.")
+        var learningRate: Double = 0.8
+
+        @Option(help: "L-BFGS tolerance on the relative gradient norm. Default: 0.0001.")
+        var tolerance: Double = 1e-4
+
+        @Option(help: "Keep features seen in at least this many messages. Default: 1.")
+        var minCount: Int = 1
+
+        @Option(help: "Longest word n-gram (1-3). Default: 2.")
+        var wordNgrams: Int = 2
+
+        @Option(help: "Character n-gram range inside words, as MIN-MAX, or 0 for none. Default: 2-5.")
+        var charNgrams: String = "2-5"
+
+        @Option(help: "Base-2 logarithm of the number of hash buckets (10-26). Default: 22.")
+        var bucketBits: Int = 22
+
+        @Option(help: "Tokenizer: spanish (full pipeline) or basic (lower-case, fold accents, split). Default: spanish.")
+        var tokenizer: TokenizerChoice = .spanish
+
+        @Flag(help: "Weight classes inversely to their frequency.")
+        var balanced = false
+
+        @Flag(help: "No progress messages on standard error.")
+        var quiet = false
+
+        enum TokenizerChoice: String, ExpressibleByArgument, CaseIterable {
+            case spanish, basic
+        }
+
+        func validate() throws {
+            if c <= 0 { throw ValidationError("--c must be positive") }
+            if alpha <= 0 { throw ValidationError("--alpha must be positive") }
+            if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+            if minCount < 1 { throw ValidationError("--min-count must be at least 1") }
+            if learningRate <= 0 { throw ValidationError("--learning-rate must be positive") }
+            if tolerance <= 0 { throw ValidationError("--tolerance must be positive") }
+            var f = FeatureSettings()
+            try applyFeatures(&f)
+            if let p = f.problem() { throw ValidationError(p) }
+        }
+
+        func applyFeatures(_ f: inout FeatureSettings) throws {
+            f.wordNgrams = wordNgrams
+            f.bucketBits = bucketBits
+            if charNgrams == "0" {
+                f.charNgramMin = 0
+                f.charNgramMax = 0
+            } else {
+                let parts = charNgrams.split(separator: "-").map { Int($0) }
+                guard parts.count == 2, let lo = parts[0], let hi = parts[1] else {
+                    throw ValidationError("--char-ngrams must be MIN-MAX (e.g. 2-5) or 0")
+                }
+                f.charNgramMin = lo
+                f.charNgramMax = hi
+            }
+        }
+
+        func run() throws {
+            try reportingErrors {
+                var o = TrainingOptions()
+                o.algorithm = algorithm
+                o.solver = solver
+                o.seed = seed
+                o.c = c
+                o.alpha = alpha
+                o.epochs = epochs
+                o.learningRate = learningRate
+                o.tolerance = tolerance
+                o.minCount = minCount
+                o.balanced = balanced
+                o.tokenizer = tokenizer == .basic ? .basic : .spanish
+                try applyFeatures(&o.features)
+                if algorithm.isCountBased {
+                    o.features.weighting = .count
+                    o.features.normalize = false
+                    o.features.idf = false
+                }
+                var progress = Progress()
+                progress.quiet = quiet
+                let start = Date()
+                let trainer = Trainer(options: o) { progress.update($0) }
+                let model = try trainer.train(on: LabelledCSV(path: data, options: csv.options)) { printError("criba: warning: \($0)") }
+                try model.write(toFile: output)
+                let seconds = Date().timeIntervalSince(start)
+                progress.finish(
+                    "trained \(algorithm.rawValue) on \(model.info["rows"] ?? "?") messages, \(model.labels.count) labels, \(model.featureCount) features in \(String(format: "%.2f", seconds)) s → \(output)")
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import XCTest
+
+@testable import Criba
+
+final class CSVReaderTests: XCTestCase {
+    func records(_ text: [UInt8], delimiter: CSVDelimiter = .auto, encoding: CSVEncoding = .auto) throws -> (
+        header: [String], rows: [[String]], lines: [Int]
+    ) {
+        let dir = try temporaryDirectory(self)
+        let path = try writeFile(dir, "in.csv", text)
+        let r = try CSVReader(path: path, delimiter: delimiter, encoding: encoding)
+        var rows: [[String]] = []
+        var lines: [Int] = []
+        while let rec = try r.next() {
+            rows.append(rec.fields)
+            lines.append(rec.line)
+        }
+        return (r.header, rows, lines)
+    }
+
+    func records(_ text: String, delimiter: CSVDelimiter = .auto) throws -> (header: [String], rows: [[String]], lines: [Int]) {
+        try records(Array(text.utf8), delimiter: delimiter)
+    }
+
+    func testQuotedFieldsWithCommasQuotesAndNewlines() throws {
+        let r = try records("text,label\n\"hola, ¿tienen \"\"queque\"\"?\",precio\n\"línea 1\nlínea 2\",otro\nsimple,saludo\n")
+        XCTAssertEqual(r.header, ["text", "label"])
+        XCTAssertEqual(r.rows, [["hola, ¿tienen \"queque\"?", "precio"], ["línea 1\nlínea 2", "otro"], ["simple", "saludo"]])
+        XCTAssertEqual(r.lines, [2, 3, 5])
+    }
+
+    func testCRLFAndBOM() throws {
+        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("text,label\r\nbuenas,saludo\r\n\"a\r\nb\",otro\r\n".utf8)
+        let r = try records(bytes)
+        XCTAssertEqual(r.header, ["text", "label"])
+        XCTAssertEqual(r.rows, [["buenas", "saludo"], ["a\r\nb", "otro"]])
+    }
+
+    func testDelimiterDetection() throws {
+        XCTAssertEqual(try records("text;label\nhola, qué tal;saludo\n").rows, [["hola, qué tal", "saludo"]])
+        XCTAssertEqual(try records("text\tlabel\nhola; qué tal\tsaludo\n").rows, [["hola; qué tal", "saludo"]])
+        XCTAssertEqual(try records("text,label\nhola;x,saludo\n").rows, [["hola;x", "saludo"]])
+    }
+
+    func testExplicitDelimiterOverridesDetection() throws {
+        XCTAssertEqual(try records("a;b,c\n1;2,3\n", delimiter: .comma).rows, [["1;2", "3"]])
+    }
+
+    func testLastLineWithoutNewlineAndBlankLines() throws {
+        let r = try records("text,label\n\nhola,saludo\n\n\ngracias,agradecimiento")
+        XCTAssertEqual(r.rows, [["hola", "saludo"], ["gracias", "agradecimiento"]])
+        XCTAssertEqual(r.lines, [3, 6])
+    }
+
+    func testWindows1252IsTranscoded() throws {
+        // "cañón" and "¿qué?" in Windows-1252, with a euro sign (0x80).
+        let bytes: [UInt8] = Array("text;label\r\n".utf8) + [0x63, 0x61, 0xF1, 0xF3, 0x6E, 0x20, 0xBF, 0x71, 0x75, 0xE9, 0x3F, 0x20, 0x80]
+            + Array(";precio\r\n".utf8)
+        let r = try records(bytes)
+        XCTAssertEqual(r.rows, [["cañón ¿qué? €", "precio"]])
+    }
+
+    func testInvalidUTF8NamesLineAndColumn() throws {
+        let bytes: [UInt8] = Array("text,label\nhola,saludo\nab".utf8) + [0xFF] + Array("c,otro\n".utf8)
+        XCTAssertThrowsError(try records(bytes, encoding: .utf8)) { error in
+            guard let e = error as? DataError else { return XCTFail("\(error)") }
+            XCTAssertEqual(e.line, 3)
+            XCTAssertEqual(e.column, 3)
+            XCTAssertTrue(e.message.contains("windows-1252"), e.message)
+        }
+    }
+
+    func testUnbalancedQuoteNamesWhereItOpened() throws {
+        XCTAssertThrowsError(try records("text,label\nhola,saludo\n\"sin cerrar,otro\nmás,texto\n")) { error in
+            guard let e = error as? DataError else { return XCTFail("\(error)") }
+            XCTAssertEqual(e.line, 3)
+            XCTAssertEqual(e.column, 1)
+            XCTAssertTrue(e.message.contains("unbalanced quote"), e.message)
+        }
+    }
+
+    func testTextAfterClosingQuoteIsAnError() throws {
+        XCTAssertThrowsError(try records("text,label\n\"hola\"x,saludo\n")) { error in
+            XCTAssertEqual((error as? DataError)?.line, 2)
+        }
+    }
+
+    func testEmptyFileAndMissingFile() throws {
+        let dir = try temporaryDirectory(self)
+        let empty = try writeFile(dir, "empty.csv", "")
+        XCTAssertThrowsError(try CSVReader(path: empty)) { error in
+            XCTAssertTrue((error as? DataError)?.message.contains("empty") ?? false)
+        }
+        XCTAssertThrowsError(try CSVReader(path: dir.appendingPathComponent("nope.csv").path)) { error in
+            XCTAssertEqual((error as? IOError)?.kind, .missing)
+        }
+    }
+
+    func testMissingColumnListsColumns() throws {
+        let dir = try temporaryDirectory(self)
+        let path = try writeFile(dir, "x.csv", "mensaje,tipo\nhola,saludo\n")
+        let r = try CSVReader(path: path)
+        XCTAssertThrowsError(try r.column(named: "text")) { error in
+            let message = (error as? DataError)?.message ?? ""
+            XCTAssertTrue(message.contains("`mensaje`") && message.contains("`tipo`"), message)
+        }
+    }
+
+    func testTenMegabyteSingleLine() throws {
+        let long = String(repeating: "hola que tal ", count: 800_000)
+        let r = try records("text,label\n\"\(long)\",saludo\ncorto,otro\n")
+        XCTAssertEqual(r.rows.count, 2)
+        XCTAssertEqual(r.rows[0][0].utf8.count, long.utf8.count)
+        XCTAssertEqual(r.rows[1], ["corto", "otro"])
+    }
+
+    func testEmptyFieldsPolicy() throws {
+        let dir = try temporaryDirectory(self)
+        let path = try writeFile(dir, "x.csv", "text,label\nhola,saludo\n,precio\nchao,\ngracias,agradecimiento\n")
+        var warnings: [String] = []
+        let rows = try LabelledCSV(path: path).examples { warnings.append($0) }
+        XCTAssertEqual(rows.map(\.label), ["saludo", "agradecimiento"])
+        XCTAssertEqual(warnings.count, 1)
+        XCTAssertTrue(warnings[0].contains("line(s) 3, 4"), warnings[0])
+        var o = CSVOptions()
+        o.emptyFields = .fail
+        XCTAssertThrowsError(try LabelledCSV(path: path, options: o).examples()) { error in
+            XCTAssertEqual((error as? DataError)?.line, 3)
+        }
+    }
+
+    func testWrongFieldCountNamesLine() throws {
+        let dir = try temporaryDirectory(self)
+        let path = try writeFile(dir, "x.csv", "text,label\nhola,saludo\nuno,dos,tres\n")
+        XCTAssertThrowsError(try LabelledCSV(path: path).examples()) { error in
+            XCTAssertEqual((error as? DataError)?.line, 3)
+        }
+    }
+}

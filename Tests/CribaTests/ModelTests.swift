@@ -1,0 +1,161 @@
+import XCTest
+
+@testable import Criba
+
+final class NaiveBayesTests: XCTestCase {
+    /// Multinomial NB with α = 1 on word counts, checked against probabilities computed by hand:
+    /// saludo counts hola 2, buenas 2, precio 0 (total 4); precio counts hola 1, precio 2 (total 3);
+    /// F = 3, priors 1/2 each.
+    func testProbabilitiesMatchHandComputation() throws {
+        var o = TrainingOptions()
+        o.algorithm = .naiveBayes
+        o.tokenizer = .basic
+        o.features = .wordCounts
+        o.alpha = 1
+        let model = try Trainer(options: o).train(on: [
+            Example(text: "hola hola buenas", label: "saludo"),
+            Example(text: "buenas", label: "saludo"),
+            Example(text: "precio hola", label: "precio"),
+            Example(text: "precio", label: "precio"),
+        ])
+        XCTAssertEqual(model.labels, ["precio", "saludo"])
+        let c = Classifier(model: model)
+        // P(precio | hola precio) = (1/2·1/3·1/2) / (1/2·1/3·1/2 + 1/2·3/7·1/7) = 98/134
+        let p1 = c.classify("hola precio")
+        XCTAssertEqual(p1.label, "precio")
+        XCTAssertEqual(Double(p1.probability), 98.0 / 134.0, accuracy: 1e-5)
+        // P(saludo | hola hola desconocido) = (1/2·(3/7)²) / (1/2·(3/7)² + 1/2·(1/3)²) = 81/130
+        let p2 = c.classify("hola hola desconocido")
+        XCTAssertEqual(p2.label, "saludo")
+        XCTAssertEqual(Double(p2.probability), 81.0 / 130.0, accuracy: 1e-5)
+        // A message with no known feature gets the priors.
+        XCTAssertEqual(Double(c.classify("nada conocido").probability), 0.5, accuracy: 1e-6)
+    }
+
+    func testLabelWithOneExampleIsRejectedWithItsLine() {
+        XCTAssertThrowsError(
+            try Trainer().train(on: [
+                Example(text: "a", label: "x"), Example(text: "b", label: "x"), Example(text: "c", label: "solo"),
+            ])
+        ) { error in
+            let message = "\(error)"
+            XCTAssertTrue(message.contains(":3:") && message.contains("`solo`"), message)
+        }
+    }
+
+    func testSingleLabelIsRejected() {
+        XCTAssertThrowsError(try Trainer().train(on: [Example(text: "a", label: "x"), Example(text: "b", label: "x")]))
+    }
+}
+
+final class ModelFileTests: XCTestCase {
+    static let examples: [Example] = {
+        var out: [Example] = []
+        let precio = ["cuánto cuesta el queque", "precio del kilo de carne", "a cómo está la talla M", "cuánto sale el envío no, el producto"]
+        let saludo = ["hola buenas", "buenos días", "upe, buenas tardes", "hola 👋"]
+        let spam = ["GANASTE UN IPHONE ingresá a premio.example.com", "su cuenta fue bloqueada, verifique en bcr-alerta.top", "préstamo inmediato sin fiador 8000-0000", "gana dinero desde casa!!!"]
+        for t in precio { out.append(Example(text: t, label: "precio")) }
+        for t in saludo { out.append(Example(text: t, label: "saludo")) }
+        for t in spam { out.append(Example(text: t, label: "spam")) }
+        return out
+    }()
+
+    func trained(_ algorithm: Algorithm, seed: UInt64 = 1) throws -> Model {
+        var o = TrainingOptions()
+        o.algorithm = algorithm
+        o.seed = seed
+        if algorithm.isCountBased {
+            o.features.weighting = .count
+            o.features.idf = false
+            o.features.normalize = false
+        }
+        return try Trainer(options: o).train(on: Self.examples)
+    }
+
+    func testRoundTripGivesIdenticalPredictions() throws {
+        let dir = try temporaryDirectory(self)
+        for algorithm in Algorithm.allCases {
+            let model = try trained(algorithm)
+            let path = dir.appendingPathComponent("\(algorithm.rawValue).criba").path
+            try model.write(toFile: path)
+            let loaded = try Model(contentsOfFile: path)
+            XCTAssertEqual(loaded.serialized(), model.serialized(), "\(algorithm)")
+            let a = Classifier(model: model)
+            let b = Classifier(model: loaded)
+            for t in ["hola", "cuánto cuesta?", "ganaste un premio", "algo nuevo"] {
+                XCTAssertEqual(a.classify(t), b.classify(t), "\(algorithm) \(t)")
+            }
+        }
+    }
+
+    func testSameDataAndSeedGiveIdenticalBytes() throws {
+        for algorithm in Algorithm.allCases {
+            XCTAssertEqual(try trained(algorithm).serialized(), try trained(algorithm).serialized(), "\(algorithm)")
+        }
+        XCTAssertNotEqual(try trained(.logisticRegression, seed: 1).serialized(), try trained(.logisticRegression, seed: 2).serialized())
+    }
+
+    func testMetadataStoresEverySetting() throws {
+        let text = String(decoding: try trained(.nbLogisticRegression).serialized(), as: UTF8.self)
+        for key in ["tokenizer.voseo=true", "tokenizer.stemming=true", "features.char_ngram_max=5", "features.bucket_bits=22", "algorithm=nblr", "info.seed=1"] {
+            XCTAssertTrue(text.contains(key), key)
+        }
+    }
+
+    func testTruncatedCorruptedNewerAndForeignFilesAreRejected() throws {
+        let bytes = try trained(.naiveBayes).serialized()
+        func message(_ b: [UInt8]) -> String {
+            do {
+                _ = try Model(bytes: b)
+                return "loaded"
+            } catch {
+                return "\(error)"
+            }
+        }
+        XCTAssertTrue(message(Array(bytes.prefix(bytes.count / 2))).contains("truncated"))
+        XCTAssertTrue(message(Array(bytes.prefix(10))).contains("truncated"))
+        XCTAssertTrue(message([]).contains("empty"))
+        var corrupted = bytes
+        corrupted[bytes.count / 2] ^= 0x40
+        XCTAssertTrue(message(corrupted).contains("corrupted"))
+        var newer = bytes
+        newer[8] = 99
+        XCTAssertTrue(message(newer).contains("newer"))
+        XCTAssertTrue(message(Array("text,label\nhola,saludo\n".utf8)).contains("not a Criba model"))
+        XCTAssertTrue(message(bytes + [0]).contains("unexpected bytes"))
+    }
+
+    func testWriteIsAtomicAndRefusesDirectories() throws {
+        let dir = try temporaryDirectory(self)
+        let model = try trained(.naiveBayes)
+        XCTAssertThrowsError(try model.write(toFile: dir.path)) { error in
+            XCTAssertEqual((error as? IOError)?.kind, .failed)
+        }
+        let path = dir.appendingPathComponent("m.criba").path
+        try model.write(toFile: path)
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        XCTAssertEqual(names, ["m.criba"], "no temporary files left behind")
+        XCTAssertThrowsError(try Model(contentsOfFile: dir.path))
+    }
+}
+
+final class HashTests: XCTestCase {
+    /// FNV-1a 64 values computed independently (Python) and pinned: persisted models depend on them.
+    func testGoldenHashes() {
+        XCTAssertEqual(FeatureHash.hash("niño", namespace: .word), 0x37c8_99c7_80c1_3c1a)
+        XCTAssertEqual(FeatureHash.hash("¡GRATIS!", namespace: .word), 0xfefe_e5d2_0e6d_464c)
+        XCTAssertEqual(FeatureHash.hash("gratis", namespace: .word), 0xc262_fa89_e71a_dffc)
+        XCTAssertEqual(FeatureHash.hash("hola", namespace: .word), 0xc985_2178_680d_ec4a)
+    }
+
+    func testNamedFeaturesMatchExtractedKeys() {
+        let e = FeatureExtractor()
+        let ws = FeatureWorkspace()
+        for text in ["Holaaa, decime cuánto sale el envío a Heredia 🙏", "G.R.A.T.I.S ingresá a premio.example.com", "₡15 000 el kilo?"] {
+            e.extract(text, into: ws)
+            let named = e.namedFeatures(text)
+            XCTAssertEqual(Set(named.map(\.key)), Set(ws.keys), text)
+            XCTAssertEqual(named.map(\.count).reduce(0, +), Int(ws.counts.reduce(0, +)), text)
+        }
+    }
+}

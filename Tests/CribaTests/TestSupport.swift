@@ -1,0 +1,32 @@
+import Foundation
+import XCTest
+
+@testable import Criba
+
+/// A fresh temporary directory, removed at the end of the test.
+func temporaryDirectory(_ test: XCTestCase) throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("criba-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+    return url
+}
+
+/// Writes bytes to a file in `dir`, returning its path.
+@discardableResult
+func writeFile(_ dir: URL, _ name: String, _ bytes: [UInt8]) throws -> String {
+    let url = dir.appendingPathComponent(name)
+    try Data(bytes).write(to: url)
+    return url.path
+}
+
+@discardableResult
+func writeFile(_ dir: URL, _ name: String, _ text: String) throws -> String {
+    try writeFile(dir, name, Array(text.utf8))
+}
+
+/// The repository root (for Data/ and Models/).
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+/// Words of tokens, as strings.
+func texts(_ tokens: [Token]) -> [String] { tokens.map(\.text) }

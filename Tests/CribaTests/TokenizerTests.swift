@@ -1,0 +1,180 @@
+import XCTest
+
+@testable import Criba
+
+final class TokenizerTests: XCTestCase {
+    let spanish = Tokenizer(settings: .spanish)
+    let basic = Tokenizer(settings: .basic)
+
+    func words(_ text: String, _ t: Tokenizer? = nil) -> [String] { texts((t ?? spanish).tokens(of: text)) }
+
+    // MARK: Basic tokenizer
+
+    func testBasicLowercasesFoldsAccentsKeepsEnye() {
+        XCTAssertEqual(words("¿Cuánto CUESTA el Ñandú, señor?", basic), ["cuanto", "cuesta", "el", "ñandu", "señor"])
+        XCTAssertEqual(words("pingüino ÁÉÍÓÚÜ àèç", basic), ["pinguino", "aeiouu", "aec"])
+    }
+
+    func testBasicSplitsOnNonLettersAndKeepsDigits() {
+        XCTAssertEqual(words("hola!!mundo 2x1, talla-38", basic), ["hola", "mundo", "2x1", "talla", "38"])
+    }
+
+    func testDecomposedEqualsPrecomposed() {
+        // n + U+0303, e + U+0301
+        XCTAssertEqual(words("nin\u{303}o cafe\u{301}", basic), words("niño café", basic))
+        XCTAssertEqual(words("nin\u{303}o cafe\u{301}"), words("niño café"))
+    }
+
+    func testInvalidUTF8AndControlBytesNeverCrash() {
+        let garbage: [UInt8] = [0xFF, 0xFE, 0x68, 0x6F, 0x6C, 0x61, 0xC3, 0x00, 0xE2, 0x82, 0x20, 0xF0, 0x9F, 0x98]
+        var buffer = TokenBuffer()
+        garbage.withUnsafeBufferPointer { spanish.tokenize(bytes: $0, into: &buffer) }
+        XCTAssertEqual(texts(buffer.tokens), ["hola"])
+        var rng = SplitMix64(seed: 7)
+        for _ in 0..<2000 {
+            let bytes = (0..<rng.below(64)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            bytes.withUnsafeBufferPointer { spanish.tokenize(bytes: $0, into: &buffer) }
+        }
+    }
+
+    // MARK: Normalisation
+
+    func testZeroWidthCharactersAreRemovedWithoutSplitting() {
+        XCTAssertEqual(words("gra\u{200B}tis pre\u{00AD}mio\u{FEFF}"), words("gratis premio"))
+    }
+
+    func testElongationCollapses() {
+        XCTAssertEqual(words("holaaaa graciasss siiii"), ["hola", "gracias", "si"])
+        XCTAssertEqual(words("carrrro calllle"), ["carro", "calle"])
+        XCTAssertEqual(words("carro leer cooperar"), ["carro", "leer", "cooperar"])
+    }
+
+    func testLaughterIsOneToken() {
+        for laugh in ["jaja", "jajaja", "JAJAJAJ", "jejeje", "jsjsjs", "jajsjs", "hahaha", "ajajaja"] {
+            XCTAssertEqual(words(laugh), ["<jaja>"], laugh)
+        }
+        XCTAssertEqual(words("hijas ojos jose"), ["hijas", "ojos", "jose"])
+    }
+
+    func testLeetAndSpelledOutSpam() {
+        XCTAssertEqual(words("gan4ste un pr3mio"), ["ganaste", "un", "premio"])
+        XCTAssertEqual(words("G.R.A.T.I.S"), ["gratis"])
+        XCTAssertEqual(words("g-r-a-t-i-s"), ["gratis"])
+        XCTAssertEqual(words("gr@tis"), ["gratis"])
+        XCTAssertEqual(words("2x1 s10 4x4"), ["2x1", "s10", "4x4"])
+    }
+
+    // MARK: Placeholders
+
+    func testURLsKeepTheirDomain() {
+        let t = words("ingresá a http://premio.example.com/reclamar ya")
+        XCTAssertEqual(Array(t.prefix(6)), ["ingresa", "a", "<url>", "premio.example.com", "premio", "example"])
+        XCTAssertTrue(words("www.bcr-verifica.top").starts(with: ["<url>", "bcr-verifica.top", "bcr", "verifica", "top"]))
+        XCTAssertEqual(words("bncr-alerta.click/x")[0], "<url>")
+        XCTAssertEqual(words("hola.como estas"), ["hola", "como", "estas"])
+    }
+
+    func testEmail() {
+        XCTAssertEqual(words("escribame a ventas@panaderia.example.com"), ["escribame", "a", "<email>", "panaderia.example.com", "panaderia", "example", "com"])
+    }
+
+    func testPhoneNumbers() {
+        XCTAssertEqual(words("llamame al 8888-8888"), ["llamame", "al", "<phone>"])
+        XCTAssertEqual(words("al +506 8000 1234 por favor"), ["al", "<phone>", "por", "favor"])
+        XCTAssertEqual(words("whatsapp 6000 0000"), ["whatsapp", "<phone>"])
+        XCTAssertEqual(words("+52 55 0000 0000"), ["<phone>"])
+    }
+
+    func testMoney() {
+        XCTAssertEqual(words("₡15 000"), ["<money>", "<mag5>"])
+        XCTAssertEqual(words("₡3.500 el kilo"), ["<money>", "<mag4>", "el", "kilo"])
+        XCTAssertEqual(words("$20"), ["<money>", "<mag2>"])
+        XCTAssertEqual(words("15k"), ["<money>", "<mag5>"])
+        XCTAssertEqual(words("15 mil"), ["<money>", "<mag5>", "mil"])
+        XCTAssertEqual(words("15.000 colones"), ["<money>", "<mag5>", "colones"])
+        XCTAssertEqual(words("20 rojos"), ["<money>", "<mag5>", "rojos"])
+    }
+
+    func testOtherNumbersAndTimes() {
+        XCTAssertEqual(words("talla 38"), ["talla", "<num>", "<num2>"])
+        XCTAssertEqual(words("a las 10:30 o 8pm"), ["a", "las", "<hora>", "o", "<hora>"])
+        XCTAssertEqual(words("son 3 y 250"), ["son", "<num>", "<num1>", "y", "<num>", "<num3>"])
+    }
+
+    func testEmojiAndMarks() {
+        XCTAssertEqual(words("gracias 🙏🏽😊 ¡¡listo!!"), ["gracias", "🙏", "😊", "!", "listo", "!!"])
+        XCTAssertEqual(words("¿hay campo? ??"), ["?", "hay", "campo", "?", "??"])
+    }
+
+    func testCapsFlag() {
+        XCTAssertEqual(words("GANASTE UN IPHONE").last, "<allcaps>")
+        XCTAssertEqual(words("hola, es URGENTE").last, "<caps>")
+        XCTAssertFalse(words("hola, es urgente").contains("<caps>"))
+    }
+
+    // MARK: Chat Spanish
+
+    func testChatAbbreviations() {
+        XCTAssertEqual(words("xq no me contestan"), ["porque", "no", "me", "contestan"])
+        XCTAssertEqual(words("q precio tiene"), ["que", "precio", "tiene"])
+        XCTAssertEqual(words("porfa"), ["por", "favor"])
+        XCTAssertEqual(words("tmb tienen envio"), ["tambien", "tienen", "envio"])
+        XCTAssertEqual(words("dnd estan"), ["donde", "estan"])
+        XCTAssertEqual(words("salu2"), ["saludos"])
+        XCTAssertEqual(words("pago x sinpe"), ["pago", "por", "sinpe"])
+    }
+
+    // MARK: Voseo
+
+    func testVoseoPresentMapsToTu() {
+        XCTAssertEqual(words("querés"), words("quieres"))
+        XCTAssertEqual(words("tenés"), words("tienes"))
+        XCTAssertEqual(words("podés"), words("puedes"))
+        XCTAssertEqual(words("sabés"), words("sabes"))
+        XCTAssertEqual(words("vivís"), words("vives"))
+        XCTAssertEqual(words("decís"), words("dices"))
+        XCTAssertEqual(words("venís"), words("vienes"))
+        XCTAssertEqual(words("preferís"), words("prefieres"))
+        XCTAssertEqual(words("pedís"), words("pides"))
+        XCTAssertEqual(words("sos"), words("eres"))
+        XCTAssertEqual(words("queres tenes podes"), words("quieres tienes puedes"))
+    }
+
+    func testVoseoImperativesAndEnclitics() {
+        XCTAssertEqual(words("mirá"), words("mira"))
+        XCTAssertEqual(words("poné"), words("pon"))
+        XCTAssertEqual(words("vení"), words("ven"))
+        XCTAssertEqual(words("decí"), words("di"))
+        XCTAssertEqual(words("decime"), words("dime"))
+        XCTAssertEqual(words("mandame"), words("mándame"))
+        XCTAssertEqual(words("avisame"), words("avísame"))
+        XCTAssertEqual(words("fijate"), words("fíjate"))
+        XCTAssertEqual(words("decímelo"), words("dímelo"))
+        XCTAssertEqual(words("pedime"), words("pídeme"))
+    }
+
+    func testPreteriteFormsAreNotTakenForImperatives() {
+        XCTAssertEqual(words("ya pedí y recibí el paquete"), ["ya", "pedi", "y", "recibi", "el", "paquete"])
+    }
+
+    func testWholeMessagesInVoseoAndTuMatch() {
+        XCTAssertEqual(
+            words("Hola! tenés el queque de chocolate? decime cuánto sale y si me lo podés mandar"),
+            words("Hola! tienes el queque de chocolate? dime cuánto sale y si me lo puedes mandar"))
+        XCTAssertEqual(
+            words("vos sabés si abren el domingo? avisame porfa"),
+            words("tú sabes si abren el domingo? avísame por favor").map { $0 == "tu" ? "vos" : $0 })
+    }
+
+    // MARK: Settings
+
+    func testEachStepCanBeSwitchedOff() {
+        var s = TokenizerSettings.spanish
+        s.voseo = false
+        XCTAssertEqual(texts(Tokenizer(settings: s).tokens(of: "tenés")), ["tenes"])
+        s.chatAbbreviations = false
+        XCTAssertEqual(texts(Tokenizer(settings: s).tokens(of: "xq")), ["xq"])
+        s.placeholders = false
+        XCTAssertEqual(texts(Tokenizer(settings: s).tokens(of: "8888-8888 🙏")), ["8888", "8888"])
+    }
+}
