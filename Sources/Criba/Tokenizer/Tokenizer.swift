@@ -40,7 +40,6 @@ public struct TokenBuffer: Sendable {
     public var count: Int { ends.count }
 
     /// Removes all tokens, keeping capacity.
-    @inlinable
     public mutating func removeAll() {
         bytes.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)
@@ -279,6 +278,8 @@ struct Scanner {
     var currencyPending = false
     var wordAtChunkStart = false
     var atChunkEnd = false
+    /// Whether the last letter of the word carried an acute accent (poné, hacé).
+    var finalAccent = false
     /// Original letters (before leet) to check digit neighbours: 1 = letter, 2 = digit.
     var shape: [UInt8] = []
 
@@ -382,7 +383,8 @@ struct Scanner {
                     word.append(b)
                     shape.append(2)
                     wordDigits += 1
-                } else if (b == ASCII.dot || b == ASCII.comma || b == ASCII.colon || b == ASCII.hyphen)
+                } else if settings.placeholders
+                    && (b == ASCII.dot || b == ASCII.comma || b == ASCII.colon || b == ASCII.hyphen)
                     && !word.isEmpty && ASCII.isDigit(word[word.count - 1]) && i + 1 < e
                     && ASCII.isDigit(input[i + 1]) && wordLetters == 0
                 {
@@ -422,6 +424,7 @@ struct Scanner {
                     } else {
                         appendUnfolded(scalar, folded: f)
                     }
+                    finalAccent = Self.acute.contains(scalar)
                 }
             } else if scalar >= 0x300 && scalar <= 0x36F {
                 // Combining mark: a tilde turns a preceding n into ñ; other marks are folded away.
@@ -430,8 +433,9 @@ struct Scanner {
                     shape.removeLast()
                     wordLetters -= 1
                     appendEnye()
-                } else if !settings.foldAccents && !word.isEmpty {
-                    composeAccent(scalar)
+                } else {
+                    if scalar == 0x301 && !word.isEmpty { finalAccent = true }
+                    if !settings.foldAccents && !word.isEmpty { composeAccent(scalar) }
                 }
             } else if isInvisible(scalar) {
                 // removed, word continues
@@ -497,6 +501,7 @@ struct Scanner {
         word.append(b)
         shape.append(1)
         wordLetters += 1
+        finalAccent = false
     }
 
     @inline(__always)
@@ -550,7 +555,11 @@ struct Scanner {
         shape.append(1)
     }
 
+    /// Á É Í Ó Ú á é í ó ú.
+    static let acute: Set<UInt32> = [0xC1, 0xC9, 0xCD, 0xD3, 0xDA, 0xE1, 0xE9, 0xED, 0xF3, 0xFA]
+
     mutating func resetWord() {
+        finalAccent = false
         word.removeAll(keepingCapacity: true)
         shape.removeAll(keepingCapacity: true)
         wordLetters = 0
@@ -586,20 +595,20 @@ struct Scanner {
             }
         }
         currencyPending = false
-        if settings.placeholders && wordLetters >= 3 {
-            if wordUppers == wordLetters { capsWords += 1 } else { lowerWords += 1 }
-        } else if wordUppers < wordLetters {
-            lowerWords += 1
-        }
         if settings.collapseElongation { collapseRuns() }
         if settings.laughter && isLaughter() {
             out.append("<jaja>", kind: .placeholder)
             return
         }
+        if settings.placeholders && wordLetters >= 3 {
+            if wordUppers == wordLetters { capsWords += 1 } else { lowerWords += 1 }
+        } else if wordUppers < wordLetters {
+            lowerWords += 1
+        }
         if settings.placeholders, let extra = tables.moneyWords.lookup(word).map({ tables.moneyWords.payloads[$0] }) {
             promotePrecedingNumberToMoney(extra: Int(extra), into: &out)
         }
-        emitWord(word, into: &out)
+        emitWord(word, stressedEnd: finalAccent, into: &out)
     }
 
     /// Leet: digits that sit between letters (gan4ste, pr3mio, h0la) become letters.
@@ -711,24 +720,30 @@ struct Scanner {
     }
 
     /// Emits a word after chat-abbreviation expansion and voseo mapping.
-    mutating func emitWord(_ w: [UInt8], into out: inout TokenBuffer) {
+    ///
+    /// `stressedEnd` tells that the last vowel was written with an acute accent: "poné" and
+    /// "hacé" are then imperatives, while "pone" and "hace" are also third-person forms.
+    mutating func emitWord(_ w: [UInt8], stressedEnd: Bool = false, into out: inout TokenBuffer) {
         if settings.chatAbbreviations, let e = tables.abbreviations.lookup(w) {
             for part in tables.abbreviationExpansions[e] {
                 emitVoseo(part, into: &out)
             }
             return
         }
-        emitVoseo(w, into: &out)
+        emitVoseo(w, stressedEnd: stressedEnd, into: &out)
     }
 
-    mutating func emitVoseo(_ w: [UInt8], into out: inout TokenBuffer) {
+    mutating func emitVoseo(_ w: [UInt8], stressedEnd: Bool = false, into out: inout TokenBuffer) {
         guard settings.voseo else {
             out.append(w, kind: .word)
             return
         }
         if let e = tables.voseo.lookup(w) {
             let payload = tables.voseo.payloads[e]
-            if payload & 3 != LanguageTables.VoseoKind.imperativeWithClitic.rawValue {
+            // An -á/-é imperative written with its accent is unambiguous (-í is not: pedí, salí
+            // are also preterites).
+            let accentedImperative = stressedEnd && (w.last == UInt8(ascii: "a") || w.last == UInt8(ascii: "e"))
+            if payload & 3 != LanguageTables.VoseoKind.imperativeWithClitic.rawValue || accentedImperative {
                 out.append(tables.voseoReplacements[Int(payload >> 2)], kind: .word)
                 return
             }
@@ -776,8 +791,8 @@ struct Scanner {
             // Joined across one space: thousands ("15 000") or phone groups ("8888 8888").
             let thousands = digits == 3 && !pendingNumber.plus && pendingNumber.lastGroup <= 3
                 && pendingNumber.digits < 7
-            let phone = digits >= 3 && pendingNumber.minGroup >= 3
-                && (pendingNumber.plus || pendingNumber.digits + digits >= 7)
+            let phone = (pendingNumber.plus && digits >= 2)
+                || (digits >= 3 && pendingNumber.minGroup >= 3 && pendingNumber.digits + digits >= 7)
             if thousands || phone {
                 pendingNumber.digits += digits
                 pendingNumber.groups += 1
@@ -846,8 +861,9 @@ struct Scanner {
             i += 1
         }
         var hasScheme = false
-        for scheme in ["https://", "http://"] where hasPrefix(i, e, scheme) {
-            i += scheme.utf8.count
+        let schemes: [StaticString] = ["https://", "http://"]
+        for scheme in schemes where hasPrefix(i, e, scheme) {
+            i += scheme.utf8CodeUnitCount
             hasScheme = true
             break
         }

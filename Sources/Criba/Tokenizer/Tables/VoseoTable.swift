@@ -88,6 +88,10 @@ let voseoTableTSV = #"""
 #   pones, mira, come, se, trae, preocupes, tengas, vengas, digas, hagas, pidas.
 # note: sos -> eres is kept although "SOS" (help) exists; voseo use is far more frequent.
 # note: the -is present forms also match Spain vosotros forms (abris, venis, decis).
+# note: rare words that split as imperative + clitic were checked and accepted: abriles (abri+les),
+#   salinos (sali+nos), serviles (servi+les), medite (medi+te), deciles (deci+les), dormite
+#   (dormi+te), renovales (renova+les). Words ending in -ase/-ese (contase, pensase) only split
+#   if a lone "se" is stripped, which the tokenizer must not do (see the doc comment).
 #
 abri	abre	impcl
 abris	abres	pres
