@@ -65,6 +65,8 @@ public struct IOError: Error, CustomStringConvertible, Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         /// The input does not exist.
         case missing
+        /// The input is a directory or another non-file.
+        case notAFile
         /// Reading or writing failed.
         case failed
     }
@@ -134,7 +136,7 @@ public final class CSVReader {
                 throw IOError(kind: .missing, path: path, message: "no such file")
             }
             if (st.st_mode & S_IFMT) == S_IFDIR {
-                throw IOError(kind: .failed, path: path, message: "is a directory, not a CSV file")
+                throw IOError(kind: .notAFile, path: path, message: "is a directory, not a CSV file")
             }
             guard let f = fopen(path, "rb") else {
                 throw IOError(kind: .failed, path: path, message: "cannot open: \(String(cString: strerror(errno)))")
