@@ -203,7 +203,7 @@ enum ModelFile {
             throw IOError(kind: .missing, path: path, message: "no such model file")
         }
         if (st.st_mode & S_IFMT) == S_IFDIR {
-            throw IOError(kind: .failed, path: path, message: "is a directory, not a model file")
+            throw IOError(kind: .notAFile, path: path, message: "is a directory, not a model file")
         }
         let data = try FileIO.readAll(path: path)
         return try decode(data, path: path)
@@ -253,7 +253,7 @@ enum FileIO {
         if fd < 0 {
             throw IOError(kind: .failed, path: path, message: "cannot create a file in \(dir): \(String(cString: strerror(errno)))")
         }
-        let tmp = String(cString: template)
+        let tmp = String(decoding: template.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var ok = false
         defer {
             if !ok { unlink(tmp) }
