@@ -17,11 +17,22 @@ enum Exit {
     static let other: Int32 = 1
 }
 
-/// Writes to standard error.
+/// Writes text to standard error (file descriptor 2, unbuffered).
+func writeStandardError(_ text: String) {
+    var t = text
+    t.withUTF8 { p in
+        var done = 0
+        while done < p.count {
+            let n = write(2, p.baseAddress! + done, p.count - done)
+            if n <= 0 { if errno == EINTR { continue } else { return } }
+            done += n
+        }
+    }
+}
+
+/// Writes a line to standard error.
 func printError(_ message: String) {
-    var m = message
-    if !m.hasSuffix("\n") { m += "\n" }
-    fputs(m, stderr)
+    writeStandardError(message.hasSuffix("\n") ? message : message + "\n")
 }
 
 /// Runs `body`, turning library errors into a message on stderr and the contract's exit code.
@@ -58,13 +69,13 @@ struct Progress {
 
     func update(_ message: String) {
         guard !quiet, isTerminal else { return }
-        fputs("\r\u{1B}[K\(message)", stderr)
+        writeStandardError("\r\u{1B}[K\(message)")
     }
 
     func finish(_ message: String) {
         guard !quiet else { return }
-        if isTerminal { fputs("\r\u{1B}[K", stderr) }
-        fputs(message + "\n", stderr)
+        if isTerminal { writeStandardError("\r\u{1B}[K") }
+        writeStandardError(message + "\n")
     }
 }
 
