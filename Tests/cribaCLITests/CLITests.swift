@@ -1,0 +1,295 @@
+import Foundation
+import XCTest
+
+/// Data filled in by another thread, read after it finished.
+final class DataBox: @unchecked Sendable {
+    var data = Data()
+}
+
+/// Runs the built `criba` executable and checks stdout, stderr and exit codes.
+final class CLITests: XCTestCase {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The `criba` executable next to the test bundle.
+    static let executable: URL = {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for dir in [bundle, bundle.deletingLastPathComponent(), bundle.deletingLastPathComponent().deletingLastPathComponent()] {
+            let candidate = dir.appendingPathComponent("criba")
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                return candidate
+            }
+        }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/criba")
+    }()
+
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    func run(_ arguments: [String], stdin: [UInt8] = [], environment: [String: String] = [:]) throws -> Run {
+        let p = Process()
+        p.executableURL = Self.executable
+        p.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        p.environment = env
+        let inPipe = Pipe()
+        let outPipe = Pipe()
+        let errPipe = Pipe()
+        p.standardInput = inPipe
+        p.standardOutput = outPipe
+        p.standardError = errPipe
+        try p.run()
+        let writer = Thread {
+            inPipe.fileHandleForWriting.write(Data(stdin))
+            try? inPipe.fileHandleForWriting.close()
+        }
+        writer.start()
+        let errBox = DataBox()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errBox.data = errPipe.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outData = outPipe.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        p.waitUntilExit()
+        return Run(
+            status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errBox.data, as: UTF8.self))
+    }
+
+    func run(_ arguments: [String], stdin: String) throws -> Run {
+        try run(arguments, stdin: Array(stdin.utf8))
+    }
+
+    lazy var dir: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("criba-cli-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }()
+
+    func file(_ name: String, _ bytes: [UInt8]) throws -> String {
+        let url = dir.appendingPathComponent(name)
+        try Data(bytes).write(to: url)
+        return url.path
+    }
+
+    func file(_ name: String, _ text: String) throws -> String { try file(name, Array(text.utf8)) }
+
+    static let smallTraining = """
+        text,label
+        hola buenas,saludo
+        buenos días,saludo
+        upe buenas tardes,saludo
+        hola que tal,saludo
+        cuánto cuesta el queque,precio
+        a cómo está el kilo de carne,precio
+        precio de la talla M?,precio
+        cuánto sale el corte de pelo,precio
+        GANASTE UN IPHONE ingresá a premio.example.com,spam
+        su cuenta fue bloqueada verifique en bcr-alerta.top,spam
+        préstamo inmediato sin fiador escriba al 8000-0000,spam
+        gane dinero desde su casa sin experiencia,spam
+
+        """
+
+    func trainedModel() throws -> String {
+        let data = try file("train.csv", Self.smallTraining)
+        let model = dir.appendingPathComponent("m.criba").path
+        let r = try run(["train", data, "-o", model, "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        return model
+    }
+
+    // MARK: Jobs
+
+    func testClassifyWithDefaultModelPrintsOneLinePerMessage() throws {
+        let r = try run(
+            ["classify"],
+            stdin: "hola, cuánto cuesta el queque de chocolate?\nGANASTE UN IPHONE, ingresá a http://premio.example.com\n")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertEqual(lines.count, 3, r.stdout)
+        XCTAssertTrue(lines[0].hasPrefix("precio\t0."), r.stdout)
+        XCTAssertTrue(lines[1].hasPrefix("spam\t"), r.stdout)
+    }
+
+    func testTrainEvaluatePredictRoundTrip() throws {
+        let model = try trainedModel()
+        let test = try file("test.csv", "text,label\nhola buenas noches,saludo\ncuánto cuesta el pan,precio\nganaste un premio ingresá ya,spam\n")
+        let e = try run(["evaluate", "--model", model, test, "--json"])
+        XCTAssertEqual(e.status, 0, e.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(json["n"] as? Int, 3)
+        for key in ["accuracy", "macro_f1", "weighted_f1", "per_class", "confusion"] { XCTAssertNotNil(json[key], key) }
+        let confusion = json["confusion"] as! [String: Any]
+        XCTAssertEqual(confusion["labels"] as? [String], ["precio", "saludo", "spam"])
+        let text = try run(["evaluate", "--model", model, test])
+        XCTAssertTrue(text.stdout.contains("accuracy"), text.stdout)
+
+        let out = dir.appendingPathComponent("labelled.csv").path
+        let p = try run(["predict", "--model", model, test, "-o", out])
+        XCTAssertEqual(p.status, 0, p.stderr)
+        let labelled = try String(contentsOfFile: out, encoding: .utf8)
+        XCTAssertTrue(labelled.hasPrefix("text,label,predicted_label,probability\n"), labelled)
+        XCTAssertEqual(labelled.split(separator: "\n").count, 4)
+    }
+
+    func testClassifyJSONAndEmptyLinesAndGarbage() throws {
+        let model = try trainedModel()
+        var input = Array("hola\n\n".utf8)
+        input += [0xFF, 0xFE, 0x00, 0x01, 0xC3, 0x28, 0x0A]
+        input += Array("cuánto cuesta\r\n".utf8)
+        let r = try run(["classify", "--model", model], stdin: input)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertEqual(lines.count, 5, r.stdout)
+        XCTAssertEqual(lines[1], "")
+        XCTAssertTrue(lines[3].hasPrefix("precio\t"), r.stdout)
+        let j = try run(["classify", "--model", model, "--format", "json"], stdin: "hola\n")
+        let obj = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(obj["label"] as? String, "saludo")
+        XCTAssertEqual((obj["probabilities"] as? [String: Any])?.count, 3)
+    }
+
+    func testClassifyAnswersEachLineBeforeTheNextArrives() throws {
+        let model = try trainedModel()
+        let p = Process()
+        p.executableURL = Self.executable
+        p.arguments = ["classify", "--model", model]
+        let inPipe = Pipe()
+        let outPipe = Pipe()
+        p.standardInput = inPipe
+        p.standardOutput = outPipe
+        try p.run()
+        for message in ["hola buenas", "cuánto cuesta"] {
+            inPipe.fileHandleForWriting.write(Data((message + "\n").utf8))
+            // The answer must arrive while the input stays open.
+            var line = Data()
+            while !line.contains(0x0A) {
+                let chunk = outPipe.fileHandleForReading.availableData
+                XCTAssertFalse(chunk.isEmpty, "classify closed its output")
+                if chunk.isEmpty { break }
+                line.append(chunk)
+            }
+            XCTAssertTrue(String(decoding: line, as: UTF8.self).contains("\t"))
+        }
+        try inPipe.fileHandleForWriting.close()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+    }
+
+    func testHelpHasExamples() throws {
+        for command in ["train", "evaluate", "predict", "classify", "tokenize"] {
+            let r = try run([command, "--help"])
+            XCTAssertEqual(r.status, 0)
+            XCTAssertTrue(r.stdout.contains("Examples:"), command)
+        }
+    }
+
+    // MARK: Bad input
+
+    func assertFails(_ arguments: [String], stdin: String = "", status: Int32, mentions: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        let r = try run(arguments, stdin: stdin)
+        XCTAssertEqual(r.status, status, "\(arguments): \(r.stderr)", file: file, line: line)
+        for m in mentions {
+            XCTAssertTrue(r.stderr.contains(m), "\(arguments): stderr lacks \(m): \(r.stderr)", file: file, line: line)
+        }
+        XCTAssertEqual(r.stdout, "", file: file, line: line)
+    }
+
+    func testMissingFile() throws {
+        let missing = dir.appendingPathComponent("nope.csv").path
+        try assertFails(["train", missing, "-o", dir.appendingPathComponent("x.criba").path], status: 66, mentions: [missing, "no such file"])
+    }
+
+    func testEmptyFile() throws {
+        let empty = try file("empty.csv", "")
+        try assertFails(["train", empty, "-o", dir.appendingPathComponent("x.criba").path], status: 65, mentions: [empty, "empty"])
+    }
+
+    func testHeaderWithoutColumn() throws {
+        let data = try file("cols.csv", "mensaje,tipo\nhola,saludo\n")
+        try assertFails(["train", data, "-o", dir.appendingPathComponent("x.criba").path], status: 65, mentions: [data + ":1", "`text`", "`mensaje`"])
+    }
+
+    func testUnbalancedQuote() throws {
+        let data = try file("quote.csv", "text,label\nhola,saludo\nchao,saludo\n\"sin cerrar,precio\nmas,precio\n")
+        try assertFails(["train", data, "-o", dir.appendingPathComponent("x.criba").path], status: 65, mentions: [data + ":4:1", "unbalanced quote"])
+    }
+
+    func testInvalidUTF8() throws {
+        let data = try file("bad.csv", Array("text,label\nhola,saludo\n".utf8) + [0x61, 0xFF, 0x62] + Array(",precio\n".utf8))
+        try assertFails(["train", data, "-o", dir.appendingPathComponent("x.criba").path, "--encoding", "utf-8"], status: 65, mentions: [data + ":3:2", "UTF-8"])
+    }
+
+    func testWindows1252IsReadWithAWarning() throws {
+        var bytes = Array("text;label\r\n".utf8)
+        for (t, l) in [("cu\u{E1}nto cuesta", "precio"), ("a c\u{F3}mo est\u{E1}", "precio"), ("hola", "saludo"), ("buenos d\u{ED}as", "saludo")] {
+            bytes += t.unicodeScalars.map { UInt8($0.value) } + Array(";\(l)\r\n".utf8)
+        }
+        let data = try file("excel.csv", bytes)
+        let model = dir.appendingPathComponent("w.criba").path
+        let r = try run(["train", data, "-o", model])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("Windows-1252"), r.stderr)
+    }
+
+    func testTenMegabyteLine() throws {
+        let long = String(repeating: "cuanto cuesta el queque ", count: 440_000)
+        let data = try file("long.csv", Self.smallTraining + "\"\(long)\",precio\n")
+        let model = dir.appendingPathComponent("long.criba").path
+        let r = try run(["train", data, "-o", model, "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let c = try run(["classify", "--model", model], stdin: long + "\n")
+        XCTAssertEqual(c.status, 0, c.stderr)
+        XCTAssertTrue(c.stdout.hasPrefix("precio\t"), String(c.stdout.prefix(100)))
+    }
+
+    func testLabelWithOneExample() throws {
+        let data = try file("one.csv", "text,label\nhola,saludo\nbuenas,saludo\ncuánto cuesta,precio\n")
+        try assertFails(["train", data, "-o", dir.appendingPathComponent("x.criba").path], status: 65, mentions: [data + ":4", "`precio`", "only one example"])
+    }
+
+    func testModelPathThatIsADirectory() throws {
+        let data = try file("train.csv", Self.smallTraining)
+        try assertFails(["train", data, "-o", dir.path], status: 74, mentions: [dir.path, "directory"])
+        try assertFails(["classify", "--model", dir.path], stdin: "hola\n", status: 66, mentions: [dir.path, "directory"])
+    }
+
+    func testCorruptedAndTruncatedModels() throws {
+        let model = try trainedModel()
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: model)))
+        let truncated = try file("t.criba", Array(bytes.prefix(bytes.count - 100)))
+        try assertFails(["classify", "--model", truncated], stdin: "hola\n", status: 65, mentions: [truncated, "truncated"])
+        bytes[bytes.count / 2] ^= 1
+        let corrupted = try file("c.criba", bytes)
+        try assertFails(["evaluate", "--model", corrupted, model], status: 65, mentions: [corrupted, "corrupted"])
+    }
+
+    func testFailedTrainingLeavesExistingModelIntact() throws {
+        let model = try trainedModel()
+        let before = try Data(contentsOf: URL(fileURLWithPath: model))
+        let bad = try file("bad2.csv", "text,label\nhola,saludo\n\"roto,precio\n")
+        try assertFails(["train", bad, "-o", model], status: 65, mentions: ["unbalanced quote"])
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: model)), before)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains(".tmp") }
+        XCTAssertEqual(leftovers, [])
+    }
+
+    func testUsageErrorsExit64() throws {
+        let r = try run(["train"])
+        XCTAssertEqual(r.status, 64)
+        let t = try run(["classify", "--threshold", "2"], stdin: "")
+        XCTAssertEqual(t.status, 64)
+    }
+}
