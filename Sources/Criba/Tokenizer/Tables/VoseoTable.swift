@@ -26,6 +26,9 @@
 ///   for hacer/poner and compounds it is the 3rd-person present ("hace 3
 ///   dias", "pone"), and "acosta" is a surname. With a clitic the form is
 ///   unambiguous: "pedime" -> "pide" + "me", "haceme" -> "haz" + "me".
+///   The tokenizer also rewrites a bare `impcl` form ending in -a/-e when the
+///   message writes its final accent ("hacé", "poné"), so such a key must not
+///   be another word when accented (this rules out "olé").
 /// - `subj`: present subjunctive vos form of a stem-changing verb, used in
 ///   negative commands and subordinate clauses ("no me contes" -> "cuentes",
 ///   "que durmas bien"). Subjunctive vos forms that coincide with the tú form
@@ -84,6 +87,8 @@ let voseoTableTSV = #"""
 # excluded: rega (imp of regar): "regalo", "regala", "regale" would split as rega + clitic.
 # excluded: colga (imp of colgar): the brand "colgate" would split as colga + te.
 # excluded: rei (impcl of reir): "reinos" would split as rei + nos.
+# excluded: ole (impcl of oler): the tokenizer accepts an accented bare -a/-e impcl form,
+#   and "ole" written with its accent is the interjection; olas (subj) is excluded too.
 # excluded: forms equal to the tu form after folding, e.g. estas, vas, das, ves, sabes, haces,
 #   pones, mira, come, se, trae, preocupes, tengas, vengas, digas, hagas, pidas.
 # note: sos -> eres is kept although "SOS" (help) exists; voseo use is far more frequent.
@@ -413,7 +418,6 @@ obtenes	obtienes	pres
 ocurris	ocurres	pres
 oi	oye	impcl
 ois	oyes	pres
-ole	huele	impcl
 oles	hueles	pres
 omitis	omites	pres
 oprimi	oprime	impcl

@@ -1,0 +1,35 @@
+import XCTest
+
+@testable import Criba
+
+/// The shipped model must be exactly what the documented command produces from `Data/`:
+/// `criba train Data/train.csv -o Models/default.criba` (all defaults, seed 1).
+final class DefaultModelTests: XCTestCase {
+    let modelPath = repositoryRoot.appendingPathComponent("Models/default.criba").path
+    let trainPath = repositoryRoot.appendingPathComponent("Data/train.csv").path
+    let testPath = repositoryRoot.appendingPathComponent("Data/test.csv").path
+
+    func testRetrainingReproducesTheShippedModelByteForByte() throws {
+        let shipped = try FileIO.readAll(path: modelPath)
+        let retrained = try Trainer().train(on: LabelledCSV(path: trainPath)).serialized()
+        XCTAssertEqual(retrained.count, shipped.count)
+        XCTAssertTrue(retrained == shipped, "Models/default.criba is stale: retrain it with the command in Models/README.md")
+    }
+
+    func testShippedModelIsSmallAndHasTheProductLabels() throws {
+        let model = try Model(contentsOfFile: modelPath)
+        XCTAssertEqual(
+            model.labels.sorted(),
+            ["agradecimiento", "disponibilidad", "envio", "horario", "otro", "pago", "pedido", "precio", "reclamo",
+             "saludo", "spam", "ubicacion"])
+        let size = try FileManager.default.attributesOfItem(atPath: modelPath)[.size] as! Int
+        XCTAssertLessThanOrEqual(size, 16 << 20)
+    }
+
+    func testShippedModelMeetsTheQualityBarOnHeldOutData() throws {
+        let classifier = try Classifier(path: modelPath)
+        let e = classifier.evaluate(try LabelledCSV(path: testPath).examples())
+        XCTAssertGreaterThanOrEqual(e.count, 1000)
+        XCTAssertGreaterThanOrEqual(e.macroF1, 0.90, "macro-F1 on Data/test.csv")
+    }
+}
