@@ -35,10 +35,10 @@ final class TokenizerBenchmarks: BenchmarkCase {
         let utf8 = messages.map { Array($0.utf8) }
         let extractor = FeatureExtractor()
         let ws = FeatureWorkspace()
-        var buffer = TokenBuffer()
+        let buffer = TokenBuffer()
         let tokenizer = Tokenizer()
         let tokenizeOnly = median {
-            for m in utf8 { m.withUnsafeBufferPointer { tokenizer.tokenize(bytes: $0, into: &buffer) } }
+            for m in utf8 { m.withUnsafeBufferPointer { tokenizer.tokenize(bytes: $0, into: buffer) } }
             blackHole(buffer)
         }
         let full = median {

@@ -27,13 +27,13 @@ final class TokenizerTests: XCTestCase {
 
     func testInvalidUTF8AndControlBytesNeverCrash() {
         let garbage: [UInt8] = [0xFF, 0xFE, 0x68, 0x6F, 0x6C, 0x61, 0xC3, 0x00, 0xE2, 0x82, 0x20, 0xF0, 0x9F, 0x98]
-        var buffer = TokenBuffer()
-        garbage.withUnsafeBufferPointer { spanish.tokenize(bytes: $0, into: &buffer) }
+        let buffer = TokenBuffer()
+        garbage.withUnsafeBufferPointer { spanish.tokenize(bytes: $0, into: buffer) }
         XCTAssertEqual(texts(buffer.tokens), ["hola"])
         var rng = SplitMix64(seed: 7)
         for _ in 0..<2000 {
             let bytes = (0..<rng.below(64)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
-            bytes.withUnsafeBufferPointer { spanish.tokenize(bytes: $0, into: &buffer) }
+            bytes.withUnsafeBufferPointer { spanish.tokenize(bytes: $0, into: buffer) }
         }
     }
 

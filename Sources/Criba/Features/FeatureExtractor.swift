@@ -8,63 +8,76 @@ let charBlockBit: FeatureKey = 1 << 31
 /// Scratch memory for turning messages into features: reuse one per thread or task.
 ///
 /// Holds the token buffer, the merged feature counts of the last message, and a Snowball
-/// stemmer with its cache. Not `Sendable`: never share one between concurrent tasks.
+/// stemmer with its cache. Not thread-safe: never share one between concurrent tasks.
 public final class FeatureWorkspace {
     /// Tokens of the last message.
-    public internal(set) var tokens = TokenBuffer()
-    /// Distinct feature keys of the last message, in first-seen order.
-    public internal(set) var keys: [FeatureKey] = []
-    /// Count of each key.
-    public internal(set) var counts: [Float] = []
-    var unitHashes: [UInt64] = []
-    var accumulator = SparseAccumulator()
+    public let tokens = TokenBuffer()
+    let keyBuffer = RawBuffer<FeatureKey>(capacity: 512)
+    let countBuffer = RawBuffer<Float>(capacity: 512)
+    let unitHashes = RawBuffer<UInt64>(capacity: 128)
+    let accumulator = SparseAccumulator()
     lazy var stemmer = SnowballStemmer()
-    var charScratch: [UInt8] = []
+    let charScratch = RawBuffer<UInt8>(capacity: 64)
 
     /// Creates an empty workspace.
-    public init() {
-        keys.reserveCapacity(512)
-        counts.reserveCapacity(512)
-        unitHashes.reserveCapacity(128)
-        charScratch.reserveCapacity(64)
-    }
+    public init() {}
+
+    /// Distinct feature keys of the last message, in first-seen order.
+    public var keys: [FeatureKey] { keyBuffer.array }
+    /// Count of each key.
+    public var counts: [Float] { countBuffer.array }
 }
 
 /// Merges repeated feature keys of one message in O(1) per feature.
-struct SparseAccumulator {
-    private var slotKeys: [FeatureKey] = []
-    private var slotIndex: [Int32] = []
-    private var stamps: [UInt32] = []
+final class SparseAccumulator {
+    private var slotKeys: UnsafeMutablePointer<FeatureKey>
+    private var slotIndex: UnsafeMutablePointer<Int32>
+    private var stamps: UnsafeMutablePointer<UInt32>
+    private var capacity = 0
     private var stamp: UInt32 = 0
     private var mask = 0
 
-    init() { grow(to: 1024) }
-
-    private mutating func grow(to capacity: Int) {
-        slotKeys = [FeatureKey](repeating: 0, count: capacity)
-        slotIndex = [Int32](repeating: 0, count: capacity)
-        stamps = [UInt32](repeating: 0, count: capacity)
+    init() {
+        capacity = 1024
+        slotKeys = .allocate(capacity: capacity)
+        slotIndex = .allocate(capacity: capacity)
+        stamps = .allocate(capacity: capacity)
+        stamps.initialize(repeating: 0, count: capacity)
         mask = capacity - 1
-        stamp = 0
+    }
+
+    deinit {
+        slotKeys.deallocate()
+        slotIndex.deallocate()
+        stamps.deallocate()
     }
 
     /// Starts a new message whose feature count may reach `expected`.
-    mutating func reset(expected: Int) {
-        if expected * 2 > slotKeys.count {
-            var c = slotKeys.count
+    func reset(expected: Int) {
+        if expected * 2 > capacity {
+            var c = capacity
             while c < expected * 2 { c <<= 1 }
-            grow(to: c)
+            slotKeys.deallocate()
+            slotIndex.deallocate()
+            stamps.deallocate()
+            capacity = c
+            slotKeys = .allocate(capacity: c)
+            slotIndex = .allocate(capacity: c)
+            stamps = .allocate(capacity: c)
+            stamps.initialize(repeating: 0, count: c)
+            mask = c - 1
+            stamp = 0
         }
         stamp &+= 1
         if stamp == 0 {
-            for k in stamps.indices { stamps[k] = 0 }
+            stamps.update(repeating: 0, count: capacity)
             stamp = 1
         }
     }
 
     /// Adds one occurrence of `key`.
     @inline(__always)
-    mutating func add(_ key: FeatureKey, keys: inout [FeatureKey], counts: inout [Float]) {
+    func add(_ key: FeatureKey, keys: RawBuffer<FeatureKey>, counts: RawBuffer<Float>) {
         var slot = Int((key &* 0x9E37_79B1) >> 7) & mask
         while true {
             if stamps[slot] != stamp {
@@ -100,59 +113,59 @@ public struct FeatureExtractor: Sendable {
         self.bucketMask = UInt64(features.buckets - 1)
     }
 
-    /// Extracts the features of `text` into `workspace.keys` / `workspace.counts`.
+    /// Extracts the features of `text` into the workspace.
     public func extract(_ text: String, into workspace: FeatureWorkspace) {
         var text = text
         text.withUTF8 { extract(bytes: $0, into: workspace) }
     }
 
-    /// Extracts the features of UTF-8 `bytes` into `workspace.keys` / `workspace.counts`.
+    /// Extracts the features of UTF-8 `bytes` into the workspace (``FeatureWorkspace/keys``
+    /// and ``FeatureWorkspace/counts``).
     ///
     /// - Complexity: O(*n*) in the number of bytes.
     public func extract(bytes: UnsafeBufferPointer<UInt8>, into ws: FeatureWorkspace) {
-        tokenizer.tokenize(bytes: bytes, into: &ws.tokens)
-        ws.keys.removeAll(keepingCapacity: true)
-        ws.counts.removeAll(keepingCapacity: true)
-        ws.unitHashes.removeAll(keepingCapacity: true)
-        let charSpan = settings.charNgramMax == 0 ? 0 : settings.charNgramMax - settings.charNgramMin + 1
-        ws.accumulator.reset(expected: ws.tokens.bytes.count * (charSpan + 1) + ws.tokens.count * 3 + 8)
-        let tokenizerSettings = tokenizer.settings
-        let stopwords = tokenizerSettings.stopwords
-        let wordSeed = FeatureHash.seed(.word)
         let tokens = ws.tokens
-        tokens.bytes.withUnsafeBufferPointer { all in
-            for t in 0..<tokens.count {
-                let s = tokens.start(t)
-                let token = UnsafeBufferPointer(rebasing: all[s..<Int(tokens.ends[t])])
-                let kind = tokens.kinds[t]
-                var unit: UInt64
-                if kind == .word && tokenizerSettings.stemming {
-                    unit = ws.stemmer.withStem(of: token) { FeatureHash.fnv1a($0, from: wordSeed) }
-                } else {
-                    unit = FeatureHash.fnv1a(token, from: wordSeed)
-                }
-                ws.unitHashes.append(unit)
-                let isStop = stopwords && kind == .word && tokenizer.tables.stopwords.lookup(token) != nil
-                if !isStop {
-                    ws.accumulator.add(bucket(unit), keys: &ws.keys, counts: &ws.counts)
-                }
-                if kind == .word && charSpan > 0 {
-                    addCharNgrams(token, ws)
-                }
+        tokenizer.tokenize(bytes: bytes, into: tokens)
+        let keys = ws.keyBuffer
+        let counts = ws.countBuffer
+        let units = ws.unitHashes
+        let accumulator = ws.accumulator
+        keys.removeAll()
+        counts.removeAll()
+        units.removeAll()
+        let charSpan = settings.charNgramMax == 0 ? 0 : settings.charNgramMax - settings.charNgramMin + 1
+        accumulator.reset(expected: tokens.bytes.count * (charSpan + 1) + tokens.count * 4 + 8)
+        let stemming = tokenizer.settings.stemming
+        let stopwords = tokenizer.settings.stopwords
+        let wordSeed = FeatureHash.seed(.word)
+        let stemmer = stemming ? ws.stemmer : nil
+        for t in 0..<tokens.count {
+            let token = tokens.token(t)
+            let kind = tokens.kinds[t]
+            let unit: UInt64
+            if kind == .word, let stemmer {
+                unit = stemmer.stemHash(of: token, seed: wordSeed)
+            } else {
+                unit = FeatureHash.fnv1a(token, from: wordSeed)
+            }
+            units.append(unit)
+            if !(stopwords && kind == .word && tokenizer.tables.stopwords.lookup(token) != nil) {
+                accumulator.add(bucket(unit), keys: keys, counts: counts)
+            }
+            if kind == .word && charSpan > 0 {
+                addCharNgrams(token, ws)
             }
         }
-        if settings.wordNgrams >= 2 {
+        if settings.wordNgrams >= 2 && units.count >= 2 {
             let ngramSeed = FeatureHash.seed(.wordNgram)
-            let units = ws.unitHashes
-            if units.count >= 2 {
-                for k in 1..<units.count {
-                    let h = FeatureHash.combine(FeatureHash.combine(ngramSeed, units[k - 1]), units[k])
-                    ws.accumulator.add(bucket(h), keys: &ws.keys, counts: &ws.counts)
-                    if settings.wordNgrams >= 3 && k >= 2 {
-                        let h3 = FeatureHash.combine(
-                            FeatureHash.combine(FeatureHash.combine(ngramSeed, units[k - 2]), units[k - 1]), units[k])
-                        ws.accumulator.add(bucket(h3), keys: &ws.keys, counts: &ws.counts)
-                    }
+            let u = units.base
+            for k in 1..<units.count {
+                let h = FeatureHash.combine(FeatureHash.combine(ngramSeed, u[k - 1]), u[k])
+                accumulator.add(bucket(h), keys: keys, counts: counts)
+                if settings.wordNgrams >= 3 && k >= 2 {
+                    let h3 = FeatureHash.combine(
+                        FeatureHash.combine(FeatureHash.combine(ngramSeed, u[k - 2]), u[k - 1]), u[k])
+                    accumulator.add(bucket(h3), keys: keys, counts: counts)
                 }
             }
         }
@@ -169,21 +182,24 @@ public struct FeatureExtractor: Sendable {
         let minN = settings.charNgramMin
         let maxN = settings.charNgramMax
         let seed = FeatureHash.seed(.charNgram)
-        ws.charScratch.removeAll(keepingCapacity: true)
-        ws.charScratch.append(ASCII.space)
-        ws.charScratch.append(contentsOf: token)
-        ws.charScratch.append(ASCII.space)
-        let n = ws.charScratch.count
-        ws.charScratch.withUnsafeBufferPointer { w in
-            for start in 0..<n {
-                var h = seed
-                let limit = min(maxN, n - start)
-                if limit < minN { break }
-                for len in 1...limit {
-                    h = (h ^ UInt64(w[start + len - 1])) &* FeatureHash.prime
-                    if len >= minN {
-                        ws.accumulator.add(bucket(h) | charBlockBit, keys: &ws.keys, counts: &ws.counts)
-                    }
+        let w = ws.charScratch
+        w.removeAll()
+        w.append(ASCII.space)
+        w.append(contentsOf: token)
+        w.append(ASCII.space)
+        let n = w.count
+        let p = w.base
+        let keys = ws.keyBuffer
+        let counts = ws.countBuffer
+        let accumulator = ws.accumulator
+        for start in 0..<n {
+            let limit = min(maxN, n - start)
+            if limit < minN { break }
+            var h = seed
+            for len in 1...limit {
+                h = (h ^ UInt64(p[start + len - 1])) &* FeatureHash.prime
+                if len >= minN {
+                    accumulator.add(bucket(h) | charBlockBit, keys: keys, counts: counts)
                 }
             }
         }

@@ -9,6 +9,10 @@ struct ByteStringTable: Sendable {
     private var hashes: [UInt64] = []
     private(set) var payloads: [Int32] = []
     private let mask: Int
+    /// Shortest and longest key, and which first bytes occur: cheap rejections before hashing.
+    private var minLength = Int.max
+    private var maxLength = 0
+    private var firstBytes = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
 
     /// Builds a table. Later duplicates of a key are ignored.
     init(_ entries: [(key: String, payload: Int32)]) {
@@ -27,6 +31,32 @@ struct ByteStringTable: Sendable {
             keyEnds.append(Int32(keyBytes.count))
             hashes.append(h)
             payloads.append(payload)
+            minLength = min(minLength, bytes.count)
+            maxLength = max(maxLength, bytes.count)
+            if let b = bytes.first {
+                let bit = UInt64(1) << UInt64(b & 63)
+                switch b >> 6 {
+                case 0: firstBytes.0 |= bit
+                case 1: firstBytes.1 |= bit
+                case 2: firstBytes.2 |= bit
+                default: firstBytes.3 |= bit
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private func mayContain(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = buffer.count
+        guard n >= minLength && n <= maxLength else { return false }
+        if n == 0 { return true }
+        let b = buffer[0]
+        let bit = UInt64(1) << UInt64(b & 63)
+        switch b >> 6 {
+        case 0: return firstBytes.0 & bit != 0
+        case 1: return firstBytes.1 & bit != 0
+        case 2: return firstBytes.2 & bit != 0
+        default: return firstBytes.3 & bit != 0
         }
     }
 
@@ -46,9 +76,15 @@ struct ByteStringTable: Sendable {
     /// Looks up the bytes in `buffer`, returning the entry index, or `nil`.
     ///
     /// - Complexity: O(*n*) in the key length, expected O(1) probes.
+    @inline(__always)
     func lookup(_ buffer: UnsafeBufferPointer<UInt8>) -> Int? {
-        if payloads.isEmpty { return nil }
-        let h = FeatureHash.fnv1a(buffer, from: FeatureHash.offsetBasis)
+        if !mayContain(buffer) { return nil }
+        return lookup(buffer, hash: FeatureHash.fnv1a(buffer, from: FeatureHash.offsetBasis))
+    }
+
+    /// Looks up `buffer` whose FNV-1a hash (from the offset basis) is already known.
+    func lookup(_ buffer: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Int? {
+        if !mayContain(buffer) { return nil }
         var slot = Int(truncatingIfNeeded: h) & mask
         return slots.withUnsafeBufferPointer { slots in
             keyBytes.withUnsafeBufferPointer { kb in

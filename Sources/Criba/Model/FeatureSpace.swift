@@ -66,17 +66,22 @@ struct FeatureSpace: Sendable {
     /// Weights the features in `workspace` (term weighting, idf, per-block L2 norm),
     /// dropping the ones the model does not know.
     func vectorize(_ ws: FeatureWorkspace, into v: inout SparseVector) {
+        vectorize(keys: ws.keyBuffer.buffer, counts: ws.countBuffer.buffer, into: &v)
+    }
+
+    /// Weights the features `keys`/`counts` (see ``vectorize(_:into:)``).
+    func vectorize(keys wsKeys: UnsafeBufferPointer<FeatureKey>, counts wsCounts: UnsafeBufferPointer<Float>, into v: inout SparseVector) {
         v.removeAll()
         let weighting = settings.weighting
         let useIDF = !idf.isEmpty
         var wordNorm: Float = 0
         var charNorm: Float = 0
         slots.withUnsafeBufferPointer { slots in
-            for k in 0..<ws.keys.count {
-                let key = ws.keys[k]
+            for k in 0..<wsKeys.count {
+                let key = wsKeys[k]
                 let r = row(key, slots)
                 if r < 0 { continue }
-                let c = ws.counts[k]
+                let c = wsCounts[k]
                 var x: Float
                 switch weighting {
                 case .count: x = c

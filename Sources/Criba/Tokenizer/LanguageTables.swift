@@ -1,5 +1,5 @@
 /// The word lists the Spanish tokenizer consults, parsed once from the tables in `Tables/`.
-struct LanguageTables: Sendable {
+final class LanguageTables: Sendable {
     /// Kind of a voseo entry.
     enum VoseoKind: Int32 {
         /// Present indicative (querés→quieres); applies to a bare word.
@@ -29,6 +29,22 @@ struct LanguageTables: Sendable {
     /// Enclitic pronouns, longest first.
     let enclitics: [[UInt8]]
 
+    /// Everything known about a whole word, found with one lookup.
+    struct WordInfo {
+        /// Index into `abbreviationExpansions`, or -1.
+        var abbreviation: Int32 = -1
+        /// Payload of the voseo entry (`index << 2 | kind`), or -1.
+        var voseo: Int32 = -1
+        /// Extra powers of ten if the word is a money word, or -1.
+        var money: Int32 = -1
+        /// Whether the word is a stopword.
+        var stop = false
+    }
+
+    /// Union of the abbreviation, voseo, money-word and stopword tables → `wordInfo` index.
+    let words: ByteStringTable
+    let wordInfo: [WordInfo]
+
     static let shared = LanguageTables()
 
     private static func rows(_ tsv: String) -> [[Substring]] {
@@ -53,7 +69,8 @@ struct LanguageTables: Sendable {
             voseoEntries.append((String(fields[0]), Int32(replacements.count) << 2 | kind.rawValue))
             replacements.append(Array(fields[1].utf8))
         }
-        voseo = ByteStringTable(voseoEntries.map { (key: $0.0, payload: $0.1) })
+        let voseo = ByteStringTable(voseoEntries.map { (key: $0.0, payload: $0.1) })
+        self.voseo = voseo
         voseoReplacements = replacements
 
         var abbreviationEntries: [(key: String, payload: Int32)] = []
@@ -62,19 +79,22 @@ struct LanguageTables: Sendable {
             abbreviationEntries.append((key: String(fields[0]), payload: Int32(expansions.count)))
             expansions.append(fields[1].split(separator: " ").map { Array($0.utf8) })
         }
-        abbreviations = ByteStringTable(abbreviationEntries)
+        let abbreviations = ByteStringTable(abbreviationEntries)
+        self.abbreviations = abbreviations
         abbreviationExpansions = expansions
 
-        stopwords = ByteStringTable(
+        let stopwords = ByteStringTable(
             Self.rows(spanishStopwordTableTSV).map { (key: String($0[0]), payload: 0) })
+        self.stopwords = stopwords
 
-        moneyWords = ByteStringTable([
+        let moneyWords = ByteStringTable([
             ("mil", 3), ("millon", 6), ("millones", 6), ("colones", 0), ("colon", 0), ("rojos", 3), ("rojo", 3),
             ("tejas", 2), ("teja", 2), ("dolares", 0), ("dolar", 0), ("usd", 0), ("pesos", 0), ("euros", 0),
             ("euro", 0), ("lucas", 3), ("luca", 3), ("quetzales", 0), ("lempiras", 0), ("cordobas", 0),
             ("soles", 0), ("bolivares", 0), ("balboas", 0), ("dls", 0), ("dlls", 0), ("mxn", 0), ("cop", 0),
             ("crc", 0), ("eur", 0), ("varos", 0), ("barras", 3), ("palos", 6),
         ].map { (key: $0.0, payload: Int32($0.1)) })
+        self.moneyWords = moneyWords
         moneySuffixes = ByteStringTable([
             ("k", 3), ("mil", 3), ("usd", 0), ("dls", 0), ("dlls", 0), ("eur", 0), ("euros", 0), ("colones", 0),
             ("rojos", 3), ("lucas", 3), ("pesos", 0), ("mxn", 0), ("cop", 0), ("crc", 0),
@@ -89,6 +109,23 @@ struct LanguageTables: Sendable {
                 "edu", "tk", "ml", "ga", "cf", "gq", "cc", "tv", "pro", "work", "money", "loan", "cash", "bank",
                 "page", "web", "cloud", "digital", "email", "tech", "lat", "global", "today", "cam", "rest",
             ].map { (key: $0, payload: 0) })
+        var info: [String: WordInfo] = [:]
+        for k in 0..<abbreviations.count {
+            info[String(decoding: abbreviations.key(at: k), as: UTF8.self), default: WordInfo()].abbreviation =
+                abbreviations.payloads[k]
+        }
+        for k in 0..<voseo.count {
+            info[String(decoding: voseo.key(at: k), as: UTF8.self), default: WordInfo()].voseo = voseo.payloads[k]
+        }
+        for k in 0..<moneyWords.count {
+            info[String(decoding: moneyWords.key(at: k), as: UTF8.self), default: WordInfo()].money = moneyWords.payloads[k]
+        }
+        for k in 0..<stopwords.count {
+            info[String(decoding: stopwords.key(at: k), as: UTF8.self), default: WordInfo()].stop = true
+        }
+        let sortedWords = info.keys.sorted()
+        words = ByteStringTable(sortedWords.enumerated().map { (key: $0.element, payload: Int32($0.offset)) })
+        wordInfo = sortedWords.map { info[$0]! }
         enclitics = ["melos", "melas", "selos", "selas", "telos", "telas", "noslo", "nosla", "melo", "mela",
                      "selo", "sela", "telo", "tela", "nos", "los", "las", "les", "me", "te", "lo", "la", "le"].map { Array($0.utf8) }
     }

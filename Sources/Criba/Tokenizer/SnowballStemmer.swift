@@ -19,6 +19,15 @@ final class SnowballStemmer {
 
     deinit { sb_stemmer_delete(stemmer) }
 
+    /// The FNV-1a hash (from `seed`) of the stem of `word`, cached.
+    @inline(__always)
+    func stemHash(of word: UnsafeBufferPointer<UInt8>, seed: UInt64) -> UInt64 {
+        if let h = cache.lookupHash(word) { return h }
+        let h = withStem(of: word) { FeatureHash.fnv1a($0, from: seed) }
+        cache.setHash(word, h)
+        return h
+    }
+
     /// Calls `body` with the stem of `word` (UTF-8, lower case).
     func withStem<R>(of word: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         if let cached = cache.lookup(word) {
@@ -42,12 +51,14 @@ final class SnowballStemmer {
     }
 }
 
-/// A bounded word → stem cache (cleared when full).
+/// A bounded word → stem cache (cleared when full). Also remembers the hash of each stem, so
+/// the feature extractor's hot path is one probe and one byte comparison per word.
 struct StemCache {
     private var slots: [Int32]
     private var keys: [[UInt8]] = []
     private var stems: [[UInt8]] = []
     private var hashes: [UInt64] = []
+    private var stemHashes: [UInt64] = []
     private let mask: Int
     private let limit: Int
 
@@ -55,6 +66,31 @@ struct StemCache {
         slots = [Int32](repeating: -1, count: capacity * 2)
         mask = capacity * 2 - 1
         limit = capacity
+    }
+
+    /// The remembered stem hash of `word`, if any.
+    @inline(__always)
+    func lookupHash(_ word: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        guard let e = find(word), stemHashes[e] != 0 else { return nil }
+        return stemHashes[e]
+    }
+
+    mutating func setHash(_ word: UnsafeBufferPointer<UInt8>, _ h: UInt64) {
+        if let e = find(word) { stemHashes[e] = h }
+    }
+
+    @inline(__always)
+    private func find(_ word: UnsafeBufferPointer<UInt8>) -> Int? {
+        let h = FeatureHash.fnv1a(word, from: FeatureHash.offsetBasis)
+        var slot = Int(truncatingIfNeeded: h) & mask
+        return slots.withUnsafeBufferPointer { slots in
+            while true {
+                let e = Int(slots[slot])
+                if e < 0 { return nil }
+                if hashes[e] == h && keys[e].withUnsafeBufferPointer({ $0.elementsEqual(word) }) { return e }
+                slot = (slot + 1) & mask
+            }
+        }
     }
 
     func lookup(_ word: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
@@ -74,6 +110,7 @@ struct StemCache {
             keys.removeAll(keepingCapacity: true)
             stems.removeAll(keepingCapacity: true)
             hashes.removeAll(keepingCapacity: true)
+            stemHashes.removeAll(keepingCapacity: true)
         }
         let h = FeatureHash.fnv1a(word, from: FeatureHash.offsetBasis)
         var slot = Int(truncatingIfNeeded: h) & mask
@@ -82,5 +119,6 @@ struct StemCache {
         keys.append(Array(word))
         stems.append(stem)
         hashes.append(h)
+        stemHashes.append(0)
     }
 }

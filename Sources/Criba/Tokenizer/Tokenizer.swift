@@ -20,77 +20,75 @@ public struct Token: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Reusable storage for the tokens of one message: token texts are byte ranges in one buffer,
-/// so tokenizing allocates nothing once the buffers have grown.
-public struct TokenBuffer: Sendable {
+/// so tokenizing allocates nothing once the buffers have grown. Not thread-safe: use one per
+/// thread or task.
+public final class TokenBuffer {
     /// Concatenated bytes of all tokens.
-    var bytes: [UInt8] = []
+    let bytes = RawBuffer<UInt8>(capacity: 1024)
     /// End offset in `bytes` of each token.
-    var ends: [Int32] = []
+    let ends = RawBuffer<Int32>(capacity: 128)
     /// Kind of each token.
-    var kinds: [TokenKind] = []
+    let kinds = RawBuffer<TokenKind>(capacity: 128)
+    /// Scanner scratch kept between messages.
+    let word = RawBuffer<UInt8>(capacity: 64)
+    let shape = RawBuffer<UInt8>(capacity: 64)
+    let extra = RawBuffer<UInt8>(capacity: 64)
 
     /// Creates an empty buffer.
-    public init() {
-        bytes.reserveCapacity(1024)
-        ends.reserveCapacity(128)
-        kinds.reserveCapacity(128)
-    }
+    public init() {}
 
     /// The number of tokens.
     public var count: Int { ends.count }
 
     /// Removes all tokens, keeping capacity.
-    public mutating func removeAll() {
-        bytes.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
-        kinds.removeAll(keepingCapacity: true)
+    public func removeAll() {
+        bytes.removeAll()
+        ends.removeAll()
+        kinds.removeAll()
     }
 
     /// Start offset of token `i`.
     @inline(__always)
     func start(_ i: Int) -> Int { i == 0 ? 0 : Int(ends[i - 1]) }
 
+    /// Bytes of token `i` (valid until the buffer changes).
+    @inline(__always)
+    func token(_ i: Int) -> UnsafeBufferPointer<UInt8> { bytes.buffer(start(i)..<Int(ends[i])) }
+
     /// The tokens as values (allocates; for display and tests).
     public var tokens: [Token] {
-        (0..<count).map { i in
-            Token(text: String(decoding: bytes[start(i)..<Int(ends[i])], as: UTF8.self), kind: kinds[i])
-        }
+        (0..<count).map { i in Token(text: String(decoding: token(i), as: UTF8.self), kind: kinds[i]) }
     }
 
     @inline(__always)
-    mutating func append(_ token: UnsafeBufferPointer<UInt8>, kind: TokenKind) {
+    func append(_ token: UnsafeBufferPointer<UInt8>, kind: TokenKind) {
         bytes.append(contentsOf: token)
         ends.append(Int32(bytes.count))
         kinds.append(kind)
     }
 
     @inline(__always)
-    mutating func append(_ token: [UInt8], kind: TokenKind) {
-        bytes.append(contentsOf: token)
-        ends.append(Int32(bytes.count))
-        kinds.append(kind)
+    func append(_ token: [UInt8], kind: TokenKind) {
+        token.withUnsafeBufferPointer { append($0, kind: kind) }
     }
 
     @inline(__always)
-    mutating func append(_ token: StaticString, kind: TokenKind) {
-        token.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        ends.append(Int32(bytes.count))
-        kinds.append(kind)
+    func append(_ token: StaticString, kind: TokenKind) {
+        token.withUTF8Buffer { append($0, kind: kind) }
     }
 
-    mutating func removeLast() {
+    func removeLast() {
         ends.removeLast()
         kinds.removeLast()
-        bytes.removeSubrange((ends.last.map { Int($0) } ?? 0)...)
+        bytes.count = ends.last.map { Int($0) } ?? 0
     }
 
     /// Whether token `i` equals `literal`.
     func token(_ i: Int, equals literal: StaticString) -> Bool {
-        let s = start(i)
-        let e = Int(ends[i])
+        let t = token(i)
         return literal.withUTF8Buffer { lit in
-            guard lit.count == e - s else { return false }
-            for k in 0..<lit.count where lit[k] != bytes[s + k] { return false }
+            guard lit.count == t.count else { return false }
+            for k in 0..<lit.count where lit[k] != t[k] { return false }
             return true
         }
     }
@@ -127,25 +125,25 @@ public struct Tokenizer: Sendable {
 
     /// Tokenizes a message (allocates; use ``tokenize(_:into:)`` in loops).
     public func tokens(of text: String) -> [Token] {
-        var buffer = TokenBuffer()
-        tokenize(text, into: &buffer)
+        let buffer = TokenBuffer()
+        tokenize(text, into: buffer)
         return buffer.tokens
     }
 
     /// Tokenizes a message into `buffer`, replacing its contents.
-    public func tokenize(_ text: String, into buffer: inout TokenBuffer) {
+    public func tokenize(_ text: String, into buffer: TokenBuffer) {
         var text = text
-        text.withUTF8 { tokenize(bytes: $0, into: &buffer) }
+        text.withUTF8 { tokenize(bytes: $0, into: buffer) }
     }
 
     /// Tokenizes UTF-8 bytes into `buffer`, replacing its contents. Invalid UTF-8 sequences
     /// act as separators.
     ///
     /// - Complexity: O(*n*) in the number of bytes.
-    public func tokenize(bytes input: UnsafeBufferPointer<UInt8>, into buffer: inout TokenBuffer) {
+    public func tokenize(bytes input: UnsafeBufferPointer<UInt8>, into buffer: TokenBuffer) {
         buffer.removeAll()
-        var scanner = Scanner(input: input, settings: settings, tables: tables)
-        scanner.run(into: &buffer)
+        var scanner = Scanner(input: input, settings: settings, tables: tables, buffer: buffer)
+        scanner.run(into: buffer)
     }
 }
 
@@ -268,7 +266,7 @@ struct Scanner {
     let tables: LanguageTables
 
     /// The word being built (lower-case, folded).
-    var word: [UInt8] = []
+    let word: RawBuffer<UInt8>
     var wordLetters = 0
     var wordDigits = 0
     var wordUppers = 0
@@ -281,13 +279,13 @@ struct Scanner {
     /// Whether the last letter of the word carried an acute accent (poné, hacé).
     var finalAccent = false
     /// Original letters (before leet) to check digit neighbours: 1 = letter, 2 = digit.
-    var shape: [UInt8] = []
+    let shape: RawBuffer<UInt8>
 
     /// A number waiting to be joined with the next group ("15 000", "8888 8888").
     var pendingNumber = PendingNumber()
     var capsWords = 0
     var lowerWords = 0
-    var scratch: [UInt8] = []
+    let scratch: RawBuffer<UInt8>
 
     struct PendingNumber {
         var active = false
@@ -302,16 +300,18 @@ struct Scanner {
         var chunkEndedAfter = false
     }
 
-    init(input: UnsafeBufferPointer<UInt8>, settings: TokenizerSettings, tables: LanguageTables) {
+    init(input: UnsafeBufferPointer<UInt8>, settings: TokenizerSettings, tables: LanguageTables, buffer: TokenBuffer) {
         self.input = input
         self.settings = settings
         self.tables = tables
-        word.reserveCapacity(64)
-        shape.reserveCapacity(64)
-        scratch.reserveCapacity(64)
+        word = buffer.word
+        shape = buffer.shape
+        scratch = buffer.extra
+        word.removeAll()
+        shape.removeAll()
     }
 
-    mutating func run(into out: inout TokenBuffer) {
+    mutating func run(into out: TokenBuffer) {
         let n = input.count
         var i = 0
         var previousChunkEnd = -1
@@ -337,13 +337,13 @@ struct Scanner {
             }
             // A number group may continue across exactly one space.
             if pendingNumber.active && !(previousChunkEnd == i - 1 && input[i - 1] == ASCII.space) {
-                flushNumber(into: &out)
+                flushNumber(into: out)
             }
-            chunk(i, j, into: &out)
+            chunk(i, j, into: out)
             previousChunkEnd = j
             i = j
         }
-        flushNumber(into: &out)
+        flushNumber(into: out)
         if settings.placeholders && capsWords > 0 {
             out.append(lowerWords == 0 && capsWords >= 2 ? "<allcaps>" : "<caps>", kind: .placeholder)
         }
@@ -351,22 +351,28 @@ struct Scanner {
 
     // MARK: Chunks
 
-    mutating func chunk(_ s: Int, _ e: Int, into out: inout TokenBuffer) {
-        if settings.placeholders {
-            if let host = urlHost(s, e) {
-                flushNumber(into: &out)
+    mutating func chunk(_ s: Int, _ e: Int, into out: TokenBuffer) {
+        if settings.placeholders && e - s >= 4 {
+            var dot = false
+            var at = false
+            for k in s..<e {
+                let c = input[k]
+                if c == ASCII.dot { dot = true } else if c == ASCII.at { at = true }
+            }
+            if dot, let host = urlHost(s, e) {
+                flushNumber(into: out)
                 out.append("<url>", kind: .placeholder)
-                emitHost(host, into: &out)
+                emitHost(host, into: out)
                 return
             }
-            if let host = emailHost(s, e) {
-                flushNumber(into: &out)
+            if dot && at, let host = emailHost(s, e) {
+                flushNumber(into: out)
                 out.append("<email>", kind: .placeholder)
-                emitHost(host, into: &out)
+                emitHost(host, into: out)
                 return
             }
         }
-        if settings.deobfuscate && spelledOut(s, e, into: &out) { return }
+        if settings.deobfuscate && spelledOut(s, e, into: out) { return }
 
         var i = s
         while i < e {
@@ -396,14 +402,14 @@ struct Scanner {
                 {
                     appendLetter(ASCII.lowerA)
                 } else if b == ASCII.question || b == ASCII.bang {
-                    endWord(into: &out)
-                    i = mark(i, e, into: &out)
+                    endWord(into: out)
+                    i = mark(i, e, into: out)
                     continue
                 } else if b == ASCII.dollar {
-                    endWord(into: &out)
+                    endWord(into: out)
                     currencyPending = true
                 } else {
-                    endWord(into: &out)
+                    endWord(into: out)
                 }
                 i += 1
                 continue
@@ -413,7 +419,7 @@ struct Scanner {
             if scalar >= 0xC0 && scalar < 0x180 {
                 let f = latinFold[Int(scalar) - 0xC0]
                 if f == 0 {
-                    endWord(into: &out)
+                    endWord(into: out)
                 } else {
                     let upper = scalar < 0x100 ? (scalar < 0xDF) : (scalar & 1 == 0)
                     if upper { wordUppers += 1 }
@@ -441,30 +447,30 @@ struct Scanner {
                 // removed, word continues
             } else if scalar == 0xBF || scalar == 0xA1 {
                 // ¿ ¡
-                endWord(into: &out)
+                endWord(into: out)
                 if settings.placeholders {
-                    emitMark(question: scalar == 0xBF, run: 1, into: &out)
+                    emitMark(question: scalar == 0xBF, run: 1, into: out)
                 }
             } else if scalar == 0x20A1 || scalar == 0x20AC || scalar == 0xA3 {
                 // ₡ € £
-                endWord(into: &out)
+                endWord(into: out)
                 currencyPending = true
             } else if settings.placeholders && isEmoji(scalar) {
-                endWord(into: &out)
-                flushNumber(into: &out)
+                endWord(into: out)
+                flushNumber(into: out)
                 out.append(UnsafeBufferPointer(rebasing: input[i..<(i + d.length)]), kind: .emoji)
             } else {
-                endWord(into: &out)
+                endWord(into: out)
             }
             i += d.length
         }
         atChunkEnd = true
-        endWord(into: &out)
+        endWord(into: out)
         atChunkEnd = false
     }
 
     /// Handles a run of `?`/`!` starting at `i`; returns the index after it.
-    mutating func mark(_ i: Int, _ e: Int, into out: inout TokenBuffer) -> Int {
+    mutating func mark(_ i: Int, _ e: Int, into out: TokenBuffer) -> Int {
         var j = i
         var questions = 0
         var bangs = 0
@@ -473,15 +479,15 @@ struct Scanner {
             j += 1
         }
         if settings.placeholders {
-            flushNumber(into: &out)
-            if questions > 0 { emitMark(question: true, run: questions, into: &out) }
-            if bangs > 0 { emitMark(question: false, run: bangs, into: &out) }
+            flushNumber(into: out)
+            if questions > 0 { emitMark(question: true, run: questions, into: out) }
+            if bangs > 0 { emitMark(question: false, run: bangs, into: out) }
         }
         return j
     }
 
-    mutating func emitMark(question: Bool, run: Int, into out: inout TokenBuffer) {
-        flushNumber(into: &out)
+    mutating func emitMark(question: Bool, run: Int, into out: TokenBuffer) {
+        flushNumber(into: out)
         let last = out.count - 1
         // ¿...? pairs produce one mark: skip if the same single mark was just emitted.
         if run == 1 && last >= 0 && out.kinds[last] == .mark && out.token(last, equals: question ? "?" : "!") {
@@ -560,8 +566,8 @@ struct Scanner {
 
     mutating func resetWord() {
         finalAccent = false
-        word.removeAll(keepingCapacity: true)
-        shape.removeAll(keepingCapacity: true)
+        word.removeAll()
+        shape.removeAll()
         wordLetters = 0
         wordDigits = 0
         wordUppers = 0
@@ -572,25 +578,25 @@ struct Scanner {
     }
 
     /// Finishes the current alphanumeric run and emits its tokens.
-    mutating func endWord(into out: inout TokenBuffer) {
+    mutating func endWord(into out: TokenBuffer) {
         if word.isEmpty {
             return
         }
         defer { resetWord() }
         if wordLetters == 0 {
-            numberRun(into: &out)
+            numberRun(into: out)
             return
         }
-        flushNumber(into: &out)
+        flushNumber(into: out)
         if wordDigits > 0 {
             if settings.deobfuscate && undoLeet() {
                 // fall through to letters
-            } else if settings.placeholders && numberWithSuffix(into: &out) {
+            } else if settings.placeholders && numberWithSuffix(into: out) {
                 currencyPending = false
                 return
             } else {
                 currencyPending = false
-                emitWord(word, into: &out)
+                emitWord(word.buffer, into: out)
                 return
             }
         }
@@ -605,10 +611,7 @@ struct Scanner {
         } else if wordUppers < wordLetters {
             lowerWords += 1
         }
-        if settings.placeholders, let extra = tables.moneyWords.lookup(word).map({ tables.moneyWords.payloads[$0] }) {
-            promotePrecedingNumberToMoney(extra: Int(extra), into: &out)
-        }
-        emitWord(word, stressedEnd: finalAccent, into: &out)
+        emitWord(word.buffer, stressedEnd: finalAccent, into: out)
     }
 
     /// Leet: digits that sit between letters (gan4ste, pr3mio, h0la) become letters.
@@ -641,31 +644,40 @@ struct Scanner {
     }
 
     /// "15k", "20usd", "8pm": digits followed by a money or time suffix.
-    mutating func numberWithSuffix(into out: inout TokenBuffer) -> Bool {
+    mutating func numberWithSuffix(into out: TokenBuffer) -> Bool {
         var k = 0
         while k < word.count && shape[k] == 2 { k += 1 }
         guard k > 0, k < word.count else { return false }
         for m in k..<word.count where shape[m] != 1 { return false }
         let digits = k
-        let matched: Bool = word.withUnsafeBufferPointer { w in
-            let suffix = UnsafeBufferPointer(rebasing: w[k...])
-            if let e = tables.moneySuffixes.lookup(suffix) {
-                emitMoney(digits: digits + Int(tables.moneySuffixes.payloads[e]), into: &out)
-                return true
-            }
-            if tables.timeSuffixes.lookup(suffix) != nil {
-                out.append("<hora>", kind: .placeholder)
-                return true
-            }
-            return false
+        let suffix = word.buffer(k..<word.count)
+        if let e = tables.moneySuffixes.lookup(suffix) {
+            emitMoney(digits: digits + Int(tables.moneySuffixes.payloads[e]), into: out)
+            return true
         }
-        return matched
+        if tables.timeSuffixes.lookup(suffix) != nil {
+            out.append("<hora>", kind: .placeholder)
+            return true
+        }
+        return false
     }
 
     mutating func collapseRuns() {
+        let n = word.count
+        let p = word.base
+        // Most words have no run of three: check first.
+        var found = false
+        var k = 2
+        while k < n {
+            if p[k] == p[k - 1] && p[k] == p[k - 2] && p[k] < 0x80 {
+                found = true
+                break
+            }
+            k += 1
+        }
+        if !found { return }
         var r = 0
         var w = 0
-        let n = word.count
         while r < n {
             let c = word[r]
             var run = 1
@@ -682,17 +694,19 @@ struct Scanner {
             }
             r += run
         }
-        if w < n { word.removeSubrange(w...) }
+        word.count = w
     }
 
     /// jaja, jajaja, jeje, jiji, jsjs, jajsjs, ajaja, hahaha, jejeje.
     func isLaughter() -> Bool {
         let n = word.count
         guard n >= 4 else { return false }
+        let first = word[0]
+        guard first == UInt8(ascii: "j") || first == UInt8(ascii: "h") || first == UInt8(ascii: "a") else { return false }
         var js = 0
         var hs = 0
         var previousConsonant = false
-        for c in word {
+        for c in word.buffer {
             switch c {
             case UInt8(ascii: "j"):
                 js += 1
@@ -713,33 +727,63 @@ struct Scanner {
         if js >= 2 && hs == 0 { return true }
         if hs >= 2 && js == 0 {
             // hahaha / jejeje in h: only "ha"/"he" syllables.
-            return !word.contains(UInt8(ascii: "s")) && !word.contains(UInt8(ascii: "i"))
-                && !word.contains(UInt8(ascii: "o"))
+            let b = word.buffer
+            return !b.contains(UInt8(ascii: "s")) && !b.contains(UInt8(ascii: "i")) && !b.contains(UInt8(ascii: "o"))
         }
         return false
     }
 
-    /// Emits a word after chat-abbreviation expansion and voseo mapping.
+    /// Emits a word after money-word promotion, chat-abbreviation expansion and voseo mapping,
+    /// with a single lookup of the whole word.
     ///
     /// `stressedEnd` tells that the last vowel was written with an acute accent: "poné" and
     /// "hacé" are then imperatives, while "pone" and "hace" are also third-person forms.
-    mutating func emitWord(_ w: [UInt8], stressedEnd: Bool = false, into out: inout TokenBuffer) {
-        if settings.chatAbbreviations, let e = tables.abbreviations.lookup(w) {
-            for part in tables.abbreviationExpansions[e] {
-                emitVoseo(part, into: &out)
+    mutating func emitWord(_ w: UnsafeBufferPointer<UInt8>, stressedEnd: Bool = false, into out: TokenBuffer) {
+        // FNV-1a of every prefix, so enclitic stems need no second hashing pass.
+        var prefixHash = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0),
+                          UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0),
+                          UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        let n = w.count
+        var h = FeatureHash.offsetBasis
+        withUnsafeMutableBytes(of: &prefixHash) { raw in
+            let ph = raw.baseAddress!.assumingMemoryBound(to: UInt64.self)
+            for k in 0..<n {
+                if k < 24 { ph[k] = h }
+                h = (h ^ UInt64(w[k])) &* FeatureHash.prime
+            }
+        }
+        if let e = tables.words.lookup(w, hash: h) {
+            let info = tables.wordInfo[e]
+            if settings.placeholders && info.money >= 0 {
+                promotePrecedingNumberToMoney(extra: Int(info.money), into: out)
+            }
+            if settings.chatAbbreviations && info.abbreviation >= 0 {
+                for part in tables.abbreviationExpansions[Int(info.abbreviation)] {
+                    part.withUnsafeBufferPointer { emitVoseo($0, stressedEnd: false, payload: tables.voseo.lookup($0).map { tables.voseo.payloads[$0] } ?? -1, prefixHashes: nil, into: out) }
+                }
+                return
+            }
+            withUnsafeBytes(of: &prefixHash) { raw in
+                emitVoseo(w, stressedEnd: stressedEnd, payload: info.voseo, prefixHashes: raw.baseAddress!.assumingMemoryBound(to: UInt64.self), into: out)
             }
             return
         }
-        emitVoseo(w, stressedEnd: stressedEnd, into: &out)
+        withUnsafeBytes(of: &prefixHash) { raw in
+            emitVoseo(w, stressedEnd: stressedEnd, payload: -1, prefixHashes: raw.baseAddress!.assumingMemoryBound(to: UInt64.self), into: out)
+        }
     }
 
-    mutating func emitVoseo(_ w: [UInt8], stressedEnd: Bool = false, into out: inout TokenBuffer) {
+    /// Emits `w`, mapped to its tú form when it is a voseo verb form (`payload` is its voseo
+    /// entry or -1) or a voseo imperative with enclitic pronouns.
+    mutating func emitVoseo(
+        _ w: UnsafeBufferPointer<UInt8>, stressedEnd: Bool, payload: Int32, prefixHashes: UnsafePointer<UInt64>?,
+        into out: TokenBuffer
+    ) {
         guard settings.voseo else {
             out.append(w, kind: .word)
             return
         }
-        if let e = tables.voseo.lookup(w) {
-            let payload = tables.voseo.payloads[e]
+        if payload >= 0 {
             // An -á/-é imperative written with its accent is unambiguous (-í is not: pedí, salí
             // are also preterites).
             let accentedImperative = stressedEnd && (w.last == UInt8(ascii: "a") || w.last == UInt8(ascii: "e"))
@@ -749,25 +793,36 @@ struct Scanner {
             }
         }
         // Imperative + enclitic pronouns: decime → deci+me → di+me.
-        if w.count >= 4 {
-            for clitic in tables.enclitics where w.count >= clitic.count + 2 {
-                let stemLength = w.count - clitic.count
+        let n = w.count
+        let last = n > 0 ? w[n - 1] : 0
+        if n >= 4 && (last == UInt8(ascii: "e") || last == UInt8(ascii: "a") || last == UInt8(ascii: "o") || last == UInt8(ascii: "s")) {
+            for clitic in tables.enclitics where n >= clitic.count + 2 {
+                let stemLength = n - clitic.count
+                // A vos imperative stem ends in a stressed vowel: mirá-, poné-, decí-.
+                let lastOfStem = w[stemLength - 1]
+                if lastOfStem != UInt8(ascii: "a") && lastOfStem != UInt8(ascii: "e") && lastOfStem != UInt8(ascii: "i") {
+                    continue
+                }
                 var matches = true
                 for k in 0..<clitic.count where w[stemLength + k] != clitic[k] {
                     matches = false
                     break
                 }
                 if !matches { continue }
-                let found: Int? = w.withUnsafeBufferPointer { p in
-                    tables.voseo.lookup(UnsafeBufferPointer(rebasing: p[..<stemLength]))
+                let stem = UnsafeBufferPointer(rebasing: w[..<stemLength])
+                let found: Int?
+                if let prefixHashes, stemLength < 24 {
+                    found = tables.voseo.lookup(stem, hash: prefixHashes[stemLength])
+                } else {
+                    found = tables.voseo.lookup(stem)
                 }
                 if let e = found {
-                    let payload = tables.voseo.payloads[e]
-                    if payload & 3 != LanguageTables.VoseoKind.present.rawValue {
-                        scratch.removeAll(keepingCapacity: true)
-                        scratch.append(contentsOf: tables.voseoReplacements[Int(payload >> 2)])
+                    let p = tables.voseo.payloads[e]
+                    if p & 3 != LanguageTables.VoseoKind.present.rawValue {
+                        scratch.removeAll()
+                        scratch.append(contentsOf: tables.voseoReplacements[Int(p >> 2)])
                         scratch.append(contentsOf: clitic)
-                        out.append(scratch, kind: .word)
+                        out.append(scratch.buffer, kind: .word)
                         return
                     }
                 }
@@ -779,10 +834,10 @@ struct Scanner {
     // MARK: Numbers
 
     /// A run of digits (with separators) and no letters.
-    mutating func numberRun(into out: inout TokenBuffer) {
+    mutating func numberRun(into out: TokenBuffer) {
         guard settings.placeholders else {
-            flushNumber(into: &out)
-            out.append(word, kind: .word)
+            flushNumber(into: out)
+            out.append(word.buffer, kind: .word)
             return
         }
         let digits = wordDigits
@@ -802,14 +857,14 @@ struct Scanner {
                 return
             }
         }
-        flushNumber(into: &out)
+        flushNumber(into: out)
         pendingNumber = PendingNumber(
             active: true, digits: digits, groups: 1, minGroup: digits, lastGroup: digits, plus: wordHasPlus,
             currency: currencyPending, colon: wordHasColon, dash: wordHasDash, chunkEndedAfter: atChunkEnd)
         currencyPending = false
     }
 
-    mutating func flushNumber(into out: inout TokenBuffer) {
+    mutating func flushNumber(into out: TokenBuffer) {
         guard pendingNumber.active else { return }
         let p = pendingNumber
         pendingNumber = PendingNumber()
@@ -818,14 +873,14 @@ struct Scanner {
         } else if p.plus || p.digits >= 8 || (p.dash && p.digits >= 7) || (p.groups >= 2 && p.digits >= 7 && !p.currency) {
             out.append("<phone>", kind: .placeholder)
         } else if p.currency {
-            emitMoney(digits: p.digits, into: &out)
+            emitMoney(digits: p.digits, into: out)
         } else {
             out.append("<num>", kind: .placeholder)
             out.append(numShape(p.digits, prefix: "<num"), kind: .placeholder)
         }
     }
 
-    mutating func emitMoney(digits: Int, into out: inout TokenBuffer) {
+    mutating func emitMoney(digits: Int, into out: TokenBuffer) {
         out.append("<money>", kind: .placeholder)
         out.append(numShape(digits, prefix: "<mag"), kind: .placeholder)
     }
@@ -835,11 +890,11 @@ struct Scanner {
     }
 
     /// "15 mil", "20 rojos", "5 dolares": the number before a money word is money.
-    mutating func promotePrecedingNumberToMoney(extra: Int, into out: inout TokenBuffer) {
+    mutating func promotePrecedingNumberToMoney(extra: Int, into out: TokenBuffer) {
         if pendingNumber.active && !pendingNumber.colon && !pendingNumber.plus {
             let digits = pendingNumber.digits + extra
             pendingNumber = PendingNumber()
-            emitMoney(digits: digits, into: &out)
+            emitMoney(digits: digits, into: out)
             return
         }
         let n = out.count
@@ -848,13 +903,28 @@ struct Scanner {
         let digits = Int(out.bytes[s + 4] &- ASCII.zero)
         out.removeLast()
         out.removeLast()
-        emitMoney(digits: digits + extra, into: &out)
+        emitMoney(digits: digits + extra, into: out)
     }
 
     // MARK: Links, e-mail, spelled-out words
 
     /// Lower-cased host if `s..<e` is a link (scheme, `www.`, or a known top-level domain).
     func urlHost(_ s: Int, _ e: Int) -> [UInt8]? {
+        // Quick rejection: a link has a dot between letters or digits somewhere.
+        var k = s + 1
+        var dotted = false
+        while k + 1 < e {
+            if input[k] == ASCII.dot {
+                let a = input[k - 1]
+                let b = input[k + 1]
+                if (ASCII.isLetter(a) || ASCII.isDigit(a)) && ASCII.isLetter(b) {
+                    dotted = true
+                    break
+                }
+            }
+            k += 1
+        }
+        if !dotted { return nil }
         var i = s
         // Strip leading punctuation such as "(" or "<".
         while i < e && (input[i] == UInt8(ascii: "(") || input[i] == UInt8(ascii: "<") || input[i] == UInt8(ascii: "\"")) {
@@ -893,10 +963,7 @@ struct Scanner {
         if j < e {
             let c = input[j]
             // After a host: a path, a port, or closing punctuation.
-            let allowed: Set<UInt8> = [ASCII.slash, ASCII.colon, UInt8(ascii: "?"), UInt8(ascii: "#"),
-                                       UInt8(ascii: ")"), UInt8(ascii: ">"), UInt8(ascii: "\""), ASCII.dot,
-                                       ASCII.comma, ASCII.bang, UInt8(ascii: ";")]
-            if !allowed.contains(c) { return nil }
+            if !Self.afterHost.contains(c) { return nil }
             if !hasScheme && !www && c != ASCII.slash && c != ASCII.dot && c != ASCII.comma && c != ASCII.bang
                 && c != UInt8(ascii: "?") && c != UInt8(ascii: ")")
             {
@@ -910,6 +977,12 @@ struct Scanner {
         }
         return host
     }
+
+    /// Bytes that may follow a host: a path, a port, or closing punctuation.
+    static let afterHost: Set<UInt8> = [
+        ASCII.slash, ASCII.colon, UInt8(ascii: "?"), UInt8(ascii: "#"), UInt8(ascii: ")"), UInt8(ascii: ">"),
+        UInt8(ascii: "\""), ASCII.dot, ASCII.comma, ASCII.bang, UInt8(ascii: ";"),
+    ]
 
     func emailHost(_ s: Int, _ e: Int) -> [UInt8]? {
         guard let at = (s..<e).first(where: { input[$0] == ASCII.at }), at > s else { return nil }
@@ -946,7 +1019,7 @@ struct Scanner {
     }
 
     /// Emits a host as one token (without `www.`) followed by its labels as words.
-    mutating func emitHost(_ host: [UInt8], into out: inout TokenBuffer) {
+    mutating func emitHost(_ host: [UInt8], into out: TokenBuffer) {
         out.append(host, kind: .placeholder)
         var label: [UInt8] = []
         for c in host + [ASCII.dot] {
@@ -962,8 +1035,12 @@ struct Scanner {
     }
 
     /// G.R.A.T.I.S, G-R-A-T-I-S: single letters joined by `.`, `-`, `*` or `_`.
-    mutating func spelledOut(_ s: Int, _ e: Int, into out: inout TokenBuffer) -> Bool {
-        guard e - s >= 5 else { return false }
+    mutating func spelledOut(_ s: Int, _ e: Int, into out: TokenBuffer) -> Bool {
+        guard e - s >= 5, ASCII.isLetter(input[s]) else { return false }
+        let sep0 = input[s + 1]
+        guard sep0 == ASCII.dot || sep0 == ASCII.hyphen || sep0 == ASCII.star || sep0 == ASCII.underscore else {
+            return false
+        }
         var letters: [UInt8] = []
         var i = s
         var separator: UInt8 = 0
@@ -981,11 +1058,11 @@ struct Scanner {
             i += 1
         }
         guard letters.count >= 3 else { return false }
-        flushNumber(into: &out)
+        flushNumber(into: out)
         resetWord()
         for c in letters { appendLetter(c) }
         wordUppers = 0
-        endWord(into: &out)
+        endWord(into: out)
         return true
     }
 }

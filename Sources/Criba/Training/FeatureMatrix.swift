@@ -43,8 +43,8 @@ struct RawFeatures: Sendable {
     var rows: Int { offsets.count - 1 }
 
     mutating func append(_ ws: FeatureWorkspace, label: Int32) {
-        keys.append(contentsOf: ws.keys)
-        counts.append(contentsOf: ws.counts)
+        keys.append(contentsOf: ws.keyBuffer.buffer)
+        counts.append(contentsOf: ws.countBuffer.buffer)
         offsets.append(keys.count)
         labels.append(label)
     }
@@ -79,15 +79,15 @@ struct RawFeatures: Sendable {
         var m = FeatureMatrix()
         m.columns.reserveCapacity(keys.count)
         m.values.reserveCapacity(keys.count)
-        let ws = FeatureWorkspace()
         var v = SparseVector()
-        for i in 0..<rows {
-            ws.keys.removeAll(keepingCapacity: true)
-            ws.counts.removeAll(keepingCapacity: true)
-            ws.keys.append(contentsOf: keys[offsets[i]..<offsets[i + 1]])
-            ws.counts.append(contentsOf: counts[offsets[i]..<offsets[i + 1]])
-            space.vectorize(ws, into: &v)
-            m.append(v, label: labels[i])
+        keys.withUnsafeBufferPointer { k in
+            counts.withUnsafeBufferPointer { c in
+                for i in 0..<rows {
+                    let r = offsets[i]..<offsets[i + 1]
+                    space.vectorize(keys: UnsafeBufferPointer(rebasing: k[r]), counts: UnsafeBufferPointer(rebasing: c[r]), into: &v)
+                    m.append(v, label: labels[i])
+                }
+            }
         }
         return m
     }
