@@ -22,9 +22,10 @@ let package = Package(
             name: "CStemmer",
             providers: [.apt(["libstemmer-dev"])]
         ),
+        .target(name: "CribaShims"),
         .target(
             name: "Criba",
-            dependencies: ["CBLAS", "CStemmer"],
+            dependencies: ["CBLAS", "CStemmer", "CribaShims"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         .executableTarget(

@@ -66,6 +66,7 @@ public final class Classifier: Sendable {
 
     /// Creates a classifier for a model.
     public init(model: Model, policy: UnsurePolicy = UnsurePolicy()) {
+        BLAS.singleThreaded
         self.model = model
         self.policy = policy
         self.extractor = FeatureExtractor(tokenizer: model.tokenizerSettings, features: model.featureSettings)
@@ -113,9 +114,8 @@ public final class Classifier: Sendable {
     /// Probabilities for UTF-8 bytes, written to `scratch.probabilities` (no allocation).
     func probabilities(of bytes: UnsafeBufferPointer<UInt8>, scratch: ClassifierScratch) {
         extractor.extract(bytes: bytes, into: scratch.workspace)
-        model.space.vectorize(scratch.workspace, into: &scratch.vector)
         scratch.probabilities.withUnsafeMutableBufferPointer { p in
-            model.scores(scratch.vector, into: p)
+            model.scores(of: scratch.workspace, scratch: scratch.scoring, into: p)
             model.softmax(p)
         }
     }
@@ -133,9 +133,17 @@ public final class Classifier: Sendable {
     }
 }
 
+/// Scratch arrays for ``Model/scores(of:scratch:into:)``.
+final class ScoringScratch {
+    let slots = RawBuffer<Int32>(capacity: 512)
+    let rows = RawBuffer<Int32>(capacity: 512)
+    let values = RawBuffer<Float>(capacity: 512)
+}
+
 /// Per-thread scratch memory for classification.
 final class ClassifierScratch {
     let workspace = FeatureWorkspace()
+    let scoring = ScoringScratch()
     var vector = SparseVector()
     var probabilities: [Float] = []
 

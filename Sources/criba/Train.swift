@@ -63,6 +63,12 @@ extension CribaCLI {
         @Option(help: "Tokenizer: spanish (full pipeline) or basic (lower-case, fold accents, split). Default: spanish.")
         var tokenizer: TokenizerChoice = .spanish
 
+        @Option(name: .customLong("without"), help: "Turn off one step of the Spanish tokenizer (repeatable): voseo, stemming, abbreviations, placeholders, elongation, laughter, deobfuscation, accent-folding, or turn on: stopwords.")
+        var withoutSteps: [TokenizerStep] = []
+
+        @Flag(help: "Leave stopwords out of word unigrams (never negations or question words).")
+        var stopwords = false
+
         @Flag(help: "Weight classes inversely to their frequency.")
         var balanced = false
 
@@ -71,6 +77,24 @@ extension CribaCLI {
 
         enum TokenizerChoice: String, ExpressibleByArgument, CaseIterable {
             case spanish, basic
+        }
+
+        enum TokenizerStep: String, ExpressibleByArgument, CaseIterable {
+            case voseo, stemming, abbreviations, placeholders, elongation, laughter, deobfuscation
+            case accentFolding = "accent-folding"
+
+            func remove(from s: inout TokenizerSettings) {
+                switch self {
+                case .voseo: s.voseo = false
+                case .stemming: s.stemming = false
+                case .abbreviations: s.chatAbbreviations = false
+                case .placeholders: s.placeholders = false
+                case .elongation: s.collapseElongation = false
+                case .laughter: s.laughter = false
+                case .deobfuscation: s.deobfuscate = false
+                case .accentFolding: s.foldAccents = false
+                }
+            }
         }
 
         func validate() throws {
@@ -115,6 +139,8 @@ extension CribaCLI {
                 o.minCount = minCount
                 o.balanced = balanced
                 o.tokenizer = tokenizer == .basic ? .basic : .spanish
+                for step in withoutSteps { step.remove(from: &o.tokenizer) }
+                if stopwords { o.tokenizer.stopwords = true }
                 try applyFeatures(&o.features)
                 if algorithm.isCountBased {
                     o.features.weighting = .count

@@ -1,3 +1,4 @@
+import CribaShims
 import Foundation
 
 /// A sparse vector over a model's feature rows.
@@ -100,6 +101,23 @@ struct FeatureSpace: Sendable {
             for k in 0..<v.rows.count {
                 v.values[k] *= keys[Int(v.rows[k])] & charBlockBit != 0 ? cScale : wScale
             }
+        }
+    }
+
+    /// Slot index where the probe for `key` starts.
+    @inline(__always)
+    func firstSlot(_ key: FeatureKey) -> Int { Int((key &* 0x9E37_79B1) >> shift) }
+
+    /// Row of `key` probing from `slot`, or -1.
+    @inline(__always)
+    func row(_ key: FeatureKey, from slot: Int, _ slots: UnsafeBufferPointer<UInt64>) -> Int {
+        let mask = slots.count - 1
+        var slot = slot
+        while true {
+            let s = slots[slot]
+            if s == Self.emptySlot { return -1 }
+            if UInt32(truncatingIfNeeded: s >> 32) == key { return Int(truncatingIfNeeded: s & 0xFFFF_FFFF) }
+            slot = (slot + 1) & mask
         }
     }
 

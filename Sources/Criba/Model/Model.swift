@@ -1,3 +1,4 @@
+import CribaShims
 import Foundation
 
 /// The learning algorithms Criba trains.
@@ -106,6 +107,83 @@ public struct Model: Sendable {
                         let x = values[k]
                         let base = Int(rows[k]) * c
                         for j in 0..<c { out[j] += x * w[base + j] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Raw linear scores of the features in `ws`, fusing weighting and scoring. Memory loads are
+    /// issued in batches (slot table, then idf and weight rows) so their cache misses overlap.
+    func scores(of ws: FeatureWorkspace, scratch: ScoringScratch, into out: UnsafeMutableBufferPointer<Float>) {
+        let c = labels.count
+        let keys = ws.keyBuffer.base
+        let counts = ws.countBuffer.base
+        let n = ws.keyBuffer.count
+        let slotsOf = scratch.slots
+        let rowsOf = scratch.rows
+        let values = scratch.values
+        slotsOf.removeAll()
+        rowsOf.removeAll()
+        values.removeAll()
+        slotsOf.reserve(n)
+        rowsOf.reserve(n)
+        values.reserve(n)
+        let useIDF = !space.idf.isEmpty
+        let weighting = featureSettings.weighting
+        let normalize = featureSettings.normalize
+        weights.withUnsafeBufferPointer { w in
+            space.idf.withUnsafeBufferPointer { idf in
+                space.withSlots { slots in
+                    for k in 0..<n {
+                        let s = space.firstSlot(keys[k])
+                        slotsOf.base[k] = Int32(s)
+                        criba_prefetch(slots.baseAddress! + s)
+                    }
+                    var kept = 0
+                    for k in 0..<n {
+                        let r = space.row(keys[k], from: Int(slotsOf.base[k]), slots)
+                        if r < 0 { continue }
+                        if useIDF { criba_prefetch(idf.baseAddress! + r) }
+                        let row = w.baseAddress! + r * c
+                        var line = 0
+                        while line < c {
+                            criba_prefetch(row + line)
+                            line += 16
+                        }
+                        rowsOf.base[kept] = Int32(r)
+                        values.base[kept] = counts[k]
+                        // Remember the block in the sign of the slot entry.
+                        slotsOf.base[kept] = keys[k] & charBlockBit != 0 ? 1 : 0
+                        kept += 1
+                    }
+                    var wordNorm: Float = 0
+                    var charNorm: Float = 0
+                    for k in 0..<kept {
+                        let cnt = values.base[k]
+                        var x: Float
+                        switch weighting {
+                        case .count: x = cnt
+                        case .sublinear: x = 1 + logf(cnt)
+                        case .binary: x = 1
+                        }
+                        if useIDF { x *= idf[Int(rowsOf.base[k])] }
+                        values.base[k] = x
+                        if slotsOf.base[k] != 0 { charNorm += x * x } else { wordNorm += x * x }
+                    }
+                    var wScale: Float = 1
+                    var cScale: Float = 1
+                    if normalize {
+                        wScale = wordNorm > 0 ? 1 / wordNorm.squareRoot() : 0
+                        cScale = charNorm > 0 ? 1 / charNorm.squareRoot() : 0
+                    }
+                    bias.withUnsafeBufferPointer { b in
+                        for j in 0..<c { out[j] = b[j] }
+                    }
+                    for k in 0..<kept {
+                        let x = values.base[k] * (slotsOf.base[k] != 0 ? cScale : wScale)
+                        let base = w.baseAddress! + Int(rowsOf.base[k]) * c
+                        for j in 0..<c { out[j] += x * base[j] }
                     }
                 }
             }

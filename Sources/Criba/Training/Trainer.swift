@@ -82,6 +82,7 @@ public struct Trainer {
 
     /// Creates a trainer.
     public init(options: TrainingOptions = TrainingOptions(), progress: @escaping (String) -> Void = { _ in }) {
+        BLAS.singleThreaded
         self.options = options
         self.progress = progress
     }
