@@ -251,7 +251,7 @@ def scores(ytrue, ypred):
     return accuracy_score(ytrue, ypred), f1_score(ytrue, ypred, average='macro')
 
 
-def run_sklearn(name, make, Xtr, ytr, Xte, yte, workload, repeats):
+def run_sklearn(make, Xtr, ytr, Xte, yte, workload, repeats):
     train_s, model = median_time(lambda: make().fit(Xtr, ytr), repeats)
     acc, f1 = scores(yte, model.predict(Xte))
     classify_s, _ = median_time(lambda: model.predict(workload), repeats)
@@ -621,7 +621,7 @@ def main(argv=None):
 
             for sname, make in sklearn_systems().items():
                 log(f"{tag}{sname} ...")
-                acc, f1, tr_s, cl_s = run_sklearn(sname, make, Xtr, ytr, Xte, yte, workload, a.repeats)
+                acc, f1, tr_s, cl_s = run_sklearn(make, Xtr, ytr, Xte, yte, workload, a.repeats)
                 result(sname).add_fold(acc, f1, tr_s, cl_s, len(workload))
                 log(f"{tag}  acc={acc:.4f} macroF1={f1:.4f} train={tr_s:.3f}s "
                     f"classify={len(workload) / cl_s:,.0f} msgs/s")

@@ -85,6 +85,29 @@ enum PlainVector {
         return s
     }
 
+    /// Single-precision dot product with four partial sums (a fixed order, so results are
+    /// reproducible on every machine).
+    @inline(__always)
+    static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int) -> Float {
+        var s0: Float = 0
+        var s1: Float = 0
+        var s2: Float = 0
+        var s3: Float = 0
+        var i = 0
+        while i + 4 <= count {
+            s0 += x[i] * y[i]
+            s1 += x[i + 1] * y[i + 1]
+            s2 += x[i + 2] * y[i + 2]
+            s3 += x[i + 3] * y[i + 3]
+            i += 4
+        }
+        while i < count {
+            s0 += x[i] * y[i]
+            i += 1
+        }
+        return (s0 + s1) + (s2 + s3)
+    }
+
     @inline(__always)
     static func axpy(_ alpha: Double, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, count: Int) {
         for i in 0..<count { y[i] += alpha * x[i] }
