@@ -69,6 +69,18 @@ extension CribaCLI {
         @Flag(help: "Leave stopwords out of word unigrams (never negations or question words).")
         var stopwords = false
 
+        @Flag(help: "Choose the algorithm, regularisation and n-gram ranges by stratified k-fold cross-validation (accuracy); the search table is stored in the model.")
+        var tune = false
+
+        @Option(help: "Folds for --tune (2-20). Default: 3.")
+        var folds: Int = 3
+
+        @Flag(help: "Stream the CSV instead of holding its messages in memory (several passes over the file; for data larger than memory). Logistic regression then uses SGD.")
+        var streaming = false
+
+        @Option(help: "Messages shuffled together in --streaming mode. Default: 4096.")
+        var shuffleBuffer: Int = 4096
+
         @Flag(help: "Weight classes inversely to their frequency.")
         var balanced = false
 
@@ -104,6 +116,10 @@ extension CribaCLI {
             if minCount < 1 { throw ValidationError("--min-count must be at least 1") }
             if learningRate <= 0 { throw ValidationError("--learning-rate must be positive") }
             if tolerance <= 0 { throw ValidationError("--tolerance must be positive") }
+            if !(2...20).contains(folds) { throw ValidationError("--folds must be between 2 and 20") }
+            if shuffleBuffer < 1 { throw ValidationError("--shuffle-buffer must be at least 1") }
+            if streaming && tune { throw ValidationError("--streaming and --tune cannot be combined") }
+            if streaming && data == "-" { throw ValidationError("--streaming reads the file several times; give a file, not standard input") }
             var f = FeatureSettings()
             try applyFeatures(&f)
             if let p = f.problem() { throw ValidationError(p) }
@@ -150,12 +166,23 @@ extension CribaCLI {
                 var progress = Progress()
                 progress.quiet = quiet
                 let start = Date()
-                let trainer = Trainer(options: o) { progress.update($0) }
-                let model = try trainer.train(on: LabelledCSV(path: data, options: csv.options)) { printError("criba: warning: \($0)") }
+                let source = LabelledCSV(path: data, options: csv.options)
+                let model: Model
+                if streaming {
+                    let trainer = Trainer(options: o) { progress.update($0) }
+                    model = try trainer.trainStreaming(on: source, bufferSize: shuffleBuffer) { printError("criba: warning: \($0)") }
+                } else if tune {
+                    let trainer = Trainer(options: o) { progress.finish($0) }
+                    model = try trainer.tune(on: source, folds: folds) { printError("criba: warning: \($0)") }.model
+                    progress.finish("chosen: \(model.info["tune.winner"] ?? "?")")
+                } else {
+                    let trainer = Trainer(options: o) { progress.update($0) }
+                    model = try trainer.train(on: source) { printError("criba: warning: \($0)") }
+                }
                 try model.write(toFile: output)
                 let seconds = Date().timeIntervalSince(start)
                 progress.finish(
-                    "trained \(algorithm.rawValue) on \(model.info["rows"] ?? "?") messages, \(model.labels.count) labels, \(model.featureCount) features in \(String(format: "%.2f", seconds)) s → \(output)")
+                    "trained \(model.algorithm.rawValue) on \(model.info["rows"] ?? "?") messages, \(model.labels.count) labels, \(model.featureCount) features in \(String(format: "%.2f", seconds)) s → \(output)")
             }
         }
     }

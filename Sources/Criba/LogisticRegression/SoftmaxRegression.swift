@@ -233,86 +233,129 @@ struct SoftmaxSGD {
     var seed: UInt64 = 1
 
     func minimize(_ objective: SoftmaxObjective, progress: (Int) -> Void = { _ in }) -> [Float] {
-        let c = objective.classes
-        let wCount = objective.features * c
-        var v = [Float](repeating: 0, count: wCount + c)
-        var scale: Float = 1
         let m = objective.matrix
-        let n = m.rows
-        var order = Array(0..<n)
+        var state = SGDState(
+            features: objective.features, classes: objective.classes, lambda: objective.lambda,
+            classWeights: objective.classWeights, ratios: objective.ratios, learningRate: learningRate,
+            totalSteps: epochs * m.rows)
+        var order = Array(0..<m.rows)
         var rng = SplitMix64(seed: seed)
-        let total = Float(max(1, epochs * n))
-        var t: Float = 0
-        var s = [Float](repeating: 0, count: c)
-        let lambda = objective.lambda
-        v.withUnsafeMutableBufferPointer { w in
-            m.columns.withUnsafeBufferPointer { cols in
-                m.values.withUnsafeBufferPointer { vals in
-                    s.withUnsafeMutableBufferPointer { s in
-                        for epoch in 0..<epochs {
-                            rng.shuffle(&order)
-                            for i in order {
-                                let lr = learningRate * max(1e-4, 1 - t / total)
-                                t += 1
-                                let y = Int(m.labels[i])
-                                let lo = m.offsets[i]
-                                let hi = m.offsets[i + 1]
-                                for j in 0..<c { s[j] = 0 }
-                                if let r = objective.ratios {
-                                    for k in lo..<hi {
-                                        let x = vals[k]
-                                        let base = Int(cols[k]) * c
-                                        for j in 0..<c { s[j] += x * r[base + j] * w[base + j] }
-                                    }
-                                } else {
-                                    for k in lo..<hi {
-                                        let x = vals[k]
-                                        let base = Int(cols[k]) * c
-                                        for j in 0..<c { s[j] += x * w[base + j] }
-                                    }
-                                }
-                                var mx = -Float.infinity
-                                for j in 0..<c {
-                                    s[j] = s[j] * scale + w[wCount + j]
-                                    mx = max(mx, s[j])
-                                }
-                                var sum: Float = 0
-                                for j in 0..<c {
-                                    s[j] = expf(s[j] - mx)
-                                    sum += s[j]
-                                }
-                                let cw = objective.classWeights[y]
-                                for j in 0..<c { s[j] = cw * s[j] / sum }
-                                s[y] -= cw
-                                if lambda > 0 {
-                                    scale *= 1 - lr * lambda
-                                    if scale < 1e-4 {
-                                        BLAS.scale(scale, w.baseAddress!, count: wCount)
-                                        scale = 1
-                                    }
-                                }
-                                let step = lr / scale
-                                if let r = objective.ratios {
-                                    for k in lo..<hi {
-                                        let x = vals[k] * step
-                                        let base = Int(cols[k]) * c
-                                        for j in 0..<c { w[base + j] -= x * r[base + j] * s[j] }
-                                    }
-                                } else {
-                                    for k in lo..<hi {
-                                        let x = vals[k] * step
-                                        let base = Int(cols[k]) * c
-                                        for j in 0..<c { w[base + j] -= x * s[j] }
-                                    }
-                                }
-                                for j in 0..<c { w[wCount + j] -= lr * s[j] }
-                            }
-                            progress(epoch + 1)
-                        }
+        m.columns.withUnsafeBufferPointer { cols in
+            m.values.withUnsafeBufferPointer { vals in
+                for epoch in 0..<epochs {
+                    rng.shuffle(&order)
+                    for i in order {
+                        let r = m.offsets[i]..<m.offsets[i + 1]
+                        state.step(
+                            columns: UnsafeBufferPointer(rebasing: cols[r]), values: UnsafeBufferPointer(rebasing: vals[r]),
+                            label: Int(m.labels[i]))
                     }
+                    progress(epoch + 1)
                 }
             }
-            if scale != 1 { BLAS.scale(scale, w.baseAddress!, count: wCount) }
+        }
+        return state.finish()
+    }
+}
+
+/// The state of a stochastic-gradient run: weights `V` with a global scale, the step count for
+/// the learning-rate schedule, and scratch. Used for in-memory and streaming training.
+struct SGDState {
+    let classes: Int
+    let wCount: Int
+    let lambda: Float
+    let classWeights: [Float]
+    let ratios: [Float]?
+    let learningRate: Float
+    let totalSteps: Float
+    var v: [Float]
+    var scale: Float = 1
+    var t: Float = 0
+    var s: [Float]
+
+    init(features: Int, classes: Int, lambda: Float, classWeights: [Float], ratios: [Float]?, learningRate: Float, totalSteps: Int) {
+        self.classes = classes
+        self.wCount = features * classes
+        self.lambda = lambda
+        self.classWeights = classWeights
+        self.ratios = ratios
+        self.learningRate = learningRate
+        self.totalSteps = Float(max(1, totalSteps))
+        v = [Float](repeating: 0, count: features * classes + classes)
+        s = [Float](repeating: 0, count: classes)
+    }
+
+    /// One update on one message.
+    @inline(__always)
+    mutating func step(columns cols: UnsafeBufferPointer<Int32>, values vals: UnsafeBufferPointer<Float>, label y: Int) {
+        let c = classes
+        let wCount = self.wCount
+        let lr = learningRate * max(1e-4, 1 - t / totalSteps)
+        t += 1
+        let lambda = self.lambda
+        var scale = self.scale
+        let cw = classWeights[y]
+        let ratios = self.ratios
+        v.withUnsafeMutableBufferPointer { w in
+            s.withUnsafeMutableBufferPointer { s in
+                for j in 0..<c { s[j] = 0 }
+                if let r = ratios {
+                    for k in 0..<cols.count {
+                        let x = vals[k]
+                        let base = Int(cols[k]) * c
+                        for j in 0..<c { s[j] += x * r[base + j] * w[base + j] }
+                    }
+                } else {
+                    for k in 0..<cols.count {
+                        let x = vals[k]
+                        let base = Int(cols[k]) * c
+                        for j in 0..<c { s[j] += x * w[base + j] }
+                    }
+                }
+                var mx = -Float.infinity
+                for j in 0..<c {
+                    s[j] = s[j] * scale + w[wCount + j]
+                    mx = max(mx, s[j])
+                }
+                var sum: Float = 0
+                for j in 0..<c {
+                    s[j] = expf(s[j] - mx)
+                    sum += s[j]
+                }
+                for j in 0..<c { s[j] = cw * s[j] / sum }
+                s[y] -= cw
+                if lambda > 0 {
+                    scale *= 1 - lr * lambda
+                    if scale < 1e-4 {
+                        BLAS.scale(scale, w.baseAddress!, count: wCount)
+                        scale = 1
+                    }
+                }
+                let stepSize = lr / scale
+                if let r = ratios {
+                    for k in 0..<cols.count {
+                        let x = vals[k] * stepSize
+                        let base = Int(cols[k]) * c
+                        for j in 0..<c { w[base + j] -= x * r[base + j] * s[j] }
+                    }
+                } else {
+                    for k in 0..<cols.count {
+                        let x = vals[k] * stepSize
+                        let base = Int(cols[k]) * c
+                        for j in 0..<c { w[base + j] -= x * s[j] }
+                    }
+                }
+                for j in 0..<c { w[wCount + j] -= lr * s[j] }
+            }
+        }
+        self.scale = scale
+    }
+
+    /// The parameters (`W` then `b`) with the scale applied.
+    mutating func finish() -> [Float] {
+        if scale != 1 {
+            v.withUnsafeMutableBufferPointer { BLAS.scale(scale, $0.baseAddress!, count: wCount) }
+            scale = 1
         }
         return v
     }

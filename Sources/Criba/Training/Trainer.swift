@@ -157,7 +157,8 @@ struct TrainingSet {
         firstLine = lines
     }
 
-    mutating func train(trainer: Trainer, source: String) throws -> Model {
+    /// Puts labels in sorted order and checks the set can be trained on.
+    mutating func validate(source: String) throws {
         if let p = options.features.problem() { throw TrainingError(message: "invalid feature settings: \(p)") }
         if raw.rows == 0 { throw TrainingError(message: "\(source): no training rows") }
         sortLabels()
@@ -168,6 +169,10 @@ struct TrainingSet {
             throw TrainingError(
                 message: "\(source):\(firstLine[i]): label `\(labels[i])` has only one example; every label needs at least 2 (add examples or fix the label)")
         }
+    }
+
+    mutating func train(trainer: Trainer, source: String) throws -> Model {
+        try validate(source: source)
         return try ModelBuilder(options: options, labels: labels, progress: trainer.progress).fit(raw)
     }
 }

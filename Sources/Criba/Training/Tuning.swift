@@ -1,0 +1,176 @@
+/// One configuration tried by ``Trainer/tune(on:folds:candidates:warn:)``.
+public struct TuningCandidate: Sendable, Hashable, CustomStringConvertible {
+    /// The algorithm.
+    public var algorithm: Algorithm
+    /// Inverse L2 strength (logistic regression).
+    public var c: Double
+    /// Smoothing (naive Bayes and NB ratios).
+    public var alpha: Double
+    /// Longest word n-gram.
+    public var wordNgrams: Int
+    /// Character n-gram range (`0...0` for none).
+    public var charNgrams: ClosedRange<Int>
+
+    /// Creates a candidate.
+    public init(algorithm: Algorithm, c: Double = 30, alpha: Double = 0.5, wordNgrams: Int = 2, charNgrams: ClosedRange<Int> = 2...5) {
+        self.algorithm = algorithm
+        self.c = c
+        self.alpha = alpha
+        self.wordNgrams = wordNgrams
+        self.charNgrams = charNgrams
+    }
+
+    public var description: String {
+        var s = "algorithm=\(algorithm.rawValue)"
+        if algorithm.isCountBased || algorithm == .nbLogisticRegression { s += " alpha=\(alpha)" }
+        if !algorithm.isCountBased { s += " c=\(c)" }
+        s += " word_ngrams=\(wordNgrams) char_ngrams=\(charNgrams.upperBound == 0 ? "0" : "\(charNgrams.lowerBound)-\(charNgrams.upperBound)")"
+        return s
+    }
+
+    /// The default search: a small grid that suits short messages.
+    public static let defaultGrid: [TuningCandidate] = [
+        TuningCandidate(algorithm: .nbLogisticRegression, c: 30),
+        TuningCandidate(algorithm: .nbLogisticRegression, c: 10),
+        TuningCandidate(algorithm: .logisticRegression, c: 10),
+        TuningCandidate(algorithm: .logisticRegression, c: 30),
+        TuningCandidate(algorithm: .logisticRegression, c: 10, wordNgrams: 1),
+        TuningCandidate(algorithm: .logisticRegression, c: 10, charNgrams: 3...6),
+        TuningCandidate(algorithm: .naiveBayes, alpha: 0.1),
+        TuningCandidate(algorithm: .complementNaiveBayes, alpha: 0.3),
+    ]
+
+    /// `base` with this candidate's choices applied.
+    func options(from base: TrainingOptions) -> TrainingOptions {
+        var o = base
+        o.algorithm = algorithm
+        o.c = c
+        o.alpha = alpha
+        o.features.wordNgrams = wordNgrams
+        o.features.charNgramMin = charNgrams.lowerBound
+        o.features.charNgramMax = charNgrams.upperBound
+        if algorithm.isCountBased {
+            o.features.weighting = .count
+            o.features.idf = false
+            o.features.normalize = false
+        }
+        return o
+    }
+}
+
+/// Cross-validated scores of one candidate.
+public struct TuningResult: Sendable, Hashable {
+    /// The candidate.
+    public var candidate: TuningCandidate
+    /// Mean accuracy over folds.
+    public var accuracy: Double
+    /// Mean macro-F1 over folds.
+    public var macroF1: Double
+}
+
+extension Trainer {
+    /// Chooses a configuration by deterministic stratified k-fold cross-validation (accuracy,
+    /// ties to the earlier candidate), then trains it on all the data. The search table and the
+    /// winner are stored in the model's ``Model/info`` (`tune.table`, `tune.winner`).
+    ///
+    /// - Parameters:
+    ///   - csv: the labelled data.
+    ///   - folds: number of folds (2...20).
+    ///   - candidates: configurations to try (default ``TuningCandidate/defaultGrid``).
+    /// - Returns: the final model and every candidate's scores, in candidate order.
+    /// - Throws: ``IOError``, ``DataError`` or ``TrainingError``.
+    public func tune(
+        on csv: LabelledCSV, folds: Int = 3, candidates: [TuningCandidate] = TuningCandidate.defaultGrid,
+        warn: (String) -> Void = { _ in }
+    ) throws -> (model: Model, results: [TuningResult]) {
+        guard (2...20).contains(folds) else { throw TrainingError(message: "folds must be in 2...20 (got \(folds))") }
+        var lines: [Int] = []
+        var examples: [Example] = []
+        try csv.forEach(warn: warn) { text, label, line in
+            examples.append(Example(text: text, label: label))
+            lines.append(line)
+        }
+        var results: [TuningResult] = []
+        // Folds depend only on labels and the seed, so every candidate sees the same split.
+        var assignment: [Int] = []
+        for candidate in candidates {
+            let o = candidate.options(from: options)
+            var set = TrainingSet(options: o)
+            for (i, e) in examples.enumerated() { set.add(e.text, label: e.label, line: lines[i]) }
+            try set.validate(source: csv.path)
+            if assignment.isEmpty { assignment = Self.stratifiedFolds(set.raw.labels, folds: folds, seed: options.seed) }
+            var accuracy = 0.0
+            var macroF1 = 0.0
+            for f in 0..<folds {
+                let trainRows = assignment.indices.filter { assignment[$0] != f }
+                let testRows = assignment.indices.filter { assignment[$0] == f }
+                let model = try ModelBuilder(options: o, labels: set.labels, progress: { _ in }).fit(set.raw.subset(trainRows))
+                let e = Self.evaluate(model, on: set.raw.subset(testRows), labels: set.labels)
+                accuracy += e.accuracy
+                macroF1 += e.macroF1
+            }
+            let r = TuningResult(candidate: candidate, accuracy: accuracy / Double(folds), macroF1: macroF1 / Double(folds))
+            progress("\(candidate): accuracy \(String(format: "%.4f", r.accuracy)), macro-F1 \(String(format: "%.4f", r.macroF1))")
+            results.append(r)
+        }
+        guard let best = results.enumerated().max(by: { a, b in
+            a.element.accuracy < b.element.accuracy || (a.element.accuracy == b.element.accuracy && a.offset > b.offset)
+        })?.element else {
+            throw TrainingError(message: "no tuning candidates")
+        }
+        let final = Trainer(options: best.candidate.options(from: options))
+        var model = try final.train(on: examples, lines: lines, source: csv.path)
+        model.info["tune.folds"] = "\(folds)"
+        model.info["tune.metric"] = "accuracy"
+        model.info["tune.winner"] = best.candidate.description
+        model.info["tune.table"] = results.map {
+            "\($0.candidate): accuracy \(String(format: "%.4f", $0.accuracy)) macro_f1 \(String(format: "%.4f", $0.macroF1))"
+        }.joined(separator: "\n")
+        return (model, results)
+    }
+
+    /// Trains on examples whose source lines are known (for error messages).
+    func train(on examples: [Example], lines: [Int], source: String) throws -> Model {
+        var set = TrainingSet(options: options)
+        for (i, e) in examples.enumerated() { set.add(e.text, label: e.label, line: lines[i]) }
+        return try set.train(trainer: self, source: source)
+    }
+
+    /// Fold of each row: within each label, rows in a seeded random order are dealt to folds
+    /// in turn, so every fold has each label's share.
+    static func stratifiedFolds(_ labels: [Int32], folds: Int, seed: UInt64) -> [Int] {
+        var rng = SplitMix64(seed: seed &+ 0x5EED)
+        var byLabel: [Int32: [Int]] = [:]
+        for (i, y) in labels.enumerated() { byLabel[y, default: []].append(i) }
+        var assignment = [Int](repeating: 0, count: labels.count)
+        var next = 0
+        for y in byLabel.keys.sorted() {
+            var rows = byLabel[y]!
+            rng.shuffle(&rows)
+            for r in rows {
+                assignment[r] = next % folds
+                next += 1
+            }
+        }
+        return assignment
+    }
+
+    static func evaluate(_ model: Model, on raw: RawFeatures, labels: [String]) -> Evaluation {
+        var e = Evaluation(labels: labels)
+        var v = SparseVector()
+        var scores = [Float](repeating: 0, count: labels.count)
+        raw.keys.withUnsafeBufferPointer { k in
+            raw.counts.withUnsafeBufferPointer { c in
+                for i in 0..<raw.rows {
+                    let r = raw.offsets[i]..<raw.offsets[i + 1]
+                    model.space.vectorize(keys: UnsafeBufferPointer(rebasing: k[r]), counts: UnsafeBufferPointer(rebasing: c[r]), into: &v)
+                    scores.withUnsafeMutableBufferPointer { model.scores(v, into: $0) }
+                    var best = 0
+                    for j in 1..<scores.count where scores[j] > scores[best] { best = j }
+                    e.add(truth: labels[Int(raw.labels[i])], predicted: labels[best])
+                }
+            }
+        }
+        return e
+    }
+}
