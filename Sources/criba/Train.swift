@@ -57,6 +57,15 @@ extension CribaCLI {
         @Option(help: "Character n-gram range inside words, as MIN-MAX, or 0 for none. Default: 2-5.")
         var charNgrams: String = "2-5"
 
+        @Option(help: "Term weighting for lr/nblr: count, sublinear (1 + ln count) or binary. Default: sublinear.")
+        var weighting: FeatureSettings.Weighting = .sublinear
+
+        @Flag(help: "No inverse document frequency weighting (lr/nblr).")
+        var noIdf = false
+
+        @Flag(help: "No per-block L2 normalisation of feature vectors (lr/nblr).")
+        var noNormalize = false
+
         @Option(help: "Base-2 logarithm of the number of hash buckets (10-26). Default: 22.")
         var bucketBits: Int = 22
 
@@ -127,6 +136,9 @@ extension CribaCLI {
 
         func applyFeatures(_ f: inout FeatureSettings) throws {
             f.wordNgrams = wordNgrams
+            f.weighting = weighting
+            f.idf = !noIdf
+            f.normalize = !noNormalize
             f.bucketBits = bucketBits
             if charNgrams == "0" {
                 f.charNgramMin = 0

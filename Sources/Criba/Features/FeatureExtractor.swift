@@ -28,68 +28,63 @@ public final class FeatureWorkspace {
     public var counts: [Float] { countBuffer.array }
 }
 
-/// Merges repeated feature keys of one message in O(1) per feature.
+/// Merges repeated feature keys of one message in O(1) per feature: an open-addressing table
+/// whose slots pack `key << 32 | (index + 1)` (0 = empty), cleared after each message by
+/// zeroing only the slots it used.
 final class SparseAccumulator {
-    private var slotKeys: UnsafeMutablePointer<FeatureKey>
-    private var slotIndex: UnsafeMutablePointer<Int32>
-    private var stamps: UnsafeMutablePointer<UInt32>
-    private var capacity = 0
-    private var stamp: UInt32 = 0
-    private var mask = 0
+    private var slots: UnsafeMutablePointer<UInt64>
+    private var capacity: Int
+    private var mask: Int
+    private let used = RawBuffer<Int32>(capacity: 512)
 
     init() {
         capacity = 1024
-        slotKeys = .allocate(capacity: capacity)
-        slotIndex = .allocate(capacity: capacity)
-        stamps = .allocate(capacity: capacity)
-        stamps.initialize(repeating: 0, count: capacity)
         mask = capacity - 1
+        slots = .allocate(capacity: capacity)
+        slots.initialize(repeating: 0, count: capacity)
     }
 
-    deinit {
-        slotKeys.deallocate()
-        slotIndex.deallocate()
-        stamps.deallocate()
-    }
+    deinit { slots.deallocate() }
 
-    /// Starts a new message whose feature count may reach `expected`.
-    func reset(expected: Int) {
+    /// Starts a new message whose feature count may reach `expected`; `keys` and `counts`
+    /// get room for that many entries.
+    func reset(expected: Int, keys: RawBuffer<FeatureKey>, counts: RawBuffer<Float>) {
+        for k in 0..<used.count { slots[Int(used[k])] = 0 }
+        used.removeAll()
         if expected * 2 > capacity {
             var c = capacity
             while c < expected * 2 { c <<= 1 }
-            slotKeys.deallocate()
-            slotIndex.deallocate()
-            stamps.deallocate()
+            slots.deallocate()
             capacity = c
-            slotKeys = .allocate(capacity: c)
-            slotIndex = .allocate(capacity: c)
-            stamps = .allocate(capacity: c)
-            stamps.initialize(repeating: 0, count: c)
             mask = c - 1
-            stamp = 0
+            slots = .allocate(capacity: c)
+            slots.initialize(repeating: 0, count: c)
         }
-        stamp &+= 1
-        if stamp == 0 {
-            stamps.update(repeating: 0, count: capacity)
-            stamp = 1
-        }
+        used.reserve(expected)
+        keys.reserve(expected)
+        counts.reserve(expected)
     }
 
-    /// Adds one occurrence of `key`.
+    /// Adds one occurrence of `key`. The caller guarantees room (see ``reset(expected:keys:counts:)``).
     @inline(__always)
     func add(_ key: FeatureKey, keys: RawBuffer<FeatureKey>, counts: RawBuffer<Float>) {
         var slot = Int((key &* 0x9E37_79B1) >> 7) & mask
+        let tag = UInt64(key) << 32
         while true {
-            if stamps[slot] != stamp {
-                stamps[slot] = stamp
-                slotKeys[slot] = key
-                slotIndex[slot] = Int32(keys.count)
-                keys.append(key)
-                counts.append(1)
+            let s = slots[slot]
+            if s == 0 {
+                let index = keys.count
+                slots[slot] = tag | UInt64(index + 1)
+                used.base[used.count] = Int32(slot)
+                used.count += 1
+                keys.base[index] = key
+                keys.count = index + 1
+                counts.base[index] = 1
+                counts.count = index + 1
                 return
             }
-            if slotKeys[slot] == key {
-                counts[Int(slotIndex[slot])] += 1
+            if s & 0xFFFF_FFFF_0000_0000 == tag {
+                counts.base[Int(s & 0xFFFF_FFFF) - 1] += 1
                 return
             }
             slot = (slot + 1) & mask
@@ -134,7 +129,9 @@ public struct FeatureExtractor: Sendable {
         counts.removeAll()
         units.removeAll()
         let charSpan = settings.charNgramMax == 0 ? 0 : settings.charNgramMax - settings.charNgramMin + 1
-        accumulator.reset(expected: tokens.bytes.count * (charSpan + 1) + tokens.count * 4 + 8)
+        accumulator.reset(
+            expected: (tokens.bytes.count + 2 * tokens.count) * (charSpan + 1) + tokens.count * 4 + 8, keys: keys,
+            counts: counts)
         let stemming = tokenizer.settings.stemming
         let stopwords = tokenizer.settings.stopwords
         let wordSeed = FeatureHash.seed(.word)
