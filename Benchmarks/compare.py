@@ -30,7 +30,7 @@ What is measured, per system:
     median of --repeats runs. Criba: `criba classify --model M < file >
     /dev/null` (process start and model load included). scikit-learn:
     `pipeline.predict(list)`. fastText: `model.predict([clean(t) for t in
-    list])`, cleaning included in the time, as in shared/bench/peers.py;
+    list])`, cleaning included in the time;
   * peak RSS (MB = MiB) of the Criba classify process, and of the Criba train
     process in parentheses, read from os.wait4 in a tiny spawn helper (see
     run_child for why not directly from here). Peers run inside this Python
@@ -46,7 +46,9 @@ The whole run, this process and every child process, is pinned to CPU 0 and
 BLAS/OpenMP thread pools are limited to one thread. Progress goes to standard
 error; the report goes to standard output.
 
-The peer pipelines and settings replicate shared/bench/peers.py exactly.
+The peer pipelines and settings are the usual reference ones: scikit-learn's
+linear pipelines on word and character TF-IDF, and fastText with word bigrams
+(with and without character n-grams), one thread.
 """
 
 # --- One core, one thread: before numpy/scikit-learn/fastText are imported. ---
@@ -202,7 +204,7 @@ def median_time(fn, repeats):
 
 
 # ----------------------------------------------------------------------------
-# Peers (exactly the pipelines and settings of shared/bench/peers.py)
+# Peers (reference scikit-learn pipelines and fastText settings)
 # ----------------------------------------------------------------------------
 
 def sklearn_systems():
@@ -242,7 +244,7 @@ def fasttext_name(cfg):
 
 
 def ft_clean(s):
-    """Text cleaning for fastText, as in peers.py."""
+    """Text cleaning for fastText: collapse white space, lower-case."""
     return re.sub(r'\s+', ' ', s).strip().lower()
 
 
@@ -477,10 +479,12 @@ def print_report(title, facts, results, markdown, repeats, n_msgs_note):
     print()
 
     crib = [r for r in results if r.is_criba]
-    if not crib:
-        return
-    c = crib[0]
     peers = [r for r in results if not r.is_criba]
+    for c in crib:
+        print_ratios(c, peers, markdown)
+
+
+def print_ratios(c, peers, markdown):
     title2 = f"{c.name} against each peer (train ratio = peer/Criba, >1: Criba trains faster; " \
              f"throughput ratio = Criba/peer, >1: Criba classifies faster)"
     h = ["peer", "accuracy diff (pts)", "macro-F1 diff (pts)", "train-time ratio", "throughput ratio"]
@@ -511,7 +515,7 @@ def parse_args(argv):
     p.add_argument("train", help="training CSV (columns text,label); with --cv, the single data CSV")
     p.add_argument("test", help='test CSV; "-" with --cv')
     p.add_argument("--criba", help=f"criba binary (default: {DEFAULT_CRIBA})")
-    p.add_argument("--criba-args", default="", help='extra arguments for `criba train`, e.g. "--algorithm nb" (a single option: --criba-args=--balanced)')
+    p.add_argument("--criba-args", action="append", default=None, help='extra arguments for `criba train`, e.g. "--algorithm nb" (a single option: --criba-args=--balanced)')
     p.add_argument("--repeats", type=int, default=3, help="timing repeats; the median is reported (default 3)")
     p.add_argument("--markdown", action="store_true", help="print the report as GitHub markdown")
     p.add_argument("--cv", type=int, metavar="K", help="stratified K-fold cross-validation on TRAIN (seed 13)")
@@ -528,7 +532,7 @@ def parse_args(argv):
     elif a.test == "-":
         p.error('TEST "-" only makes sense with --cv K')
     try:
-        a.criba_args = shlex.split(a.criba_args)
+        a.criba_args = [shlex.split(x) for x in (a.criba_args or [""])]
     except ValueError as e:
         p.error(f"--criba-args: {e}")
     return a
@@ -605,13 +609,13 @@ def main(argv=None):
             workload = classify_workload(Xte)
             workload_sizes.append(len(workload))
 
-            if criba:
-                cname = "Criba" + (f" {' '.join(a.criba_args)}" if a.criba_args else " (defaults)")
+            for ci, criba_args in enumerate(a.criba_args if criba else []):
+                cname = "Criba" + (f" {' '.join(criba_args)}" if criba_args else " (defaults)")
                 log(f"{tag}{cname} ...")
-                fold_dir = os.path.join(workdir, f"criba-fold{i}")
+                fold_dir = os.path.join(workdir, f"criba-fold{i}-{ci}")
                 os.mkdir(fold_dir)
                 acc, f1, tr_s, cl_s, rss_tr, rss_cl = run_criba(
-                    criba, a.criba_args, train_csv, test_csv, workload, a.repeats, fold_dir)
+                    criba, criba_args, train_csv, test_csv, workload, a.repeats, fold_dir)
                 r = result(cname, is_criba=True)
                 r.add_fold(acc, f1, tr_s, cl_s, len(workload))
                 r.rss_train_mb = max(r.rss_train_mb or 0.0, rss_tr)

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Runs every comparison behind Benchmarks/RESULTS.md and writes that file.
+#
+# usage: Benchmarks/run_results.sh [DATASETS_DIR] [PYTHON]
+#   DATASETS_DIR  folder with massive-es/, mtod-es/, spam-ham-spanish/ (default: ../shared/datasets)
+#   PYTHON        a Python with scikit-learn and fasttext (default: .venv/bin/python)
+# Needs a release build: swift build -c release
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DATA=${1:-../shared/datasets}
+PY=${2:-.venv/bin/python}
+OUT=Benchmarks/RESULTS.md
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+# MASSIVE es-ES: the official test split is held out, so development uses a fixed dev split:
+# the last 2,000 rows of train.csv.
+"$PY" - "$DATA/massive-es/train.csv" "$TMP" <<'PYEOF'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline='', encoding='utf-8')))
+header, body = rows[0], rows[1:]
+for name, part in [("massive-trainpart.csv", body[:-2000]), ("massive-dev.csv", body[-2000:])]:
+    with open(f"{sys.argv[2]}/{name}", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f); w.writerow(header); w.writerows(part)
+PYEOF
+
+CONFIGS=(--criba-args= --criba-args="--algorithm lr --c 10" --criba-args="--algorithm lr --c 10 --char-ngrams 0")
+run() {
+    echo "\$ $PY Benchmarks/compare.py $*" >> "$OUT.tmp"
+    echo >> "$OUT.tmp"
+    "$PY" Benchmarks/compare.py "$@" --markdown "${CONFIGS[@]}" >> "$OUT.tmp"
+    echo >> "$OUT.tmp"
+}
+
+{
+    echo "# Criba against scikit-learn and fastText"
+    echo
+    echo "Measured by \`Benchmarks/run_results.sh\` on $(date -u +%Y-%m-%d), one core (every process pinned to"
+    echo "CPU 0, BLAS/OpenMP limited to one thread), release build. Each table comes from one run of"
+    echo "\`Benchmarks/compare.py\`, so Criba and its peers are measured side by side; times are medians of"
+    echo "3 runs. Criba rows: \`(defaults)\` is \`criba train\` with no options (NB-weighted logistic"
+    echo "regression on words and character n-grams); the other rows give the extra \`criba train\` options."
+    echo
+} > "$OUT.tmp"
+
+run "$TMP/massive-trainpart.csv" "$TMP/massive-dev.csv" --name "MASSIVE es-ES (train minus last 2,000 rows → dev: last 2,000 rows)"
+run "$DATA/mtod-es/train.csv" "$DATA/mtod-es/test.csv" --name "Multilingual task-oriented dialog, Spanish (train → test)"
+run "$DATA/spam-ham-spanish/train.csv" - --cv 5 --name "spam-ham-spanish"
+run Data/train.csv Data/test.csv --name "Criba's corpus (Data/train.csv → Data/test.csv)"
+mv "$OUT.tmp" "$OUT"
+echo "wrote $OUT"
