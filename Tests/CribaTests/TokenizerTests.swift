@@ -178,3 +178,30 @@ final class TokenizerTests: XCTestCase {
         XCTAssertEqual(texts(Tokenizer(settings: s).tokens(of: "8888-8888 🙏")), ["8888", "8888"])
     }
 }
+
+/// 150 customer messages written in voseo next to the same message in tú
+/// (`Tests/Fixtures/voseo_pairs.tsv`): the tokenizer must see the same tokens.
+final class VoseoPairTests: XCTestCase {
+    func testVoseoMessagesTokenizeLikeTheirTuVersions() throws {
+        let path = repositoryRoot.appendingPathComponent("Tests/Fixtures/voseo_pairs.tsv").path
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let tokenizer = Tokenizer()
+        var checked = 0
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            let parts = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard parts.count == 2 else { continue }
+            XCTAssertEqual(texts(tokenizer.tokens(of: String(parts[0]))), texts(tokenizer.tokens(of: String(parts[1]))), String(line))
+            checked += 1
+        }
+        XCTAssertEqual(checked, 150)
+        // And without the voseo step they differ: the test is not vacuous.
+        var off = TokenizerSettings.spanish
+        off.voseo = false
+        let plain = Tokenizer(settings: off)
+        let differing = text.split(separator: "\n").filter { line in
+            let parts = line.split(separator: "\t", omittingEmptySubsequences: false)
+            return parts.count == 2 && texts(plain.tokens(of: String(parts[0]))) != texts(plain.tokens(of: String(parts[1])))
+        }.count
+        XCTAssertGreaterThan(differing, 100)
+    }
+}
