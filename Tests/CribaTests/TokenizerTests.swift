@@ -205,3 +205,45 @@ final class VoseoPairTests: XCTestCase {
         XCTAssertGreaterThan(differing, 100)
     }
 }
+
+final class WordTableTests: XCTestCase {
+    func testStopwordsNeverIncludeNegationsOrQuestionWords() {
+        let tables = LanguageTables.shared
+        for word in ["no", "ni", "nunca", "nada", "nadie", "tampoco", "sin", "que", "como", "cuando", "donde",
+                     "cuanto", "cuanta", "cuantos", "cuantas", "cual", "cuales", "quien", "porque"] {
+            XCTAssertNil(tables.stopwords.lookup(Array(word.utf8)), word)
+        }
+        XCTAssertNotNil(tables.stopwords.lookup(Array("el".utf8)))
+        XCTAssertGreaterThan(tables.stopwords.count, 100)
+    }
+
+    func testStopwordsAreDroppedFromUnigramsOnlyWhenAsked() {
+        var s = TokenizerSettings.spanish
+        s.stopwords = true
+        var f = FeatureSettings()
+        f.charNgramMax = 0
+        f.wordNgrams = 1
+        let with = FeatureExtractor(tokenizer: s, features: f).namedFeatures("no tienen el queque").map(\.name)
+        XCTAssertEqual(with, ["w:no", "w:tien", "w:quequ"])
+        let without = FeatureExtractor(features: f).namedFeatures("no tienen el queque").map(\.name)
+        XCTAssertEqual(without, ["w:no", "w:tien", "w:el", "w:quequ"])
+    }
+
+    func testTablesAreWellFormed() {
+        let tables = LanguageTables.shared
+        XCTAssertGreaterThan(tables.voseo.count, 300)
+        XCTAssertGreaterThan(tables.abbreviations.count, 100)
+        // Every key and replacement is lower-case and accent-folded (ñ allowed).
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzñ0123456789".unicodeScalars)
+        for k in 0..<tables.voseo.count {
+            let key = String(decoding: tables.voseo.key(at: k), as: UTF8.self)
+            XCTAssertTrue(key.unicodeScalars.allSatisfy(allowed.contains), key)
+        }
+        for expansion in tables.abbreviationExpansions {
+            for word in expansion {
+                let w = String(decoding: word, as: UTF8.self)
+                XCTAssertTrue(w.unicodeScalars.allSatisfy(allowed.contains), w)
+            }
+        }
+    }
+}
