@@ -16,15 +16,8 @@ enum NaiveBayes {
         return NaiveBayesCounts(featureCounts: fc, classCounts: cc)
     }
 
-    /// Multinomial naive Bayes with Lidstone smoothing `alpha`:
-    /// `W[f,c] = ln(N[f,c] + α) − ln(N[c] + α·F)`, `bias[c] = ln(n_c / n)`.
-    ///
-    /// Complement naive Bayes (Rennie et al. 2003, sklearn's `ComplementNB` without weight
-    /// normalisation): `W[f,c] = −(ln(N̄[f,c] + α) − ln(N̄[c] + α·F))` where `N̄` counts every
-    /// class but `c`; `bias` is zero.
-    static func weights(_ counts: NaiveBayesCounts, classes: Int, alpha: Double, complement: Bool)
-        -> (weights: [Float], bias: [Float])
-    {
+    /// Per-class totals and per-feature totals of the counts.
+    static func sums(_ counts: NaiveBayesCounts, classes: Int) -> (perClass: [Double], perFeature: [Double]) {
         let f = counts.featureCounts.count / classes
         var totals = [Double](repeating: 0, count: classes)
         var featureTotals = [Double](repeating: 0, count: f)
@@ -35,6 +28,20 @@ enum NaiveBayes {
                 featureTotals[r] += v
             }
         }
+        return (totals, featureTotals)
+    }
+
+    /// Multinomial naive Bayes with Lidstone smoothing `alpha`:
+    /// `W[f,c] = ln(N[f,c] + α) − ln(N[c] + α·F)`, `bias[c] = ln(n_c / n)`.
+    ///
+    /// Complement naive Bayes (Rennie et al. 2003, sklearn's `ComplementNB` without weight
+    /// normalisation): `W[f,c] = −(ln(N̄[f,c] + α) − ln(N̄[c] + α·F))` where `N̄` counts every
+    /// class but `c`; `bias` is zero.
+    static func weights(_ counts: NaiveBayesCounts, classes: Int, alpha: Double, complement: Bool)
+        -> (weights: [Float], bias: [Float])
+    {
+        let f = counts.featureCounts.count / classes
+        let (totals, featureTotals) = sums(counts, classes: classes)
         let all = totals.reduce(0, +)
         var w = [Float](repeating: 0, count: f * classes)
         let fa = alpha * Double(f)
@@ -64,15 +71,7 @@ enum NaiveBayes {
     /// feature totals of class `c` and `q` those of the other classes.
     static func logCountRatios(_ counts: NaiveBayesCounts, classes: Int, alpha: Double) -> [Float] {
         let f = counts.featureCounts.count / classes
-        var totals = [Double](repeating: 0, count: classes)
-        var featureTotals = [Double](repeating: 0, count: f)
-        for r in 0..<f {
-            for c in 0..<classes {
-                let v = counts.featureCounts[r * classes + c]
-                totals[c] += v
-                featureTotals[r] += v
-            }
-        }
+        let (totals, featureTotals) = sums(counts, classes: classes)
         let all = totals.reduce(0, +)
         let fa = alpha * Double(f)
         var ratios = [Float](repeating: 0, count: f * classes)
