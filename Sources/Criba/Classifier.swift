@@ -69,6 +69,13 @@ public struct UnsurePolicy: Sendable, Hashable {
         return out
     }
 
+    /// Reads a per-label thresholds file (format in ``parseLabelThresholds(_:file:labels:)``).
+    ///
+    /// - Throws: ``IOError`` if the file is missing or unreadable; ``DataError`` for bad lines.
+    public static func readLabelThresholds(path: String, labels: [String]) throws -> [String: Float] {
+        try parseLabelThresholds(String(decoding: FileIO.readAll(path: path), as: UTF8.self), file: path, labels: labels)
+    }
+
     /// Whether a prediction of `label` with probability `top` (runner-up `second`) is unsure.
     public func isUnsure(label: String, top: Float, second: Float) -> Bool {
         let t = perLabel[label] ?? threshold
