@@ -33,6 +33,49 @@ public struct UnsurePolicy: Sendable, Hashable {
         self.unsureLabel = unsureLabel
     }
 
+    /// Reads per-label thresholds: one `label<TAB>probability` or `label=probability` per
+    /// line; blank lines and lines starting with `#` are ignored, spaces around either part too.
+    ///
+    /// - Parameters:
+    ///   - text: the file's contents.
+    ///   - file: the file name for error messages.
+    ///   - labels: the labels the model knows; any other label is an error.
+    /// - Returns: label → minimum probability.
+    /// - Throws: ``DataError`` naming the file and line of a malformed line, a probability
+    ///   outside 0...1, an unknown label or a label given twice.
+    public static func parseLabelThresholds(_ text: String, file: String, labels: [String]) throws -> [String: Float] {
+        var out: [String: Float] = [:]
+        let known = Set(labels)
+        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            guard let sep = line.firstIndex(where: { $0 == "\t" || $0 == "=" }) else {
+                throw DataError(file: file, line: i + 1, message: "expected `label<TAB>probability` or `label=probability`, found `\(line)`")
+            }
+            let label = line[..<sep].trimmingCharacters(in: .whitespaces)
+            let value = line[line.index(after: sep)...].trimmingCharacters(in: .whitespaces)
+            guard !label.isEmpty else { throw DataError(file: file, line: i + 1, message: "missing label before the probability") }
+            guard let p = Float(value), p.isFinite, (0...1).contains(p) else {
+                throw DataError(file: file, line: i + 1, message: "`\(value)` is not a probability between 0 and 1")
+            }
+            guard known.contains(label) else {
+                throw DataError(
+                    file: file, line: i + 1,
+                    message: "unknown label `\(label)`; the model's labels are \(labels.sorted().joined(separator: ", "))")
+            }
+            guard out[label] == nil else { throw DataError(file: file, line: i + 1, message: "label `\(label)` is given twice") }
+            out[label] = p
+        }
+        return out
+    }
+
+    /// Reads a per-label thresholds file (format in ``parseLabelThresholds(_:file:labels:)``).
+    ///
+    /// - Throws: ``IOError`` if the file is missing or unreadable; ``DataError`` for bad lines.
+    public static func readLabelThresholds(path: String, labels: [String]) throws -> [String: Float] {
+        try parseLabelThresholds(String(decoding: FileIO.readAll(path: path), as: UTF8.self), file: path, labels: labels)
+    }
+
     /// Whether a prediction of `label` with probability `top` (runner-up `second`) is unsure.
     public func isUnsure(label: String, top: Float, second: Float) -> Bool {
         let t = perLabel[label] ?? threshold

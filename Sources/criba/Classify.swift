@@ -22,6 +22,9 @@ extension CribaCLI {
                   printf 'hola, cuánto cuesta el queque de chocolate?\\n' | criba classify
                   criba classify --model model.criba --format json < messages.txt
                   tail -f inbox.log | criba classify --threshold 0.7
+                  criba classify --label-thresholds thresholds.txt --unsure-label revisar < messages.txt
+                  printf 'buenas, a como el kilo de carne?\\n' | criba classify --explain
+                  criba classify --top-k 3 < messages.txt
                 """)
 
         @OptionGroup var modelArguments: ModelArguments
@@ -29,34 +32,28 @@ extension CribaCLI {
         @Option(help: "Output format: tsv or json. Default: tsv.")
         var format: Format = .tsv
 
-        @Option(help: "Answer `unsure` when the top probability is below this (0-1). Default: 0 (never).")
-        var threshold: Float = 0
+        @OptionGroup var unsure: UnsureArguments
 
-        @Option(help: "Answer `unsure` when the top two probabilities are closer than this (0-1). Default: 0.")
-        var margin: Float = 0
+        @Option(help: "Also give the K most likely labels: TSV `label<TAB>probability` pairs on one line, the first being the answer; JSON adds `top`. Default: off.")
+        var topK: Int?
 
-        @Option(help: "The answer given when unsure. Default: unsure.")
-        var unsureLabel = "unsure"
+        @Flag(help: "Also give the features that pushed each message toward its label most: TSV adds a column `feature:weight ...` (5 features), JSON adds `explanation`.")
+        var explain = false
 
         enum Format: String, ExpressibleByArgument, CaseIterable {
             case tsv, json
         }
 
         func validate() throws {
-            if !(0...1).contains(threshold) { throw ValidationError("--threshold must be between 0 and 1") }
-            if !(0...1).contains(margin) { throw ValidationError("--margin must be between 0 and 1") }
-            if unsureLabel.isEmpty || unsureLabel.contains("\t") || unsureLabel.contains("\n") {
-                throw ValidationError("--unsure-label must be a non-empty single-line text without tabs")
-            }
+            if let k = topK, k < 1 { throw ValidationError("--top-k must be at least 1") }
         }
 
         func run() throws {
             try reportingErrors {
                 let model = try modelArguments.load()
-                let classifier = Classifier(
-                    model: model, policy: UnsurePolicy(threshold: threshold, margin: margin, unsureLabel: unsureLabel))
+                let classifier = Classifier(model: model, policy: try unsure.policy(labels: model.labels))
                 let out = OutputBuffer()
-                let filter = LineFilter(classifier: classifier, json: format == .json)
+                let filter = LineFilter(classifier: classifier, json: format == .json, topK: topK, explain: explain)
                 try readLines(fd: 0) { line in
                     filter.answer(line, into: out)
                 } beforeWaiting: {

@@ -15,11 +15,23 @@ struct ModelArguments: ParsableArguments {
 extension CribaCLI {
     struct Evaluate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Measure a model on labelled data: accuracy, F1 per label, confusion matrix.",
+            abstract: "Measure a model on labelled data: accuracy, F1 per label, confusion, calibration, coverage.",
             discussion: """
+                Reports accuracy, per-label precision/recall/F1/support, macro and weighted
+                averages, the confusion matrix, log loss, expected calibration error (ECE; for a
+                calibrated model also at temperature 1), the coverage/accuracy trade-off (share of
+                messages answered and accuracy on them when answering only at or above each
+                threshold), and ROC-AUC and PR-AUC for two-label models (positive = the label with
+                fewer examples). With --folds, no model is needed: stratified k-fold
+                cross-validation trains on the CSV itself and reports the pooled out-of-fold
+                results. --target-accuracy suggests the smallest threshold (0.001 steps) whose
+                answers reach that accuracy on the evaluated messages (held out with --folds).
+
                 Examples:
                   criba evaluate --model model.criba test.csv
                   criba evaluate --model model.criba test.csv --json
+                  criba evaluate --model model.criba test.csv --target-accuracy 0.95
+                  criba evaluate --folds 5 messages.csv --report report.html
                 """)
 
         @OptionGroup var modelArguments: ModelArguments
@@ -32,16 +44,89 @@ extension CribaCLI {
         @Flag(help: "Print one JSON object instead of tables.")
         var json = false
 
+        @Option(help: "Cross-validate instead of loading a model: train on K-1 folds of the CSV, classify the fold left out, K times (2-20). Default: off.")
+        var folds: Int?
+
+        @Option(help: "With --folds: algorithm nb, cnb, lr or nblr. Default: nblr.")
+        var algorithm: Algorithm = .nbLogisticRegression
+
+        @Option(help: "With --folds: seed for the folds and training. Default: 1.")
+        var seed: UInt64 = 1
+
+        @Option(help: "With --folds: inverse regularisation strength C for lr/nblr. Default: 30.")
+        var c: Double = 30
+
+        @Option(help: "With --folds: smoothing α for nb/cnb and the nblr ratios. Default: 0.5.")
+        var alpha: Double = 0.5
+
+        @Option(help: "With --folds: SGD passes over the data. Default: 12.")
+        var epochs: Int = 12
+
+        @Option(help: "Suggest the smallest threshold whose answers reach this accuracy (0-1), with its coverage.")
+        var targetAccuracy: Double?
+
+        @Option(help: "Also write a self-contained HTML report (charts and the most confident mistakes) to this file.")
+        var report: String?
+
+        func validate() throws {
+            if let k = folds {
+                if !(2...20).contains(k) { throw ValidationError("--folds must be between 2 and 20") }
+                if modelArguments.model != nil { throw ValidationError("--folds trains its own models; leave out --model") }
+            }
+            if c <= 0 { throw ValidationError("--c must be positive") }
+            if alpha <= 0 { throw ValidationError("--alpha must be positive") }
+            if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+            if let a = targetAccuracy, !(0...1).contains(a) { throw ValidationError("--target-accuracy must be between 0 and 1") }
+        }
+
         func run() throws {
             try reportingErrors {
-                let classifier = Classifier(model: try modelArguments.load())
-                var e = Evaluation(labels: classifier.labels)
-                try LabelledCSV(path: data, options: csv.options).forEach(warn: { printError("criba: warning: \($0)") }) {
-                    text, label, _ in classifier.record(text, truth: label, into: &e)
+                let warn: (String) -> Void = { printError("criba: warning: \($0)") }
+                let keep = report == nil ? 0 : 12
+                var e: Evaluation
+                var uncalibrated: Evaluation?
+                let source: String
+                if let k = folds {
+                    var o = TrainingOptions()
+                    o.algorithm = algorithm
+                    o.seed = seed
+                    o.c = c
+                    o.alpha = alpha
+                    o.epochs = epochs
+                    if algorithm.isCountBased {
+                        o.features.weighting = .count
+                        o.features.normalize = false
+                        o.features.idf = false
+                    }
+                    e = try Trainer(options: o).crossValidate(on: LabelledCSV(path: data, options: csv.options), folds: k, keepMistakes: keep, warn: warn)
+                    source = "\(k)-fold cross-validation of \(algorithm.rawValue) (seed \(seed)) on \(data)"
+                } else {
+                    let path = try modelArguments.model ?? DefaultModel.path()
+                    let model = try Model(contentsOfFile: path)
+                    let classifier = Classifier(model: model)
+                    let plain = model.temperature == 1 ? nil : Classifier(model: model.withTemperature(1))
+                    e = Evaluation(labels: classifier.labels)
+                    e.mistakeLimit = keep
+                    var u = Evaluation(labels: classifier.labels)
+                    try LabelledCSV(path: data, options: csv.options).forEach(warn: warn) { text, label, _ in
+                        classifier.record(text, truth: label, into: &e)
+                        plain?.record(text, truth: label, into: &u)
+                    }
+                    if plain != nil { uncalibrated = u }
+                    source = "model \(path) (temperature \(model.temperature)) on \(data)"
                 }
                 if e.count == 0 { throw DataError(file: data, line: 0, message: "no labelled rows to evaluate") }
+                let suggestion = targetAccuracy.map { ($0, e.suggestThreshold(targetAccuracy: $0)) }
                 let out = OutputBuffer()
-                out.append(json ? EvaluationReport.json(e) : EvaluationReport.text(e))
+                out.append(
+                    json
+                        ? EvaluationReport.json(e, uncalibrated: uncalibrated, suggestion: suggestion)
+                        : EvaluationReport.text(e, uncalibrated: uncalibrated, suggestion: suggestion))
+                if let report {
+                    let html = HTMLReport.render(e, source: source, uncalibrated: uncalibrated, suggestion: suggestion)
+                    try writeFileAtomically(Array(html.utf8), to: report)
+                    printError("criba: report written to \(report)")
+                }
                 try out.flush()
             }
         }
@@ -50,7 +135,7 @@ extension CribaCLI {
 
 /// Renderings of an ``Evaluation``.
 enum EvaluationReport {
-    static func json(_ e: Evaluation) -> String {
+    static func json(_ e: Evaluation, uncalibrated: Evaluation? = nil, suggestion: (Double, CoveragePoint?)? = nil) -> String {
         var s = "{"
         s += "\"n\":\(e.count),"
         s += "\"accuracy\":\(jsonNumber(e.accuracy)),"
@@ -58,6 +143,17 @@ enum EvaluationReport {
         s += "\"weighted_f1\":\(jsonNumber(e.weightedF1)),"
         s += "\"log_loss\":\(jsonNumber(e.logLoss)),"
         s += "\"ece\":\(jsonNumber(e.expectedCalibrationError())),"
+        if let u = uncalibrated {
+            s += "\"uncalibrated\":{\"log_loss\":\(jsonNumber(u.logLoss)),\"ece\":\(jsonNumber(u.expectedCalibrationError()))},"
+        }
+        if let positive = e.positiveLabel {
+            s += "\"positive_label\":\(jsonString(positive)),"
+            s += "\"roc_auc\":\(jsonNumber(e.rocAUC ?? .nan)),\"pr_auc\":\(jsonNumber(e.averagePrecision ?? .nan)),"
+        }
+        s += "\"coverage\":[" + e.coverage().map(coverageJSON).joined(separator: ",") + "],"
+        if let (target, point) = suggestion {
+            s += "\"target\":{\"accuracy\":\(jsonNumber(target)),\"suggested\":" + (point.map(coverageJSON) ?? "null") + "},"
+        }
         s += "\"per_class\":{"
         s += e.perClass.map { m in
             "\(jsonString(m.label)):{\"precision\":\(jsonNumber(m.precision)),\"recall\":\(jsonNumber(m.recall)),\"f1\":\(jsonNumber(m.f1)),\"support\":\(m.support)}"
@@ -69,7 +165,11 @@ enum EvaluationReport {
         return s
     }
 
-    static func text(_ e: Evaluation) -> String {
+    static func coverageJSON(_ c: CoveragePoint) -> String {
+        "{\"threshold\":\(jsonNumber(Double(c.threshold))),\"coverage\":\(jsonNumber(c.coverage)),\"accuracy\":\(jsonNumber(c.accuracy)),\"answered\":\(c.answered)}"
+    }
+
+    static func text(_ e: Evaluation, uncalibrated: Evaluation? = nil, suggestion: (Double, CoveragePoint?)? = nil) -> String {
         func pad(_ s: String, _ w: Int, right: Bool = false) -> String {
             let n = s.count
             if n >= w { return s }
@@ -78,7 +178,14 @@ enum EvaluationReport {
         func f(_ x: Double) -> String { String(format: "%.3f", x) }
         let width = max(12, (e.labels.map { $0.count }.max() ?? 0) + 2)
         var s = "messages  \(e.count)\naccuracy  \(f(e.accuracy))\nmacro F1  \(f(e.macroF1))\nweighted F1  \(f(e.weightedF1))\n"
-        if e.logLossCount > 0 { s += "log loss  \(f(e.logLoss))\n" }
+        if e.logLossCount > 0 {
+            s += "log loss  \(f(e.logLoss))" + (uncalibrated.map { "  (temperature 1: \(f($0.logLoss)))" } ?? "") + "\n"
+        }
+        s += "ECE  \(f(e.expectedCalibrationError()))" + (uncalibrated.map { "  (temperature 1: \(f($0.expectedCalibrationError())))" } ?? "")
+            + "  (15 bins)\n"
+        if let positive = e.positiveLabel {
+            s += "ROC-AUC  \(e.rocAUC.map(f) ?? "n/a")  PR-AUC  \(e.averagePrecision.map(f) ?? "n/a")  (positive label: \(positive))\n"
+        }
         s += "\n" + pad("label", width) + pad("precision", 11, right: true) + pad("recall", 9, right: true)
             + pad("F1", 8, right: true) + pad("support", 9, right: true) + "\n"
         for m in e.perClass {
@@ -90,6 +197,19 @@ enum EvaluationReport {
         s += pad("", width) + short.map { pad($0, 7, right: true) }.joined() + "\n"
         for (i, row) in e.confusion.enumerated() where row.reduce(0, +) > 0 || e.confusion.contains(where: { $0[i] > 0 }) {
             s += pad(e.labels[i], width) + row.map { pad("\($0)", 7, right: true) }.joined() + "\n"
+        }
+        s += "\ncoverage (answer only when the top probability is at least the threshold)\n"
+        s += pad("threshold", 11) + pad("answered", 10, right: true) + pad("accuracy", 10, right: true) + "\n"
+        for c in e.coverage() {
+            s += pad(String(format: "%.2f", c.threshold), 11) + pad(String(format: "%.1f%%", c.coverage * 100), 10, right: true)
+                + pad(c.accuracy.isNaN ? "-" : f(c.accuracy), 10, right: true) + "\n"
+        }
+        if let (target, point) = suggestion {
+            if let p = point {
+                s += "\ntarget accuracy \(f(target)): threshold \(String(format: "%.3f", p.threshold)) answers \(p.answered) of \(e.confidences.count) (coverage \(String(format: "%.1f%%", p.coverage * 100))) with accuracy \(f(p.accuracy)), measured on these messages\n"
+            } else {
+                s += "\ntarget accuracy \(f(target)): no threshold reaches it on these messages\n"
+            }
         }
         return s
     }

@@ -13,6 +13,7 @@ extension CribaCLI {
                 Examples:
                   criba predict --model model.criba messages.csv -o labelled.csv
                   criba predict messages.csv --text-column mensaje > labelled.csv
+                  criba predict messages.csv --threshold 0.8 --unsure-label revisar -o labelled.csv
                 """)
 
         @OptionGroup var modelArguments: ModelArguments
@@ -32,16 +33,12 @@ extension CribaCLI {
         @Option(help: "Text encoding: auto, utf-8 or windows-1252.")
         var encoding: CSVEncoding = .auto
 
-        @Option(help: "Answer `unsure` when the top probability is below this (0-1). Default: 0 (never).")
-        var threshold: Float = 0
-
-        @Option(help: "Answer `unsure` when the top two probabilities are closer than this. Default: 0.")
-        var margin: Float = 0
+        @OptionGroup var unsure: UnsureArguments
 
         func run() throws {
             try reportingErrors {
-                let classifier = Classifier(
-                    model: try modelArguments.load(), policy: UnsurePolicy(threshold: threshold, margin: margin))
+                let model = try modelArguments.load()
+                let classifier = Classifier(model: model, policy: try unsure.policy(labels: model.labels))
                 let reader = try CSVReader(path: data, delimiter: delimiter, encoding: encoding)
                 if reader.encoding == .windows1252 && encoding == .auto {
                     printError("criba: warning: \(data): not valid UTF-8; reading it as Windows-1252 (use --encoding to choose)")

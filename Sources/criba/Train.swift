@@ -14,6 +14,7 @@ extension CribaCLI {
                   criba train messages.csv -o model.criba
                   criba train export.csv --text-column mensaje --label-column tipo -o model.criba
                   criba train messages.csv --algorithm nb -o nb.criba
+                  criba train messages.csv --calibrate -o calibrated.criba
                 """)
 
         @Argument(help: "Labelled CSV file (`-` for standard input).")
@@ -81,7 +82,10 @@ extension CribaCLI {
         @Flag(help: "Choose the algorithm, regularisation and n-gram ranges by stratified k-fold cross-validation (accuracy); the search table is stored in the model.")
         var tune = false
 
-        @Option(help: "Folds for --tune (2-20). Default: 3.")
+        @Flag(help: "Calibrate the probabilities: fit a softmax temperature on held-out folds (--folds) and store it in the model.")
+        var calibrate = false
+
+        @Option(help: "Folds for --tune and --calibrate (2-20). Default: 3.")
         var folds: Int = 3
 
         @Flag(help: "Stream the CSV instead of holding its messages in memory (several passes over the file; for data larger than memory). Logistic regression then uses SGD.")
@@ -128,6 +132,7 @@ extension CribaCLI {
             if !(2...20).contains(folds) { throw ValidationError("--folds must be between 2 and 20") }
             if shuffleBuffer < 1 { throw ValidationError("--shuffle-buffer must be at least 1") }
             if streaming && tune { throw ValidationError("--streaming and --tune cannot be combined") }
+            if calibrate && (streaming || tune) { throw ValidationError("--calibrate cannot be combined with --streaming or --tune") }
             if streaming && data == "-" { throw ValidationError("--streaming reads the file several times; give a file, not standard input") }
             var f = FeatureSettings()
             try applyFeatures(&f)
@@ -187,6 +192,11 @@ extension CribaCLI {
                     let trainer = Trainer(options: o) { progress.finish($0) }
                     model = try trainer.tune(on: source, folds: folds) { printError("criba: warning: \($0)") }.model
                     progress.finish("chosen: \(model.info["tune.winner"] ?? "?")")
+                } else if calibrate {
+                    let trainer = Trainer(options: o) { progress.update($0) }
+                    model = try trainer.trainCalibrated(on: source, folds: folds) { printError("criba: warning: \($0)") }
+                    progress.finish(
+                        "calibrated: temperature \(model.temperature), held-out log loss \(model.info["calibration.log_loss_before"] ?? "?") → \(model.info["calibration.log_loss_after"] ?? "?")")
                 } else {
                     let trainer = Trainer(options: o) { progress.update($0) }
                     model = try trainer.train(on: source) { printError("criba: warning: \($0)") }

@@ -3,7 +3,7 @@ import XCTest
 @testable import Criba
 
 /// The shipped model must be exactly what the documented command produces from `Data/`:
-/// `criba train Data/train.csv -o Models/default.criba` (all defaults, seed 1).
+/// `criba train Data/train.csv -o Models/default.criba --calibrate` (all defaults, seed 1, 3 folds).
 final class DefaultModelTests: XCTestCase {
     let modelPath = repositoryRoot.appendingPathComponent("Models/default.criba").path
     let trainPath = repositoryRoot.appendingPathComponent("Data/train.csv").path
@@ -11,7 +11,7 @@ final class DefaultModelTests: XCTestCase {
 
     func testRetrainingReproducesTheShippedModelByteForByte() throws {
         let shipped = try FileIO.readAll(path: modelPath)
-        let retrained = try Trainer().train(on: LabelledCSV(path: trainPath)).serialized()
+        let retrained = try Trainer().trainCalibrated(on: LabelledCSV(path: trainPath), folds: 3).serialized()
         XCTAssertEqual(retrained.count, shipped.count)
         XCTAssertTrue(retrained == shipped, "Models/default.criba is stale: retrain it with the command in Models/README.md")
     }
@@ -31,5 +31,7 @@ final class DefaultModelTests: XCTestCase {
         let e = classifier.evaluate(try LabelledCSV(path: testPath).examples())
         XCTAssertGreaterThanOrEqual(e.count, 1000)
         XCTAssertGreaterThanOrEqual(e.macroF1, 0.90, "macro-F1 on Data/test.csv")
+        XCTAssertEqual(classifier.model.info["calibration.method"], "temperature")
+        XCTAssertLessThanOrEqual(e.expectedCalibrationError(), 0.03, "ECE on Data/test.csv")
     }
 }

@@ -119,7 +119,7 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         XCTAssertEqual(lines.count, 3, r.stdout)
-        XCTAssertTrue(lines[0].hasPrefix("precio\t0."), r.stdout)
+        XCTAssertTrue(lines[0].hasPrefix("precio\t"), r.stdout)
         XCTAssertTrue(lines[1].hasPrefix("spam\t"), r.stdout)
     }
 
@@ -291,5 +291,146 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(r.status, 64)
         let t = try run(["classify", "--threshold", "2"], stdin: "")
         XCTAssertEqual(t.status, 64)
+    }
+
+    // MARK: Trust: unsure, top-k, explanations, calibration, evaluation
+
+    func testTopKAndExplainInTSVAndJSON() throws {
+        let model = try trainedModel()
+        let r = try run(["classify", "--model", model, "--top-k", "2"], stdin: "cuánto cuesta el queque\n")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let fields = r.stdout.dropLast().split(separator: "\t", omittingEmptySubsequences: false)
+        XCTAssertEqual(fields.count, 4, r.stdout)
+        XCTAssertEqual(fields[0], "precio")
+        XCTAssertGreaterThanOrEqual(Double(fields[1])!, Double(fields[3])!)
+
+        let x = try run(["classify", "--model", model, "--explain"], stdin: "cuánto cuesta el queque\n")
+        XCTAssertEqual(x.status, 0, x.stderr)
+        let parts = x.stdout.dropLast().split(separator: "\t", omittingEmptySubsequences: false)
+        XCTAssertEqual(parts.count, 3, x.stdout)
+        let features = parts[2].split(separator: " ")
+        XCTAssertEqual(features.count, 5, x.stdout)
+        let weights = features.map { Double($0.split(separator: ":").last!)! }
+        XCTAssertEqual(weights, weights.sorted(by: >))
+        XCTAssertTrue(features.contains { $0.hasPrefix("w:cuest") || $0.hasPrefix("w:cuant") }, x.stdout)
+
+        let j = try run(["classify", "--model", model, "--format", "json", "--top-k", "2", "--explain"], stdin: "hola\n")
+        XCTAssertEqual(j.status, 0, j.stderr)
+        let obj = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as! [String: Any]
+        let top = obj["top"] as! [[String: Any]]
+        XCTAssertEqual(top.count, 2)
+        XCTAssertEqual(top[0]["label"] as? String, "saludo")
+        XCTAssertEqual((obj["probabilities"] as? [String: Any])?.count, 3)
+        let explanation = obj["explanation"] as! [[String: Any]]
+        XCTAssertFalse(explanation.isEmpty)
+        XCTAssertNotNil(explanation[0]["feature"] as? String)
+        XCTAssertNotNil(explanation[0]["weight"] as? Double)
+        try assertFails(["classify", "--model", model, "--top-k", "0"], stdin: "hola\n", status: 64, mentions: ["--top-k"])
+    }
+
+    func testDefaultModelExplainsThePriceQuestion() throws {
+        let r = try run(["classify", "--explain"], stdin: "buenas, a como el kilo de carne?\n")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.hasPrefix("precio\t"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("n:a_com:") || r.stdout.contains("w:kil:"), r.stdout)
+    }
+
+    func testLabelThresholdsFile() throws {
+        let model = try trainedModel()
+        let thresholds = try file("t.txt", "# precio needs certainty\nprecio\t1\nsaludo=0.1\n")
+        let r = try run(
+            ["classify", "--model", model, "--label-thresholds", thresholds, "--unsure-label", "revisar"],
+            stdin: "cuánto cuesta el queque\nhola buenas\n")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stdout.split(separator: "\n")
+        XCTAssertTrue(lines[0].hasPrefix("revisar\t"), r.stdout)
+        XCTAssertTrue(lines[1].hasPrefix("saludo\t"), r.stdout)
+        let data = try file("p.csv", "text\ncuánto cuesta el queque\n")
+        let p = try run(["predict", "--model", model, data, "--label-thresholds", thresholds, "--unsure-label", "revisar"])
+        XCTAssertEqual(p.status, 0, p.stderr)
+        XCTAssertTrue(p.stdout.contains(",revisar,"), p.stdout)
+
+        let bad = try file("bad.txt", "precio=0.5\nprecio 0.7\n")
+        try assertFails(["classify", "--model", model, "--label-thresholds", bad], stdin: "hola\n", status: 65, mentions: [bad + ":2", "label<TAB>probability"])
+        let unknown = try file("unknown.txt", "\nenvio=0.5\n")
+        try assertFails(["predict", "--model", model, data, "--label-thresholds", unknown], status: 65, mentions: [unknown + ":2", "`envio`"])
+        let missing = dir.appendingPathComponent("nope.txt").path
+        try assertFails(["classify", "--model", model, "--label-thresholds", missing], stdin: "hola\n", status: 66, mentions: [missing])
+    }
+
+    func testTrainCalibrateAndEvaluateReportsCalibrationAndCoverage() throws {
+        let data = try file("train.csv", Self.smallTraining)
+        let model = dir.appendingPathComponent("cal.criba").path
+        let t = try run(["train", data, "-o", model, "--calibrate", "--folds", "2"])
+        XCTAssertEqual(t.status, 0, t.stderr)
+        XCTAssertTrue(t.stderr.contains("calibrated: temperature"), t.stderr)
+        let e = try run(["evaluate", "--model", model, data, "--json", "--target-accuracy", "0.9"])
+        XCTAssertEqual(e.status, 0, e.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as! [String: Any]
+        for key in ["n", "accuracy", "macro_f1", "weighted_f1", "per_class", "confusion", "ece", "log_loss", "coverage", "uncalibrated", "target"] {
+            XCTAssertNotNil(json[key], key)
+        }
+        let coverage = json["coverage"] as! [[String: Any]]
+        XCTAssertEqual(coverage.map { $0["threshold"] as! Double }, [0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99])
+        XCTAssertEqual(coverage[0]["coverage"] as? Double, 1)
+        XCTAssertNil(json["roc_auc"], "three labels: no ROC-AUC")
+        let text = try run(["evaluate", "--model", model, data, "--target-accuracy", "0.9"])
+        XCTAssertTrue(text.stdout.contains("ECE"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("temperature 1:"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("target accuracy 0.900: threshold"), text.stdout)
+        try assertFails(["train", data, "-o", model, "--calibrate", "--tune"], status: 64, mentions: ["--calibrate"])
+    }
+
+    /// The tags of an HTML document balance (void elements and self-closed tags aside).
+    func assertWellFormed(_ html: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let regex = try NSRegularExpression(pattern: "<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
+        let void: Set<String> = ["meta", "br", "hr", "img", "link", "input"]
+        var stack: [String] = []
+        let ns = html as NSString
+        for m in regex.matches(in: html, range: NSRange(location: 0, length: ns.length)) {
+            let name = ns.substring(with: m.range(at: 2)).lowercased()
+            let closing = m.range(at: 1).length > 0
+            let selfClosing = m.range(at: 3).length > 0
+            if void.contains(name) || selfClosing { continue }
+            if closing {
+                guard stack.last == name else {
+                    return XCTFail("</\(name)> closes <\(stack.last ?? "nothing")>", file: file, line: line)
+                }
+                stack.removeLast()
+            } else {
+                stack.append(name)
+            }
+        }
+        XCTAssertEqual(stack, [], "unclosed tags", file: file, line: line)
+    }
+
+    func testCrossValidatedTwoLabelEvaluationWithHTMLReport() throws {
+        var csv = "text,label\n"
+        for i in 0..<10 {
+            csv += "hola buenas \(i) <b>\"amigo\"</b>,saludo\n"
+            csv += "ganaste un premio número \(i) ingresá & cobrá,spam\n"
+        }
+        csv += "hola ganaste,spam\nhola premio,saludo\npremio gratis ya,spam\n"
+        let data = try file("two.csv", csv)
+        let report = dir.appendingPathComponent("r.html").path
+        let r = try run(["evaluate", "--folds", "3", data, "--json", "--report", report, "--target-accuracy", "0.9"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(json["n"] as? Int, 23)
+        XCTAssertNotNil(json["roc_auc"] as? Double)
+        XCTAssertNotNil(json["pr_auc"] as? Double)
+        XCTAssertEqual(json["positive_label"] as? String, "saludo")
+        let html = try String(contentsOfFile: report, encoding: .utf8)
+        try assertWellFormed(html)
+        for title in ["Confusion matrix heatmap", "F1 per label", "Reliability diagram", "Coverage–accuracy curve"] {
+            XCTAssertTrue(html.contains("\">\(title)</title>"), title)
+        }
+        XCTAssertEqual(html.components(separatedBy: "<svg ").count - 1, 4)
+        XCTAssertFalse(html.contains("<script"))
+        XCTAssertFalse(html.contains("http://") && !html.contains("xmlns=\"http://www.w3.org/2000/svg\""))
+        XCTAssertFalse(html.contains("<b>\"amigo"), "message text is escaped")
+        XCTAssertTrue(html.contains("Most confident mistakes"))
+        try assertFails(["evaluate", "--folds", "3", "--model", "m.criba", data], status: 64, mentions: ["--folds"])
+        try assertFails(["evaluate", "--folds", "1", data], status: 64, mentions: ["--folds"])
     }
 }

@@ -28,6 +28,13 @@ public struct Evaluation: Sendable {
     /// Probability of the predicted label and whether it was right, per message (for
     /// calibration and coverage reports).
     public var confidences: [(probability: Float, correct: Bool)] = []
+    /// For two-label models: the probability of the second model label and whether the truth
+    /// is the second label, per message whose true label the model knows (for ROC and PR curves).
+    public var binaryScores: [(probability: Float, isSecond: Bool)] = []
+    /// How many of the most confident mistakes to keep in ``mistakes`` (0 = none).
+    public var mistakeLimit = 0
+    /// The most confident mistakes, most confident first (at most ``mistakeLimit``).
+    public var mistakes: [Mistake] = []
 
     /// Creates an empty evaluation over `labels`.
     public init(labels: [String]) {
@@ -90,30 +97,207 @@ public struct Evaluation: Sendable {
     /// Mean negative log-likelihood of the true labels the model knows.
     public var logLoss: Double { logLossCount == 0 ? .nan : logLossSum / Double(logLossCount) }
 
-    /// Expected calibration error over `bins` equal-width confidence bins.
+    /// Expected calibration error over `bins` equal-width confidence bins: the
+    /// message-weighted mean of |accuracy − mean confidence| over the bins.
     public func expectedCalibrationError(bins: Int = 15) -> Double {
         guard !confidences.isEmpty else { return .nan }
+        var e = 0.0
+        for b in reliability(bins: bins) where b.count > 0 {
+            e += Double(b.count) * abs(b.accuracy - b.confidence) / Double(confidences.count)
+        }
+        return e
+    }
+
+    /// The reliability diagram: for each of `bins` equal-width bins of top-label probability,
+    /// the number of messages, their mean probability and their accuracy (0 for empty bins).
+    public func reliability(bins: Int = 15) -> [ReliabilityBin] {
         var count = [Int](repeating: 0, count: bins)
         var conf = [Double](repeating: 0, count: bins)
         var acc = [Double](repeating: 0, count: bins)
         for (p, ok) in confidences {
-            let b = min(bins - 1, Int(Double(p) * Double(bins)))
+            let b = max(0, min(bins - 1, Int(Double(p) * Double(bins))))
             count[b] += 1
             conf[b] += Double(p)
             acc[b] += ok ? 1 : 0
         }
-        var e = 0.0
-        for b in 0..<bins where count[b] > 0 {
-            e += abs(acc[b] - conf[b]) / Double(confidences.count)
+        return (0..<bins).map { b in
+            let n = Double(max(count[b], 1))
+            return ReliabilityBin(
+                lower: Double(b) / Double(bins), upper: Double(b + 1) / Double(bins), count: count[b],
+                confidence: conf[b] / n, accuracy: acc[b] / n)
         }
-        return e
     }
+
+    /// Thresholds reported by default in the coverage/accuracy trade-off.
+    public static let coverageThresholds: [Float] = [0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99]
+
+    /// The coverage/accuracy trade-off: at each threshold, the share of messages whose top
+    /// probability is at least the threshold (answered automatically) and the accuracy of the
+    /// top label on those messages (NaN when none is answered).
+    public func coverage(at thresholds: [Float] = Evaluation.coverageThresholds) -> [CoveragePoint] {
+        let n = confidences.count
+        return thresholds.map { t in
+            var answered = 0
+            var right = 0
+            for (p, ok) in confidences where p >= t {
+                answered += 1
+                if ok { right += 1 }
+            }
+            return CoveragePoint(
+                threshold: t, coverage: n == 0 ? .nan : Double(answered) / Double(n),
+                accuracy: answered == 0 ? .nan : Double(right) / Double(answered), answered: answered)
+        }
+    }
+
+    /// The smallest threshold on a 0.001 grid at which the answered messages reach
+    /// `targetAccuracy`, with its coverage and accuracy on these messages; nil if no threshold
+    /// reaches it.
+    ///
+    /// - Parameter targetAccuracy: the accuracy to reach (0...1).
+    public func suggestThreshold(targetAccuracy: Double) -> CoveragePoint? {
+        // Messages sorted by probability; walking the grid upwards drops them from the front.
+        let sorted = confidences.sorted { $0.probability < $1.probability }
+        var right = sorted.reduce(0) { $0 + ($1.correct ? 1 : 0) }
+        var start = 0
+        for k in 0...1000 {
+            let t = Float(k) / 1000
+            while start < sorted.count && sorted[start].probability < t {
+                if sorted[start].correct { right -= 1 }
+                start += 1
+            }
+            let answered = sorted.count - start
+            if answered == 0 { return nil }
+            let accuracy = Double(right) / Double(answered)
+            if accuracy >= targetAccuracy {
+                return CoveragePoint(
+                    threshold: t, coverage: Double(answered) / Double(sorted.count), accuracy: accuracy, answered: answered)
+            }
+        }
+        return nil
+    }
+
+    /// For a two-label evaluation, the positive label of ``rocAUC`` and ``averagePrecision``:
+    /// the label with fewer true examples (the second model label on a tie); nil otherwise.
+    public var positiveLabel: String? {
+        guard binaryScores.count > 0 else { return nil }
+        let second = binaryScores.reduce(0) { $0 + ($1.isSecond ? 1 : 0) }
+        let first = binaryScores.count - second
+        return second <= first ? binaryLabels.1 : binaryLabels.0
+    }
+
+    /// The two model labels, for a two-label evaluation.
+    public var binaryLabels: (String, String) = ("", "")
+
+    /// Scores of the positive label and whether each message is positive.
+    private var positiveScores: [(score: Double, positive: Bool)] {
+        guard let positive = positiveLabel else { return [] }
+        let second = positive == binaryLabels.1
+        return binaryScores.map { second ? (Double($0.probability), $0.isSecond) : (1 - Double($0.probability), !$0.isSecond) }
+    }
+
+    /// Area under the ROC curve for ``positiveLabel`` (the probability that a random positive
+    /// message scores higher than a random negative one, ties counting one half); nil unless
+    /// the model has two labels and both occur.
+    public var rocAUC: Double? {
+        let s = positiveScores.sorted { $0.score < $1.score }
+        let pos = s.reduce(0) { $0 + ($1.positive ? 1 : 0) }
+        let neg = s.count - pos
+        guard pos > 0, neg > 0 else { return nil }
+        // Mann-Whitney U with average ranks for ties.
+        var rankSum = 0.0
+        var i = 0
+        while i < s.count {
+            var j = i
+            while j + 1 < s.count && s[j + 1].score == s[i].score { j += 1 }
+            let rank = Double(i + j) / 2 + 1
+            for k in i...j where s[k].positive { rankSum += rank }
+            i = j + 1
+        }
+        return (rankSum - Double(pos) * Double(pos + 1) / 2) / (Double(pos) * Double(neg))
+    }
+
+    /// Average precision (area under the precision-recall curve, step-wise) for
+    /// ``positiveLabel``: Σ (Rₖ − Rₖ₋₁) · Pₖ over the distinct score thresholds, highest first;
+    /// nil unless the model has two labels and the positive label occurs.
+    public var averagePrecision: Double? {
+        let s = positiveScores.sorted { $0.score > $1.score }
+        let pos = s.reduce(0) { $0 + ($1.positive ? 1 : 0) }
+        guard pos > 0, s.count > pos else { return nil }
+        var ap = 0.0
+        var tp = 0
+        var i = 0
+        while i < s.count {
+            var j = i
+            while j + 1 < s.count && s[j + 1].score == s[i].score { j += 1 }
+            var newTP = 0
+            for k in i...j where s[k].positive { newTP += 1 }
+            tp += newTP
+            ap += Double(newTP) / Double(pos) * Double(tp) / Double(j + 1)
+            i = j + 1
+        }
+        return ap
+    }
+
+    /// Keeps `m` if it is among the ``mistakeLimit`` most confident mistakes.
+    mutating func consider(_ m: Mistake) {
+        guard mistakeLimit > 0 else { return }
+        if mistakes.count == mistakeLimit, let last = mistakes.last, last.probability >= m.probability { return }
+        let at = mistakes.firstIndex { $0.probability < m.probability } ?? mistakes.count
+        mistakes.insert(m, at: at)
+        if mistakes.count > mistakeLimit { mistakes.removeLast() }
+    }
+
+    /// Whether a mistake of probability `p` would be kept.
+    func wouldKeep(_ p: Float) -> Bool {
+        mistakeLimit > 0 && (mistakes.count < mistakeLimit || mistakes.last!.probability < p)
+    }
+}
+
+/// One bin of a reliability diagram.
+public struct ReliabilityBin: Sendable, Hashable {
+    /// Lower edge of the bin's probability range.
+    public var lower: Double
+    /// Upper edge.
+    public var upper: Double
+    /// Messages whose top probability falls in the bin.
+    public var count: Int
+    /// Their mean top probability.
+    public var confidence: Double
+    /// The share of them whose top label is right.
+    public var accuracy: Double
+}
+
+/// Coverage and accuracy at one threshold.
+public struct CoveragePoint: Sendable, Hashable {
+    /// The minimum top probability for an automatic answer.
+    public var threshold: Float
+    /// Share of messages answered.
+    public var coverage: Double
+    /// Accuracy on the answered messages (NaN when none).
+    public var accuracy: Double
+    /// Number of messages answered.
+    public var answered: Int
+}
+
+/// A wrong answer, with why the model gave it.
+public struct Mistake: Sendable, Hashable {
+    /// The message.
+    public var text: String
+    /// Its true label.
+    public var truth: String
+    /// The model's top label.
+    public var predicted: String
+    /// The probability of the predicted label.
+    public var probability: Float
+    /// The features that pushed toward the predicted label most.
+    public var explanation: [FeatureContribution]
 }
 
 extension Classifier {
     /// Classifies labelled examples and collects the results.
-    public func evaluate(_ examples: [Example]) -> Evaluation {
+    public func evaluate(_ examples: [Example], keepMistakes: Int = 0) -> Evaluation {
         var e = Evaluation(labels: model.labels)
+        e.mistakeLimit = keepMistakes
         for x in examples { record(x.text, truth: x.label, into: &e) }
         return e
     }
@@ -127,7 +311,18 @@ extension Classifier {
         {
             e.logLossSum -= log(max(Double(q.probability), 1e-15))
             e.logLossCount += 1
+            if model.labels.count == 2 {
+                e.binaryLabels = (model.labels[0], model.labels[1])
+                let second = p.probabilities.first { $0.label == model.labels[1] }!.probability
+                e.binaryScores.append((second, i == 1))
+            }
         }
         e.confidences.append((p.probability, p.topLabel == truth))
+        if p.topLabel != truth && e.wouldKeep(p.probability) {
+            e.consider(
+                Mistake(
+                    text: text, truth: truth, predicted: p.topLabel, probability: p.probability,
+                    explanation: explain(text, top: 5).features))
+        }
     }
 }

@@ -1,0 +1,232 @@
+import Criba
+import Foundation
+
+/// A self-contained HTML evaluation report: inline CSS and SVG, no scripts, no network.
+enum HTMLReport {
+    /// Text escaped for HTML element content and attribute values.
+    static func escape(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.count)
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default:
+                if ch.value < 0x20 && ch != "\n" && ch != "\t" { out += "\u{FFFD}" } else { out.unicodeScalars.append(ch) }
+            }
+        }
+        return out
+    }
+
+    static func f(_ x: Double, _ digits: Int = 3) -> String { x.isFinite ? String(format: "%.\(digits)f", x) : "–" }
+    static func px(_ x: Double) -> String { String(format: "%.1f", x) }
+
+    static let style = """
+        body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:24px auto;max-width:1100px;color:#1d2430;background:#fff;padding:0 16px}
+        h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #dde2ea;padding-bottom:4px}
+        p.source{color:#5a6472;margin:0 0 16px}
+        .cards{display:flex;flex-wrap:wrap;gap:10px}
+        .card{border:1px solid #dde2ea;border-radius:6px;padding:8px 14px;min-width:110px}
+        .card b{display:block;font-size:20px}.card span{color:#5a6472;font-size:12px}
+        .row{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}
+        svg{font-size:12px;font-family:inherit}svg text{fill:#1d2430}
+        table{border-collapse:collapse;font-size:13px}th,td{border-bottom:1px solid #e6e9ef;padding:4px 8px;text-align:left;vertical-align:top}
+        th{background:#f4f6f9}td.n{text-align:right;font-variant-numeric:tabular-nums}
+        td.msg{max-width:420px;word-wrap:break-word}code{font-size:12px;background:#f4f6f9;padding:1px 4px;border-radius:3px;margin:1px;display:inline-block}
+        .note{color:#5a6472;font-size:13px}
+        """
+
+    /// Renders the report.
+    static func render(
+        _ e: Evaluation, source: String, uncalibrated: Evaluation?, suggestion: (Double, CoveragePoint?)?
+    ) -> String {
+        var h = "<!DOCTYPE html>\n<html lang=\"es\">\n<head>\n<meta charset=\"utf-8\">\n"
+        h += "<title>Criba evaluation report</title>\n<style>\n\(style)\n</style>\n</head>\n<body>\n"
+        h += "<h1>Criba evaluation report</h1>\n<p class=\"source\">\(escape(source))</p>\n"
+        h += "<div class=\"cards\">\n"
+        func card(_ value: String, _ name: String) { h += "<div class=\"card\"><b>\(escape(value))</b><span>\(escape(name))</span></div>\n" }
+        card("\(e.count)", "messages")
+        card(f(e.accuracy), "accuracy")
+        card(f(e.macroF1), "macro F1")
+        card(f(e.weightedF1), "weighted F1")
+        card(f(e.logLoss), uncalibrated.map { "log loss (T=1: \(f($0.logLoss)))" } ?? "log loss")
+        card(f(e.expectedCalibrationError()), uncalibrated.map { "ECE (T=1: \(f($0.expectedCalibrationError())))" } ?? "ECE")
+        if let positive = e.positiveLabel {
+            card(e.rocAUC.map { f($0) } ?? "–", "ROC-AUC (positive: \(positive))")
+            card(e.averagePrecision.map { f($0) } ?? "–", "PR-AUC (positive: \(positive))")
+        }
+        if let (target, point) = suggestion {
+            if let p = point {
+                card(String(format: "%.3f", p.threshold), "threshold for accuracy \(f(target)): coverage \(f(p.coverage * 100, 1))%, accuracy \(f(p.accuracy))")
+            } else {
+                card("none", "threshold for accuracy \(f(target))")
+            }
+        }
+        h += "</div>\n"
+        h += "<h2>Confusion matrix</h2>\n<p class=\"note\">Rows are true labels, columns predicted labels; colour is the share of the row.</p>\n"
+        h += confusionSVG(e)
+        h += "<h2>F1 per label</h2>\n" + f1SVG(e)
+        h += "<h2>Calibration and coverage</h2>\n<div class=\"row\">\n" + reliabilitySVG(e) + coverageSVG(e) + "</div>\n"
+        h += coverageTable(e)
+        h += "<h2>Most confident mistakes</h2>\n" + mistakesTable(e)
+        h += "</body>\n</html>\n"
+        return h
+    }
+
+    /// The confusion matrix as a heatmap.
+    static func confusionSVG(_ e: Evaluation) -> String {
+        let shown = e.labels.indices.filter { i in e.confusion[i].reduce(0, +) > 0 || e.confusion.contains { $0[i] > 0 } }
+        let cell = 44.0
+        let left = 130.0
+        let top = 110.0
+        let w = max(420, left + cell * Double(shown.count) + 70)
+        let ht = top + cell * Double(shown.count) + 30
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(px(w))\" height=\"\(px(ht))\" role=\"img\" aria-labelledby=\"confusion-title\">\n"
+        s += "<title id=\"confusion-title\">Confusion matrix heatmap</title>\n"
+        for (c, j) in shown.enumerated() {
+            let x = left + cell * Double(c) + cell / 2
+            s += "<text x=\"\(px(x))\" y=\"\(px(top - 6))\" transform=\"rotate(-45 \(px(x)) \(px(top - 6)))\">\(escape(e.labels[j]))</text>\n"
+        }
+        for (r, i) in shown.enumerated() {
+            let y = top + cell * Double(r)
+            let total = max(1, e.confusion[i].reduce(0, +))
+            s += "<text x=\"\(px(left - 6))\" y=\"\(px(y + cell / 2 + 4))\" text-anchor=\"end\">\(escape(e.labels[i]))</text>\n"
+            for (c, j) in shown.enumerated() {
+                let n = e.confusion[i][j]
+                let share = Double(n) / Double(total)
+                let x = left + cell * Double(c)
+                let colour = i == j ? "37,99,235" : "220,38,38"
+                s += "<rect x=\"\(px(x))\" y=\"\(px(y))\" width=\"\(px(cell - 2))\" height=\"\(px(cell - 2))\" fill=\"rgb(\(colour))\" fill-opacity=\"\(f(n == 0 ? 0.03 : 0.12 + 0.88 * share, 3))\"><title>\(escape("\(e.labels[i]) → \(e.labels[j]): \(n)"))</title></rect>\n"
+                if n > 0 {
+                    let fill = share > 0.5 ? "#ffffff" : "#1d2430"
+                    s += "<text x=\"\(px(x + cell / 2 - 1))\" y=\"\(px(y + cell / 2 + 4))\" text-anchor=\"middle\" style=\"fill:\(fill)\">\(n)</text>\n"
+                }
+            }
+        }
+        s += "<text x=\"\(px(left))\" y=\"\(px(ht - 8))\" class=\"note\">blue: right (diagonal), red: confused</text>\n"
+        return s + "</svg>\n"
+    }
+
+    /// Horizontal F1 bars, one per label with true examples.
+    static func f1SVG(_ e: Evaluation) -> String {
+        let m = e.perClass.filter { $0.support > 0 }
+        let bar = 22.0
+        let left = 140.0
+        let width = 520.0
+        let ht = bar * Double(m.count) + 40
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(px(left + width + 160))\" height=\"\(px(ht))\" role=\"img\" aria-labelledby=\"f1-title\">\n"
+        s += "<title id=\"f1-title\">F1 per label</title>\n"
+        for t in stride(from: 0.0, through: 1.0, by: 0.2) {
+            let x = left + width * t
+            s += "<line x1=\"\(px(x))\" y1=\"0\" x2=\"\(px(x))\" y2=\"\(px(ht - 24))\" stroke=\"#e6e9ef\"/>\n"
+            s += "<text x=\"\(px(x))\" y=\"\(px(ht - 8))\" text-anchor=\"middle\">\(f(t, 1))</text>\n"
+        }
+        for (k, c) in m.enumerated() {
+            let y = bar * Double(k)
+            s += "<text x=\"\(px(left - 6))\" y=\"\(px(y + bar / 2 + 4))\" text-anchor=\"end\">\(escape(c.label))</text>\n"
+            s += "<rect x=\"\(px(left))\" y=\"\(px(y + 3))\" width=\"\(px(max(1, width * c.f1)))\" height=\"\(px(bar - 6))\" fill=\"#2563eb\"><title>\(escape("\(c.label): F1 \(f(c.f1)), precision \(f(c.precision)), recall \(f(c.recall)), support \(c.support)"))</title></rect>\n"
+            s += "<text x=\"\(px(left + width * c.f1 + 6))\" y=\"\(px(y + bar / 2 + 4))\">\(f(c.f1)) (P \(f(c.precision, 2)), R \(f(c.recall, 2)), n \(c.support))</text>\n"
+        }
+        return s + "</svg>\n"
+    }
+
+    /// Axes of a square plot: frame, ticks and axis names.
+    static func axes(x0: Double, y0: Double, size: Double, yMin: Double, xName: String, yName: String) -> String {
+        var s = "<rect x=\"\(px(x0))\" y=\"\(px(y0))\" width=\"\(px(size))\" height=\"\(px(size))\" fill=\"none\" stroke=\"#9aa3b0\"/>\n"
+        for k in 0...5 {
+            let t = Double(k) / 5
+            let x = x0 + size * t
+            let y = y0 + size * (1 - t)
+            s += "<line x1=\"\(px(x))\" y1=\"\(px(y0 + size))\" x2=\"\(px(x))\" y2=\"\(px(y0 + size + 4))\" stroke=\"#9aa3b0\"/>\n"
+            s += "<text x=\"\(px(x))\" y=\"\(px(y0 + size + 17))\" text-anchor=\"middle\">\(f(t, 1))</text>\n"
+            s += "<line x1=\"\(px(x0))\" y1=\"\(px(y))\" x2=\"\(px(x0 + size))\" y2=\"\(px(y))\" stroke=\"#eef0f4\"/>\n"
+            s += "<text x=\"\(px(x0 - 6))\" y=\"\(px(y + 4))\" text-anchor=\"end\">\(f(yMin + (1 - yMin) * t, 2))</text>\n"
+        }
+        s += "<text x=\"\(px(x0 + size / 2))\" y=\"\(px(y0 + size + 36))\" text-anchor=\"middle\">\(escape(xName))</text>\n"
+        s += "<text x=\"\(px(x0 - 42))\" y=\"\(px(y0 + size / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 \(px(x0 - 42)) \(px(y0 + size / 2)))\">\(escape(yName))</text>\n"
+        return s
+    }
+
+    /// The reliability diagram: accuracy against mean confidence per bin.
+    static func reliabilitySVG(_ e: Evaluation) -> String {
+        let bins = e.reliability(bins: 15)
+        let x0 = 60.0
+        let y0 = 30.0
+        let size = 360.0
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"460\" height=\"490\" role=\"img\" aria-labelledby=\"reliability-title\">\n"
+        s += "<title id=\"reliability-title\">Reliability diagram</title>\n"
+        s += "<text x=\"\(px(x0))\" y=\"18\">Reliability: accuracy per probability bin (ECE \(f(e.expectedCalibrationError())))</text>\n"
+        s += axes(x0: x0, y0: y0, size: size, yMin: 0, xName: "top-label probability", yName: "accuracy")
+        let maxCount = Double(bins.map(\.count).max() ?? 1)
+        for b in bins where b.count > 0 {
+            let x = x0 + size * b.lower
+            let w = size * (b.upper - b.lower)
+            let hgt = size * b.accuracy
+            let opacity = 0.35 + 0.65 * Double(b.count) / maxCount
+            s += "<rect x=\"\(px(x + 1))\" y=\"\(px(y0 + size - hgt))\" width=\"\(px(w - 2))\" height=\"\(px(hgt))\" fill=\"#2563eb\" fill-opacity=\"\(f(opacity))\"><title>\(escape("\(f(b.lower, 2))–\(f(b.upper, 2)): \(b.count) messages, mean probability \(f(b.confidence)), accuracy \(f(b.accuracy))"))</title></rect>\n"
+            s += "<circle cx=\"\(px(x0 + size * b.confidence))\" cy=\"\(px(y0 + size * (1 - b.accuracy)))\" r=\"3\" fill=\"#dc2626\"/>\n"
+        }
+        s += "<line x1=\"\(px(x0))\" y1=\"\(px(y0 + size))\" x2=\"\(px(x0 + size))\" y2=\"\(px(y0))\" stroke=\"#1d2430\" stroke-dasharray=\"5,4\"/>\n"
+        s += "<text x=\"\(px(x0))\" y=\"\(px(y0 + size + 56))\" style=\"font-size:11px\">dashed: perfect calibration · dot: (mean probability, accuracy)</text>\n"
+        s += "<text x=\"\(px(x0))\" y=\"\(px(y0 + size + 72))\" style=\"font-size:11px\">darker bar: more messages in the bin</text>\n"
+        return s + "</svg>\n"
+    }
+
+    /// Coverage against accuracy as the threshold rises from 0 to 0.99.
+    static func coverageSVG(_ e: Evaluation) -> String {
+        let grid = (0...99).map { Float($0) / 100 }
+        let points = e.coverage(at: grid).filter { $0.answered > 0 }
+        // Thresholds that answer the same messages share one marker, labelled with their range.
+        var marked: [(point: CoveragePoint, label: String)] = []
+        for p in e.coverage() where p.answered > 0 {
+            if let last = marked.last, last.point.answered == p.answered {
+                let first = last.label.split(separator: "–").first.map(String.init) ?? last.label
+                marked[marked.count - 1] = (last.point, first + "–" + f(Double(p.threshold), 2))
+            } else {
+                marked.append((p, f(Double(p.threshold), 2)))
+            }
+        }
+        let lowest = min(points.map(\.accuracy).min() ?? 0, marked.map(\.point.accuracy).min() ?? 0)
+        let yMin = max(0, (lowest * 10).rounded(.down) / 10 - 0.0)
+        let x0 = 60.0
+        let y0 = 30.0
+        let size = 360.0
+        func y(_ a: Double) -> Double { y0 + size * (1 - (a - yMin) / max(1e-9, 1 - yMin)) }
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"460\" height=\"480\" role=\"img\" aria-labelledby=\"coverage-title\">\n"
+        s += "<title id=\"coverage-title\">Coverage–accuracy curve</title>\n"
+        s += "<text x=\"\(px(x0))\" y=\"18\">Coverage vs accuracy as the threshold rises (labels: thresholds)</text>\n"
+        s += axes(x0: x0, y0: y0, size: size, yMin: yMin, xName: "share of messages answered (coverage)", yName: "accuracy on answered")
+        let line = points.map { "\(px(x0 + size * $0.coverage)),\(px(y($0.accuracy)))" }.joined(separator: " ")
+        s += "<polyline points=\"\(line)\" fill=\"none\" stroke=\"#2563eb\" stroke-width=\"2\"/>\n"
+        for (k, (p, label)) in marked.enumerated() {
+            let cx = x0 + size * p.coverage
+            let cy = y(p.accuracy)
+            s += "<circle cx=\"\(px(cx))\" cy=\"\(px(cy))\" r=\"4\" fill=\"#dc2626\"><title>\(escape("threshold \(f(Double(p.threshold), 2)): coverage \(f(p.coverage)), accuracy \(f(p.accuracy))"))</title></circle>\n"
+            let dy = k % 2 == 0 ? -8.0 : 16.0
+            s += "<text x=\"\(px(cx - 4))\" y=\"\(px(cy + dy))\" text-anchor=\"end\" style=\"font-size:10px\">\(escape(label))</text>\n"
+        }
+        return s + "</svg>\n"
+    }
+
+    static func coverageTable(_ e: Evaluation) -> String {
+        var s = "<table>\n<tr><th>threshold</th><th>answered</th><th>coverage</th><th>accuracy on answered</th></tr>\n"
+        for c in e.coverage() {
+            s += "<tr><td class=\"n\">\(f(Double(c.threshold), 2))</td><td class=\"n\">\(c.answered)</td><td class=\"n\">\(f(c.coverage * 100, 1))%</td><td class=\"n\">\(f(c.accuracy))</td></tr>\n"
+        }
+        return s + "</table>\n"
+    }
+
+    static func mistakesTable(_ e: Evaluation) -> String {
+        if e.mistakes.isEmpty { return "<p class=\"note\">No mistakes.</p>\n" }
+        var s = "<p class=\"note\">The wrong answers given with the highest probability, with the features that pushed toward the wrong label most (weight = feature value × how much more its weight favours that label than the average label).</p>\n"
+        s += "<table>\n<tr><th>message</th><th>true</th><th>predicted</th><th>probability</th><th>deciding features</th></tr>\n"
+        for m in e.mistakes {
+            let features = m.explanation.map { "<code>\(escape($0.feature)) \(f(Double($0.weight)))</code>" }.joined(separator: " ")
+            s += "<tr><td class=\"msg\">\(escape(m.text))</td><td>\(escape(m.truth))</td><td>\(escape(m.predicted))</td><td class=\"n\">\(f(Double(m.probability)))</td><td>\(features)</td></tr>\n"
+        }
+        return s + "</table>\n"
+    }
+}
