@@ -101,20 +101,29 @@ extension Model {
         }
         let delta = CountTable(examples: examples, tokenizer: tokenizerSettings, features: featureSettings)
         let result = base.adding(delta, sign: -1)
-        if let (row, column) = result.firstNegative() {
-            let label = result.labels[column]
-            // Find the message that takes this cell below zero.
-            var remaining = row == nil
-                ? base.counts.classCounts[base.labels.firstIndex(of: label)!]
-                : base.value(key: result.keys[row!], label: label)
-            for (i, e) in examples.enumerated() where e.label == label {
+        if result.firstNegative() != nil {
+            // Find the first message (in input order) that takes a count below zero.
+            var used: [String: Double] = [:]
+            var usedFeatures: [String: [FeatureKey: Double]] = [:]
+            for (i, e) in examples.enumerated() {
                 let one = CountTable(examples: [e], tokenizer: tokenizerSettings, features: featureSettings)
-                remaining -= row == nil ? 1 : one.value(key: result.keys[row!], label: label)
-                if remaining <= -1e-9 {
-                    let what = row == nil ? "the model has no more `\(label)` messages" : "its features were never learned as `\(label)` this many times"
+                let l = base.labels.firstIndex(of: e.label)!
+                used[e.label, default: 0] += 1
+                var problem: String? = nil
+                if used[e.label]! > base.counts.classCounts[l] {
+                    problem = "the model has no more `\(e.label)` messages"
+                }
+                for (r, key) in one.keys.enumerated() where problem == nil {
+                    let total = usedFeatures[e.label, default: [:]][key, default: 0] + one.counts.featureCounts[r]
+                    usedFeatures[e.label, default: [:]][key] = total
+                    if base.value(key: key, label: e.label) - total <= -1e-9 {
+                        problem = "its features were not learned as `\(e.label)` (this many times)"
+                    }
+                }
+                if let problem {
                     throw DataError(
                         file: source, line: lines[i],
-                        message: "cannot unlearn this message as `\(label)`: \(what) (counts would go below zero)")
+                        message: "cannot unlearn this message as `\(e.label)`: \(problem); counts would go below zero")
                 }
             }
             throw DataError(file: source, line: 0, message: "cannot unlearn these messages: counts would go below zero")
