@@ -20,6 +20,7 @@ public struct TuningCandidate: Sendable, Hashable, CustomStringConvertible {
         self.charNgrams = charNgrams
     }
 
+    /// The candidate as `algorithm=… alpha=… c=… word_ngrams=… char_ngrams=…`.
     public var description: String {
         var s = "algorithm=\(algorithm.rawValue)"
         if algorithm.isCountBased || algorithm == .nbLogisticRegression { s += " alpha=\(alpha)" }
