@@ -18,10 +18,14 @@ struct CorrectionArguments: ParsableArguments {
     @Option(name: .shortAndLong, help: "Write the updated model here instead of replacing --model.")
     var output: String?
 
+    @Option(help: "Count every message this many times (unlearn with the same value). Default: 1.")
+    var times: Int = 1
+
     @Flag(help: "No summary on standard error.")
     var quiet = false
 
     func validate() throws {
+        if times < 1 { throw ValidationError("--times must be at least 1") }
         if label == nil && data == nil {
             throw ValidationError("give --label LABEL (messages on standard input) or a labelled CSV file")
         }
@@ -60,7 +64,9 @@ struct CorrectionArguments: ParsableArguments {
     /// Loads the model, applies `update`, writes the result atomically and reports.
     func update(verb: String, _ body: (Model, [Example], String, [Int]) throws -> Model) throws {
         let before = try Model(contentsOfFile: model)
-        let (examples, source, lines) = try corrections()
+        let (once, source, linesOnce) = try corrections()
+        let examples = Array((0..<times).map { _ in once }.joined())
+        let lines = Array((0..<times).map { _ in linesOnce }.joined())
         let after: Model
         do {
             after = try body(before, examples, source, lines)
@@ -90,13 +96,14 @@ extension CribaCLI {
                 Examples:
                   echo 'a cómo el kilo de queso?' | criba learn --model nb.criba --label precio
                   criba learn --model nb.criba corrections.csv
-                  criba learn --model default.criba corrections.csv --epochs 10 -o tuned.criba
+                  criba learn --model nb.criba corrections.csv --times 2
+                  criba learn --model default.criba corrections.csv -o tuned.criba
                 """)
 
         @OptionGroup var arguments: CorrectionArguments
 
-        @Option(help: "Warm start (lr/nblr): passes over the corrected messages. Default: 10.")
-        var epochs: Int = 10
+        @Option(help: "Warm start (lr/nblr): passes over the corrected messages. Default: 5.")
+        var epochs: Int = 5
 
         @Option(help: "Warm start (lr/nblr): initial learning rate, decaying to 0. Default: 0.5.")
         var learningRate: Double = 0.5
