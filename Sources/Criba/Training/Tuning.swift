@@ -78,6 +78,7 @@ extension Trainer {
     ///   - csv: the labelled data.
     ///   - folds: number of folds (2...20).
     ///   - candidates: configurations to try (default ``TuningCandidate/defaultGrid``).
+    ///   - warn: receives notes such as skipped empty rows.
     /// - Returns: the final model and every candidate's scores, in candidate order.
     /// - Throws: ``IOError``, ``DataError`` or ``TrainingError``.
     public func tune(
