@@ -7,6 +7,7 @@ let package = Package(
         // MARK: - Public API
         .library(name: "Criba", targets: ["Criba"]),
         .executable(name: "criba", targets: ["criba"]),
+        .executable(name: "criba-autoresponder", targets: ["criba-autoresponder"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -35,9 +36,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // MARK: - Examples
+        .executableTarget(
+            name: "criba-autoresponder",
+            dependencies: ["Criba"],
+            path: "Examples/AutoResponder"
+        ),
         // MARK: - Tests
         .testTarget(name: "CribaTests", dependencies: ["Criba"]),
-        .testTarget(name: "cribaCLITests", dependencies: ["criba"]),
+        .testTarget(name: "CribaAPITests", dependencies: ["Criba"]),
+        .testTarget(name: "cribaCLITests", dependencies: ["criba", "criba-autoresponder"]),
         .testTarget(
             name: "CribaBenchmarks",
             dependencies: ["Criba"],

@@ -123,8 +123,26 @@ public final class Classifier: Sendable {
     }
 
     /// Loads a model file by path.
+    ///
+    /// - Throws: ``IOError`` or ``ModelFileError``.
     public convenience init(path: String, policy: UnsurePolicy = UnsurePolicy()) throws {
         self.init(model: try Model(contentsOfFile: path), policy: policy)
+    }
+
+    /// Loads a model from the bytes of a model file (for example one bundled as a resource or
+    /// received over a network).
+    ///
+    /// - Throws: ``ModelFileError`` (with path `<bytes>`) for truncated, corrupted, foreign or
+    ///   newer-version data.
+    public convenience init(bytes: [UInt8], policy: UnsurePolicy = UnsurePolicy()) throws {
+        self.init(model: try Model(bytes: bytes), policy: policy)
+    }
+
+    /// Loads a model from the bytes of a model file held in `Data`.
+    ///
+    /// - Throws: ``ModelFileError`` (with path `<bytes>`).
+    public convenience init(bytes: Data, policy: UnsurePolicy = UnsurePolicy()) throws {
+        self.init(model: try Model(bytes: [UInt8](bytes)), policy: policy)
     }
 
     /// The labels the model can answer.

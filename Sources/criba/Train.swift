@@ -15,6 +15,7 @@ extension CribaCLI {
                   criba train export.csv --text-column mensaje --label-column tipo -o model.criba
                   criba train messages.csv --algorithm nb -o nb.criba
                   criba train messages.csv --calibrate -o calibrated.criba
+                  criba train shard-1.csv --counts-only -o shard-1.criba   # then: criba merge
                 """)
 
         @Argument(help: "Labelled CSV file (`-` for standard input).")
@@ -25,8 +26,8 @@ extension CribaCLI {
 
         @OptionGroup var csv: CSVArguments
 
-        @Option(help: "Algorithm: nb (naive Bayes), cnb (complement naive Bayes), lr (logistic regression), nblr (NB-weighted logistic regression). Default: nblr.")
-        var algorithm: Algorithm = .nbLogisticRegression
+        @Option(help: "Algorithm: nb (naive Bayes), cnb (complement naive Bayes), lr (logistic regression), nblr (NB-weighted logistic regression). Default: nblr (nb with --counts-only).")
+        var algorithm: Algorithm?
 
         @Option(help: "Optimiser for lr/nblr: sgd (fast) or lbfgs (exact optimum). Default: sgd.")
         var solver: Solver = .sgd
@@ -94,6 +95,9 @@ extension CribaCLI {
         @Option(help: "Messages shuffled together in --streaming mode. Default: 4096.")
         var shuffleBuffer: Int = 4096
 
+        @Flag(help: "Write a naive Bayes count model of this shard of the data for `criba merge` (nb or cnb, integer counts, every feature kept; a label may have one example).")
+        var countsOnly = false
+
         @Flag(help: "Weight classes inversely to their frequency.")
         var balanced = false
 
@@ -132,7 +136,18 @@ extension CribaCLI {
             if !(2...20).contains(folds) { throw ValidationError("--folds must be between 2 and 20") }
             if shuffleBuffer < 1 { throw ValidationError("--shuffle-buffer must be at least 1") }
             if streaming && tune { throw ValidationError("--streaming and --tune cannot be combined") }
-            if calibrate && (streaming || tune) { throw ValidationError("--calibrate cannot be combined with --streaming or --tune") }
+            if calibrate && (streaming || tune || countsOnly) {
+                throw ValidationError("--calibrate cannot be combined with --streaming, --tune or --counts-only")
+            }
+            if countsOnly {
+                if tune || streaming { throw ValidationError("--counts-only cannot be combined with --tune or --streaming") }
+                if let a = algorithm, !a.isCountBased {
+                    throw ValidationError("--counts-only writes a naive Bayes count model; use --algorithm nb or cnb")
+                }
+                if minCount != 1 {
+                    throw ValidationError("--counts-only keeps every feature so that shards add up exactly; leave --min-count at 1")
+                }
+            }
             if streaming && data == "-" { throw ValidationError("--streaming reads the file several times; give a file, not standard input") }
             var f = FeatureSettings()
             try applyFeatures(&f)
@@ -161,6 +176,7 @@ extension CribaCLI {
         func run() throws {
             try reportingErrors {
                 var o = TrainingOptions()
+                let algorithm = self.algorithm ?? (countsOnly ? .naiveBayes : .nbLogisticRegression)
                 o.algorithm = algorithm
                 o.solver = solver
                 o.seed = seed
@@ -180,12 +196,14 @@ extension CribaCLI {
                     o.features.normalize = false
                     o.features.idf = false
                 }
-                var progress = Progress()
-                progress.quiet = quiet
+                let progress = Progress(quiet: quiet)
                 let start = Date()
                 let source = LabelledCSV(path: data, options: csv.options)
                 let model: Model
-                if streaming {
+                if countsOnly {
+                    let trainer = Trainer(options: o) { progress.update($0) }
+                    model = try trainer.trainCounts(on: source) { printError("criba: warning: \($0)") }
+                } else if streaming {
                     let trainer = Trainer(options: o) { progress.update($0) }
                     model = try trainer.trainStreaming(on: source, bufferSize: shuffleBuffer) { printError("criba: warning: \($0)") }
                 } else if tune {

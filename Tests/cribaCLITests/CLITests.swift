@@ -433,4 +433,89 @@ final class CLITests: XCTestCase {
         try assertFails(["evaluate", "--folds", "3", "--model", "m.criba", data], status: 64, mentions: ["--folds"])
         try assertFails(["evaluate", "--folds", "1", data], status: 64, mentions: ["--folds"])
     }
+
+    // MARK: Learning and merging
+
+    func testLearnThenUnlearnRestoresTheModelFile() throws {
+        let data = try file("train.csv", Self.smallTraining)
+        let model = dir.appendingPathComponent("nb.criba").path
+        XCTAssertEqual(try run(["train", data, "--algorithm", "nb", "-o", model, "--quiet"]).status, 0)
+        let original = try Data(contentsOf: URL(fileURLWithPath: model))
+        let messages = "a cómo el kilo de queso?\n\nxq no me responden\n"
+        let learn = try run(["learn", "--model", model, "--label", "precio"], stdin: messages)
+        XCTAssertEqual(learn.status, 0, learn.stderr)
+        XCTAssertTrue(learn.stderr.contains("learned 2 message(s)"), learn.stderr)
+        XCTAssertNotEqual(try Data(contentsOf: URL(fileURLWithPath: model)), original)
+        let c = try run(["classify", "--model", model], stdin: "xq no me responden\n")
+        XCTAssertTrue(c.stdout.hasPrefix("precio\t"), c.stdout)
+        let unlearn = try run(["unlearn", "--model", model, "--label", "precio"], stdin: messages)
+        XCTAssertEqual(unlearn.status, 0, unlearn.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: model)), original)
+        // Once more is too much: the error names standard input and the line.
+        try assertFails(["unlearn", "--model", model, "--label", "precio"], stdin: messages, status: 65, mentions: ["-:1", "below zero"])
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: model)), original)
+    }
+
+    func testLearnFromCSVAndUnlearnRefusedForLogisticRegression() throws {
+        let model = try trainedModel()
+        let corrections = try file("fix.csv", "text,label\nhola buenas noches,saludo\ncuánto vale,precio\n")
+        let learn = try run(["learn", "--model", model, corrections, "--quiet"])
+        XCTAssertEqual(learn.status, 0, learn.stderr)
+        XCTAssertEqual(learn.stderr, "")
+        try assertFails(["unlearn", "--model", model, corrections], status: 65, mentions: [model, "nb or cnb"])
+        let unknown = try file("unknown.csv", "text,label\nhola,saludo\nquiero trabajar,empleo\n")
+        try assertFails(["learn", "--model", model, unknown], status: 65, mentions: [unknown + ":3", "`empleo`"])
+        try assertFails(["learn", "--model", model], status: 64, mentions: ["--label"])
+        try assertFails(["learn", "--model", dir.appendingPathComponent("none.criba").path, "--label", "x"], status: 66, mentions: ["none.criba"])
+    }
+
+    func testCountsOnlyShardsMergeToTheOneProcessModel() throws {
+        let lines = Self.smallTraining.split(separator: "\n").dropFirst()
+        let a = try file("a.csv", "text,label\n" + lines.prefix(6).joined(separator: "\n") + "\n")
+        let b = try file("b.csv", "text,label\n" + lines.dropFirst(6).joined(separator: "\n") + "\n")
+        let whole = try file("whole.csv", Self.smallTraining)
+        var outputs: [String] = []
+        for (name, data) in [("a", a), ("b", b)] {
+            let out = dir.appendingPathComponent("\(name).criba").path
+            let r = try run(["train", data, "--counts-only", "--quiet", "-o", out])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            outputs.append(out)
+        }
+        let merged = dir.appendingPathComponent("merged.criba").path
+        let m = try run(["merge"] + outputs + ["-o", merged])
+        XCTAssertEqual(m.status, 0, m.stderr)
+        XCTAssertTrue(m.stderr.contains("merged 2 models"), m.stderr)
+        let single = dir.appendingPathComponent("single.criba").path
+        XCTAssertEqual(try run(["train", whole, "--algorithm", "nb", "--quiet", "-o", single]).status, 0)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: merged)), try Data(contentsOf: URL(fileURLWithPath: single)))
+        try assertFails(["train", whole, "--counts-only", "--algorithm", "lr", "-o", single], status: 64, mentions: ["nb or cnb"])
+        try assertFails(["train", whole, "--counts-only", "--min-count", "2", "-o", single], status: 64, mentions: ["--min-count"])
+        try assertFails(["merge", outputs[0], try trainedModel(), "-o", merged], status: 65, mentions: ["m.criba", "nblr"])
+    }
+
+    // MARK: Example executable
+
+    func testAutoResponderRepliesPerLabel() throws {
+        let responder = Self.executable.deletingLastPathComponent().appendingPathComponent("criba-autoresponder")
+        let p = Process()
+        p.executableURL = responder
+        let inPipe = Pipe()
+        let outPipe = Pipe()
+        p.standardInput = inPipe
+        p.standardOutput = outPipe
+        try p.run()
+        inPipe.fileHandleForWriting.write(
+            Data("hola, cuánto cuesta el queque de chocolate?\n\nGANASTE UN IPHONE, ingresá a http://premio.example.com\na qué hora abren el domingo?\n".utf8))
+        try inPipe.fileHandleForWriting.close()
+        let out = String(decoding: outPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+        let lines = out.split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertEqual(lines.count, 5, out)
+        XCTAssertTrue(lines[0].hasPrefix("precio\t"), out)
+        XCTAssertTrue(lines[0].contains("precio"), out)
+        XCTAssertEqual(lines[1], "")
+        XCTAssertEqual(lines[2], "spam\t(ignored)")
+        XCTAssertTrue(lines[3].hasPrefix("horario\tAtendemos"), out)
+    }
 }

@@ -32,7 +32,9 @@ public enum CSVDelimiter: String, Sendable, CaseIterable, Codable {
     }
 }
 
-/// A problem in input data, naming the file, line and column.
+/// A problem in input data, naming the file, line and column: malformed CSV, invalid UTF-8,
+/// a missing column, an empty field, or a message that cannot be learned or unlearned.
+/// The command-line tool exits with status 65 for it.
 public struct DataError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The file (as given by the user), or `-` for standard input.
     public var file: String
@@ -51,6 +53,7 @@ public struct DataError: Error, CustomStringConvertible, Sendable, Equatable {
         self.message = message
     }
 
+    /// `file:line:column: message` (line and column left out when 0).
     public var description: String {
         var place = file
         if line > 0 { place += ":\(line)" }
@@ -60,6 +63,9 @@ public struct DataError: Error, CustomStringConvertible, Sendable, Equatable {
 }
 
 /// An I/O failure (missing file, unreadable file, failed write).
+///
+/// The command-line tool exits with status 66 for ``Kind-swift.enum/missing`` and
+/// ``Kind-swift.enum/notAFile`` inputs, and 74 for ``Kind-swift.enum/failed``.
 public struct IOError: Error, CustomStringConvertible, Sendable, Equatable {
     /// What kind of failure.
     public enum Kind: Sendable, Equatable {
@@ -85,6 +91,7 @@ public struct IOError: Error, CustomStringConvertible, Sendable, Equatable {
         self.message = message
     }
 
+    /// `path: message`.
     public var description: String { "\(path): \(message)" }
 }
 

@@ -4,13 +4,16 @@
     import Darwin
 #endif
 
-/// Why a model file could not be read.
+/// Why a model file could not be read: empty, truncated, corrupted (checksum mismatch), not a
+/// Criba model, written by a newer Criba, or trained with different tokenizer word tables.
+/// The command-line tool exits with status 65 for it.
 public struct ModelFileError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The path, or `<bytes>` for in-memory data.
     public var path: String
     /// What is wrong.
     public var message: String
 
+    /// `path: message`.
     public var description: String { "\(path): \(message)" }
 }
 

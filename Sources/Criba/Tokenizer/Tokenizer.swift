@@ -16,6 +16,7 @@ public struct Token: Sendable, Hashable, CustomStringConvertible {
     public var text: String
     /// The kind.
     public var kind: TokenKind
+    /// The token text.
     public var description: String { text }
 }
 

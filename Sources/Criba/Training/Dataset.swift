@@ -39,7 +39,7 @@ public struct CSVOptions: Sendable {
 }
 
 /// Streams labelled rows from a CSV file.
-public struct LabelledCSV {
+public struct LabelledCSV: Sendable {
     /// The path (`-` for standard input).
     public let path: String
     /// The options.
@@ -95,6 +95,8 @@ public struct LabelledCSV {
     }
 
     /// Reads all rows into memory.
+    ///
+    /// - Throws: ``IOError`` or ``DataError``.
     public func examples(warn: (String) -> Void = { _ in }) throws -> [Example] {
         var out: [Example] = []
         try forEach(warn: warn) { text, label, _ in out.append(Example(text: text, label: label)) }

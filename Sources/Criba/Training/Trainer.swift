@@ -66,22 +66,35 @@ public struct TrainingOptions: Sendable, Equatable {
     }
 }
 
-/// A problem with the training set as a whole.
+/// A problem with the training set as a whole, or a model that cannot be updated or merged
+/// as asked. The command-line tool exits with status 65 for it.
 public struct TrainingError: Error, CustomStringConvertible, Sendable {
     /// The explanation (naming file and line where one is known).
     public var message: String
+
+    /// Creates an error with an explanation.
+    public init(message: String) { self.message = message }
+
+    /// The explanation.
     public var description: String { message }
 }
 
 /// Trains models.
-public struct Trainer {
+///
+/// A trainer holds only options and a progress callback; it is `Sendable`, so several
+/// trainings (for example of different shards) can run in parallel tasks.
+public struct Trainer: Sendable {
     /// The options.
     public var options: TrainingOptions
     /// Receives progress lines (the library never prints).
-    public var progress: (String) -> Void
+    public var progress: @Sendable (String) -> Void
 
     /// Creates a trainer.
-    public init(options: TrainingOptions = TrainingOptions(), progress: @escaping (String) -> Void = { _ in }) {
+    ///
+    /// - Parameters:
+    ///   - options: What to train and how.
+    ///   - progress: Receives progress lines; it may be called from the training thread only.
+    public init(options: TrainingOptions = TrainingOptions(), progress: @escaping @Sendable (String) -> Void = { _ in }) {
         BLAS.singleThreaded
         self.options = options
         self.progress = progress
@@ -104,6 +117,47 @@ public struct Trainer {
         var set = TrainingSet(options: options)
         try csv.forEach(warn: warn) { text, label, line in set.add(text, label: label, line: line) }
         return try set.train(trainer: self, source: csv.path)
+    }
+
+    /// Trains on a labelled CSV file given by URL (see ``train(on:warn:)-(LabelledCSV,_)``).
+    ///
+    /// - Parameters:
+    ///   - url: A file URL.
+    ///   - csv: How to read the file (columns, delimiter, encoding).
+    ///   - warn: Receives notes such as skipped empty rows.
+    /// - Throws: ``IOError``, ``DataError`` or ``TrainingError``.
+    public func train(contentsOf url: URL, csv: CSVOptions = CSVOptions(), warn: (String) -> Void = { _ in }) throws -> Model {
+        try train(on: LabelledCSV(path: url.path, options: csv), warn: warn)
+    }
+
+    /// Trains a naive Bayes count model on one shard of a data set, for
+    /// ``Model/merging(_:)``.
+    ///
+    /// The algorithm is `nb` (or `cnb` if the options ask for it), features are counted with
+    /// integer weights (count weighting, no idf, no normalisation) so that sums are exact, and
+    /// no feature is dropped (`minCount` is 1: a minimum count only means something for the
+    /// merged data). A label may have a single example in a shard. Merging the count models of
+    /// the shards of a file gives, byte for byte, the model that ``train(on:warn:)-(LabelledCSV,_)``
+    /// trains on the whole file with the same options.
+    ///
+    /// - Throws: ``IOError``, ``DataError`` or ``TrainingError`` (no rows, or one label only).
+    public func trainCounts(on csv: LabelledCSV, warn: (String) -> Void = { _ in }) throws -> Model {
+        let o = Self.countOptions(options)
+        var set = TrainingSet(options: o)
+        try csv.forEach(warn: warn) { text, label, line in set.add(text, label: label, line: line) }
+        try set.validate(source: csv.path, requireTwoPerLabel: false)
+        return try ModelBuilder(options: o, labels: set.labels, progress: progress).fit(set.raw)
+    }
+
+    /// `options` for a count model: `nb` unless `cnb`, integer counts, every feature kept.
+    public static func countOptions(_ options: TrainingOptions) -> TrainingOptions {
+        var o = options
+        if !o.algorithm.isCountBased { o.algorithm = .naiveBayes }
+        o.features.weighting = .count
+        o.features.normalize = false
+        o.features.idf = false
+        o.minCount = 1
+        return o
     }
 }
 
@@ -158,14 +212,14 @@ struct TrainingSet {
     }
 
     /// Puts labels in sorted order and checks the set can be trained on.
-    mutating func validate(source: String) throws {
+    mutating func validate(source: String, requireTwoPerLabel: Bool = true) throws {
         if let p = options.features.problem() { throw TrainingError(message: "invalid feature settings: \(p)") }
         if raw.rows == 0 { throw TrainingError(message: "\(source): no training rows") }
         sortLabels()
         if labels.count < 2 {
             throw TrainingError(message: "\(source): only one label (`\(labels[0])`); training needs at least two")
         }
-        for (i, n) in labelCounts.enumerated() where n < 2 {
+        for (i, n) in labelCounts.enumerated() where n < 2 && requireTwoPerLabel {
             throw TrainingError(
                 message: "\(source):\(firstLine[i]): label `\(labels[i])` has only one example; every label needs at least 2 (add examples or fix the label)")
         }

@@ -20,6 +20,7 @@ public struct TuningCandidate: Sendable, Hashable, CustomStringConvertible {
         self.charNgrams = charNgrams
     }
 
+    /// The candidate as `algorithm=… alpha=… c=… word_ngrams=… char_ngrams=…`.
     public var description: String {
         var s = "algorithm=\(algorithm.rawValue)"
         if algorithm.isCountBased || algorithm == .nbLogisticRegression { s += " alpha=\(alpha)" }
@@ -77,6 +78,7 @@ extension Trainer {
     ///   - csv: the labelled data.
     ///   - folds: number of folds (2...20).
     ///   - candidates: configurations to try (default ``TuningCandidate/defaultGrid``).
+    ///   - warn: receives notes such as skipped empty rows.
     /// - Returns: the final model and every candidate's scores, in candidate order.
     /// - Throws: ``IOError``, ``DataError`` or ``TrainingError``.
     public func tune(

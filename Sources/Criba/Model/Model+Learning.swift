@@ -1,0 +1,276 @@
+import Foundation
+
+/// How ``Model/learning(_:source:lines:warmStart:)`` updates a logistic-regression model.
+///
+/// Logistic-regression models (`lr`, `nblr`) keep no counts, so learning runs a few epochs of
+/// stochastic gradient descent over the corrected messages only, starting from the model's
+/// current weights. Only features the model already knows are updated (its feature rows,
+/// idf and weighting stay fixed), there is no regularisation during these epochs, and the
+/// naive Bayes ratios of an `nblr` model are folded into its weights as they were at training
+/// time.
+public struct WarmStartOptions: Sendable, Hashable {
+    /// Passes over the corrected messages (at least 1).
+    public var epochs: Int
+    /// Initial learning rate, decaying linearly to zero over all passes (greater than 0).
+    public var learningRate: Double
+    /// Seed for the order of the messages in each pass.
+    public var seed: UInt64
+
+    /// Creates options. The defaults (5 passes, rate 0.5, seed 1) moved 20 of 20 corrected
+    /// messages of `Data/test.csv` to their labels with the default model, while its accuracy
+    /// on the whole file changed by less than half a point.
+    public init(epochs: Int = 5, learningRate: Double = 0.5, seed: UInt64 = 1) {
+        self.epochs = epochs
+        self.learningRate = learningRate
+        self.seed = seed
+    }
+}
+
+extension Model {
+    /// Whether ``unlearning(_:source:lines:)`` and ``merging(_:)`` can be used: the model is
+    /// naive Bayes (`nb` or `cnb`) and keeps its counts.
+    public var keepsCounts: Bool { algorithm.isCountBased && counts != nil }
+
+    /// A copy of the model that has also learned `examples`.
+    ///
+    /// For naive Bayes models (`nb`, `cnb`) the messages' weighted feature counts are added
+    /// to the model's counts, exactly as if they had been part of the training data: new
+    /// feature keys are inserted in sorted order, a new label becomes a new class, and the
+    /// weights are recomputed from the counts with the model's smoothing `info["alpha"]`.
+    /// ``unlearning(_:source:lines:)`` of the same messages gives back the same model, byte for
+    /// byte, when the features are counted with integer weights (`--algorithm nb` on the
+    /// command line sets count weighting).
+    ///
+    /// For logistic-regression models (`lr`, `nblr`) the model warm-starts: see
+    /// ``WarmStartOptions``. Every label must already be one of the model's labels.
+    ///
+    /// `info["rows"]` grows by the number of messages.
+    ///
+    /// - Parameters:
+    ///   - examples: The corrected messages with their true labels.
+    ///   - source: Where the messages come from (a file path, `-`), used in error messages.
+    ///   - lines: The line of each example in `source`; by default 1, 2, 3…
+    ///   - warmStart: Settings for logistic-regression models (ignored for naive Bayes).
+    /// - Returns: The updated model; `self` is unchanged.
+    /// - Throws: ``DataError`` naming the line of an example with an empty label, or with a
+    ///   label a logistic-regression model does not know; ``TrainingError`` if the model
+    ///   cannot learn (naive Bayes without counts or without a stored `alpha`).
+    /// - Complexity: O(F · C) for naive Bayes (`F` features, `C` labels), plus the feature
+    ///   extraction of the messages.
+    public func learning(
+        _ examples: [Example], source: String = "examples", lines: [Int]? = nil,
+        warmStart: WarmStartOptions = WarmStartOptions()
+    ) throws -> Model {
+        let lines = lines ?? Array(1...max(examples.count, 1))
+        for (i, e) in examples.enumerated() where e.label.isEmpty {
+            throw DataError(file: source, line: lines[i], message: "empty label")
+        }
+        if examples.isEmpty { return self }
+        if algorithm.isCountBased {
+            let base = try countTable()
+            let delta = CountTable(examples: examples, tokenizer: tokenizerSettings, features: featureSettings)
+            return try rebuilt(from: base.adding(delta), rows: examples.count)
+        }
+        return try warmStarted(examples, source: source, lines: lines, options: warmStart)
+    }
+
+    /// A copy of a naive Bayes model that has forgotten `examples`: their counts are
+    /// subtracted, feature keys whose counts all return to zero are removed, and so is a label
+    /// left with no messages.
+    ///
+    /// - Parameters:
+    ///   - examples: Messages the model learned before, with the labels they were learned with.
+    ///   - source: Where the messages come from, used in error messages.
+    ///   - lines: The line of each example in `source`; by default 1, 2, 3…
+    /// - Returns: The updated model; `self` is unchanged.
+    /// - Throws: ``TrainingError`` for a logistic-regression model (it keeps no counts to
+    ///   subtract); ``DataError`` naming the first line whose label the model does not know or
+    ///   whose counts would go below zero (the message was never learned with that label), or
+    ///   when fewer than two labels would remain.
+    public func unlearning(_ examples: [Example], source: String = "examples", lines: [Int]? = nil) throws -> Model {
+        guard algorithm.isCountBased else {
+            throw TrainingError(
+                message: "unlearn needs a naive Bayes model (nb or cnb), which keeps counts; this model is \(algorithm.rawValue) (logistic regression keeps only weights, so it cannot forget messages): retrain it without them")
+        }
+        let lines = lines ?? Array(1...max(examples.count, 1))
+        if examples.isEmpty { return self }
+        let base = try countTable()
+        let known = Set(labels)
+        for (i, e) in examples.enumerated() where !known.contains(e.label) {
+            throw DataError(
+                file: source, line: lines[i], message: "label `\(e.label)` is not one of the model's labels; nothing to unlearn")
+        }
+        let delta = CountTable(examples: examples, tokenizer: tokenizerSettings, features: featureSettings)
+        let result = base.adding(delta, sign: -1)
+        if result.firstNegative() != nil {
+            // Find the first message (in input order) that takes a count below zero.
+            var used: [String: Double] = [:]
+            var usedFeatures: [String: [FeatureKey: Double]] = [:]
+            for (i, e) in examples.enumerated() {
+                let one = CountTable(examples: [e], tokenizer: tokenizerSettings, features: featureSettings)
+                let l = base.labels.firstIndex(of: e.label)!
+                used[e.label, default: 0] += 1
+                var problem: String? = nil
+                if used[e.label]! > base.counts.classCounts[l] {
+                    problem = "the model has no more `\(e.label)` messages"
+                }
+                for (r, key) in one.keys.enumerated() where problem == nil {
+                    let total = usedFeatures[e.label, default: [:]][key, default: 0] + one.counts.featureCounts[r]
+                    usedFeatures[e.label, default: [:]][key] = total
+                    if base.value(key: key, label: e.label) - total <= -1e-9 {
+                        problem = "its features were not learned as `\(e.label)` (this many times)"
+                    }
+                }
+                if let problem {
+                    throw DataError(
+                        file: source, line: lines[i],
+                        message: "cannot unlearn this message as `\(e.label)`: \(problem); counts would go below zero")
+                }
+            }
+            throw DataError(file: source, line: 0, message: "cannot unlearn these messages: counts would go below zero")
+        }
+        let pruned = result.pruned()
+        if pruned.labels.count < 2 {
+            throw DataError(
+                file: source, line: lines[examples.count - 1],
+                message: "unlearning these messages would leave fewer than two labels")
+        }
+        return try rebuilt(from: pruned, rows: -examples.count)
+    }
+
+    /// The naive Bayes model trained on the union of the data of `models`: their counts are
+    /// added (labels and feature keys unioned, sorted) and the weights recomputed.
+    ///
+    /// With count weighting (integer counts, what `criba train --counts-only` writes) the
+    /// result equals the model trained in one process on all the data, byte for byte:
+    /// `info["rows"]` is the sum, and other `info` entries are kept when all models agree
+    /// (entries that differ are left out).
+    ///
+    /// - Parameter models: Two or more naive Bayes models with counts, trained with the same
+    ///   algorithm, tokenizer and feature settings, and smoothing.
+    /// - Returns: The merged model.
+    /// - Throws: ``TrainingError`` naming the first model (by position, from 1) that cannot
+    ///   be merged with the first.
+    public static func merging(_ models: [Model]) throws -> Model {
+        guard let first = models.first else { throw TrainingError(message: "nothing to merge") }
+        for (i, m) in models.enumerated() {
+            guard m.keepsCounts else {
+                throw TrainingError(
+                    message: "model \(i + 1) is \(m.algorithm.rawValue) without counts; only naive Bayes models (nb, cnb) can be merged")
+            }
+            if m.algorithm != first.algorithm {
+                throw TrainingError(message: "model \(i + 1) is \(m.algorithm.rawValue) but model 1 is \(first.algorithm.rawValue)")
+            }
+            if m.tokenizerSettings != first.tokenizerSettings || m.featureSettings != first.featureSettings {
+                throw TrainingError(message: "model \(i + 1) uses different tokenizer or feature settings than model 1")
+            }
+            if m.info["alpha"] != first.info["alpha"] {
+                throw TrainingError(
+                    message: "model \(i + 1) has smoothing alpha \(m.info["alpha"] ?? "?") but model 1 has \(first.info["alpha"] ?? "?")")
+            }
+            if m.temperature != first.temperature {
+                throw TrainingError(message: "model \(i + 1) has a different temperature than model 1")
+            }
+        }
+        var table = try first.countTable()
+        for m in models.dropFirst() { table = table.adding(try m.countTable()) }
+        var info: [String: String] = [:]
+        for (k, v) in first.info where models.allSatisfy({ $0.info[k] == v }) { info[k] = v }
+        let rows = models.map { Int($0.info["rows"] ?? "") ?? 0 }.reduce(0, +)
+        var merged = first
+        merged.info = info
+        merged = try merged.rebuilt(from: table, rows: 0)
+        merged.info["rows"] = "\(rows)"
+        return merged
+    }
+
+    // MARK: Implementation
+
+    func countTable() throws -> CountTable {
+        guard counts != nil else {
+            throw TrainingError(message: "this \(algorithm.rawValue) model keeps no counts; retrain it with this version of Criba")
+        }
+        return CountTable(self)
+    }
+
+    /// This model with `table`'s counts and weights recomputed from them; `info["rows"]`
+    /// changes by `rows`.
+    func rebuilt(from table: CountTable, rows: Int) throws -> Model {
+        guard let alphaText = info["alpha"], let alpha = Double(alphaText), alpha > 0 else {
+            throw TrainingError(message: "the model does not record its smoothing alpha (info alpha); retrain it")
+        }
+        let c = table.labels.count
+        let (w, b) = NaiveBayes.weights(table.counts, classes: c, alpha: alpha, complement: algorithm == .complementNaiveBayes)
+        var m = Model(
+            algorithm: algorithm, tokenizerSettings: tokenizerSettings, featureSettings: featureSettings,
+            labels: table.labels, keys: table.keys, idf: [], weights: w, bias: b, counts: table.counts)
+        m.temperature = temperature
+        m.info = info
+        if let n = Int(info["rows"] ?? "") { m.info["rows"] = "\(n + rows)" }
+        return m
+    }
+
+    /// Warm start of a logistic-regression model (see ``WarmStartOptions``).
+    func warmStarted(_ examples: [Example], source: String, lines: [Int], options o: WarmStartOptions) throws -> Model {
+        guard o.epochs >= 1, o.learningRate > 0 else {
+            throw TrainingError(message: "warm start needs at least one epoch and a positive learning rate")
+        }
+        let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, Int32($0)) })
+        let extractor = FeatureExtractor(tokenizer: tokenizerSettings, features: featureSettings)
+        let workspace = FeatureWorkspace()
+        var matrix = FeatureMatrix()
+        var v = SparseVector()
+        for (i, e) in examples.enumerated() {
+            guard let y = index[e.label] else {
+                throw DataError(
+                    file: source, line: lines[i],
+                    message: "label `\(e.label)` is not one of the model's labels; a \(algorithm.rawValue) model cannot add labels by learning (retrain it, or use a naive Bayes model)")
+            }
+            extractor.extract(e.text, into: workspace)
+            space.vectorize(workspace, into: &v)
+            matrix.append(v, label: y)
+        }
+        let c = labels.count
+        let f = space.count
+        var state = SGDState(
+            features: f, classes: c, lambda: 0, classWeights: [Float](repeating: 1, count: c), ratios: nil,
+            learningRate: Float(o.learningRate), totalSteps: o.epochs * matrix.rows)
+        state.v = weights + bias
+        var rng = SplitMix64(seed: o.seed)
+        var order = Array(0..<matrix.rows)
+        matrix.columns.withUnsafeBufferPointer { cols in
+            matrix.values.withUnsafeBufferPointer { vals in
+                for _ in 0..<o.epochs {
+                    rng.shuffle(&order)
+                    for i in order {
+                        let r = matrix.offsets[i]..<matrix.offsets[i + 1]
+                        state.step(
+                            columns: UnsafeBufferPointer(rebasing: cols[r]), values: UnsafeBufferPointer(rebasing: vals[r]),
+                            label: Int(matrix.labels[i]))
+                    }
+                }
+            }
+        }
+        let theta = state.finish()
+        var m = self
+        m.weights = Array(theta[0..<(f * c)])
+        m.bias = Array(theta[(f * c)...])
+        if let n = Int(info["rows"] ?? "") { m.info["rows"] = "\(n + examples.count)" }
+        return m
+    }
+}
+
+extension CountTable {
+    /// The count of `key` for `label` (0 when either is absent).
+    func value(key: FeatureKey, label: String) -> Double {
+        guard let l = labels.firstIndex(of: label) else { return 0 }
+        var lo = 0
+        var hi = keys.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if keys[mid] < key { lo = mid + 1 } else { hi = mid }
+        }
+        guard lo < keys.count, keys[lo] == key else { return 0 }
+        return counts.featureCounts[lo * labels.count + l]
+    }
+}

@@ -1,0 +1,205 @@
+import ArgumentParser
+import Criba
+import Foundation
+
+/// The corrected messages and the model that `learn` and `unlearn` update.
+struct CorrectionArguments: ParsableArguments {
+    @Option(name: .shortAndLong, help: "The model to update (in place unless --output is given).")
+    var model: String
+
+    @Option(help: "Label of every message read from standard input, one message per line. Without it, DATA is a labelled CSV.")
+    var label: String?
+
+    @Argument(help: "Labelled CSV file (`-` for standard input); not used with --label.")
+    var data: String?
+
+    @OptionGroup var csv: CSVArguments
+
+    @Option(name: .shortAndLong, help: "Write the updated model here instead of replacing --model.")
+    var output: String?
+
+    @Option(help: "Count every message this many times (unlearn with the same value). Default: 1.")
+    var times: Int = 1
+
+    @Flag(help: "No summary on standard error.")
+    var quiet = false
+
+    func validate() throws {
+        if times < 1 { throw ValidationError("--times must be at least 1") }
+        if label == nil && data == nil {
+            throw ValidationError("give --label LABEL (messages on standard input) or a labelled CSV file")
+        }
+        if label != nil && data != nil {
+            throw ValidationError("--label reads messages from standard input; do not also give a CSV file")
+        }
+        if let l = label, l.trimmingCharacters(in: .whitespaces).isEmpty || l.contains("\n") {
+            throw ValidationError("--label must be a non-empty single-line text")
+        }
+    }
+
+    /// The messages with their source name and line numbers.
+    func corrections() throws -> (examples: [Example], source: String, lines: [Int]) {
+        var examples: [Example] = []
+        var lines: [Int] = []
+        if let label {
+            var n = 0
+            try readLines(fd: 0) { line in
+                n += 1
+                let text = String(decoding: line, as: UTF8.self)
+                if text.trimmingCharacters(in: .whitespaces).isEmpty { return }
+                examples.append(Example(text: text, label: label))
+                lines.append(n)
+            } beforeWaiting: {}
+            return (examples, "-", lines)
+        }
+        let path = data!
+        try LabelledCSV(path: path, options: csv.options).forEach(warn: { printError("criba: warning: \($0)") }) {
+            text, label, line in
+            examples.append(Example(text: text, label: label))
+            lines.append(line)
+        }
+        return (examples, path, lines)
+    }
+
+    /// Loads the model, applies `update`, writes the result atomically and reports.
+    func update(verb: String, _ body: (Model, [Example], String, [Int]) throws -> Model) throws {
+        let before = try Model(contentsOfFile: model)
+        let (once, source, linesOnce) = try corrections()
+        let examples = Array((0..<times).map { _ in once }.joined())
+        let lines = Array((0..<times).map { _ in linesOnce }.joined())
+        let after: Model
+        do {
+            after = try body(before, examples, source, lines)
+        } catch let e as TrainingError {
+            throw TrainingError(message: "\(model): \(e.message)")
+        }
+        let target = output ?? model
+        try after.write(toFile: target)
+        if !quiet {
+            printError(
+                "\(verb) \(examples.count) message(s) (\(after.algorithm.rawValue)): \(after.labels.count) labels, \(after.featureCount) features, \(after.info["rows"] ?? "?") rows → \(target)")
+        }
+    }
+}
+
+extension CribaCLI {
+    struct Learn: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Update a model with corrected messages.",
+            discussion: """
+                Naive Bayes models (nb, cnb) add the messages' counts, exactly as if they had been
+                in the training data; new words and new labels are added. Logistic-regression
+                models (lr, nblr) warm-start: a few SGD passes over the corrected messages from
+                the current weights, on the features the model already knows (new words are
+                ignored, labels must exist). The model file is replaced atomically.
+
+                Examples:
+                  echo 'a cómo el kilo de queso?' | criba learn --model nb.criba --label precio
+                  criba learn --model nb.criba corrections.csv
+                  criba learn --model nb.criba corrections.csv --times 2
+                  criba learn --model default.criba corrections.csv -o tuned.criba
+                """)
+
+        @OptionGroup var arguments: CorrectionArguments
+
+        @Option(help: "Warm start (lr/nblr): passes over the corrected messages. Default: 5.")
+        var epochs: Int = 5
+
+        @Option(help: "Warm start (lr/nblr): initial learning rate, decaying to 0. Default: 0.5.")
+        var learningRate: Double = 0.5
+
+        @Option(help: "Warm start (lr/nblr): seed for the order of the messages. Default: 1.")
+        var seed: UInt64 = 1
+
+        func validate() throws {
+            if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+            if learningRate <= 0 { throw ValidationError("--learning-rate must be positive") }
+        }
+
+        func run() throws {
+            try reportingErrors {
+                let warm = WarmStartOptions(epochs: epochs, learningRate: learningRate, seed: seed)
+                try arguments.update(verb: "learned") { model, examples, source, lines in
+                    try model.learning(examples, source: source, lines: lines, warmStart: warm)
+                }
+            }
+        }
+    }
+
+    struct Unlearn: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove messages a naive Bayes model learned before.",
+            discussion: """
+                Subtracts the messages' counts from a naive Bayes model (nb, cnb); features and
+                labels whose counts return to zero are removed, so `learn` then `unlearn` of the
+                same messages gives back the same file. Refused for logistic-regression models,
+                which keep no counts, and when a count would go below zero (the message was not
+                learned with that label); the error names the line. The model file is replaced
+                atomically.
+
+                Examples:
+                  echo 'a cómo el kilo de queso?' | criba unlearn --model nb.criba --label precio
+                  criba unlearn --model nb.criba corrections.csv
+                """)
+
+        @OptionGroup var arguments: CorrectionArguments
+
+        func run() throws {
+            try reportingErrors {
+                try arguments.update(verb: "unlearned") { model, examples, source, lines in
+                    try model.unlearning(examples, source: source, lines: lines)
+                }
+            }
+        }
+    }
+
+    struct Merge: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add up naive Bayes count models trained on shards of a data set.",
+            discussion: """
+                Labels and features are unioned and counts added; the result is exactly the
+                model `criba train` writes for the union of the shards with the same options
+                (train the shards with --counts-only).
+
+                Examples:
+                  criba train part-1.csv --counts-only -o part-1.criba
+                  criba train part-2.csv --counts-only -o part-2.criba
+                  criba merge part-1.criba part-2.criba -o all.criba
+                """)
+
+        @Argument(help: "Naive Bayes models with counts (two or more).")
+        var models: [String]
+
+        @Option(name: .shortAndLong, help: "Where to write the merged model.")
+        var output: String
+
+        @Flag(help: "No summary on standard error.")
+        var quiet = false
+
+        func validate() throws {
+            if models.count < 2 { throw ValidationError("give at least two models to merge") }
+        }
+
+        func run() throws {
+            try reportingErrors {
+                let loaded = try models.map { try Model(contentsOfFile: $0) }
+                let merged: Model
+                do {
+                    merged = try Model.merging(loaded)
+                } catch let e as TrainingError {
+                    // Name the files rather than their positions.
+                    var message = e.message
+                    for (i, path) in models.enumerated().reversed() {
+                        message = message.replacingOccurrences(of: "model \(i + 1)", with: path)
+                    }
+                    throw TrainingError(message: message)
+                }
+                try merged.write(toFile: output)
+                if !quiet {
+                    printError(
+                        "merged \(models.count) models (\(merged.algorithm.rawValue)): \(merged.labels.count) labels, \(merged.featureCount) features, \(merged.info["rows"] ?? "?") rows → \(output)")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import XCTest
+
+@testable import Criba
+
+/// learn, unlearn, merge and warm start.
+final class LearningTests: XCTestCase {
+    let trainPath = repositoryRoot.appendingPathComponent("Data/train.csv").path
+    let testPath = repositoryRoot.appendingPathComponent("Data/test.csv").path
+
+    /// Options as `criba train --algorithm nb` sets them.
+    var nbOptions: TrainingOptions {
+        var o = TrainingOptions()
+        o.algorithm = .naiveBayes
+        o.features.weighting = .count
+        o.features.normalize = false
+        o.features.idf = false
+        return o
+    }
+
+    let small = [
+        Example(text: "hola buenas", label: "saludo"), Example(text: "buenos días", label: "saludo"),
+        Example(text: "cuánto cuesta el queque", label: "precio"), Example(text: "a cómo está el kilo", label: "precio"),
+        Example(text: "GANASTE UN IPHONE ingresá ya", label: "spam"), Example(text: "préstamo inmediato sin fiador", label: "spam"),
+    ]
+
+    func testLearnThenUnlearnGivesTheByteIdenticalModel() throws {
+        for algorithm in [Algorithm.naiveBayes, .complementNaiveBayes] {
+            var o = nbOptions
+            o.algorithm = algorithm
+            let model = try Trainer(options: o).train(on: small)
+            let corrections = [
+                Example(text: "xq no me contestan, el pedido llegó roto", label: "reclamo"),  // new label, new words
+                Example(text: "a cómo el kilo de queso", label: "precio"),
+                Example(text: "hola buenas", label: "saludo"),
+            ]
+            let learned = try model.learning(corrections)
+            XCTAssertEqual(learned.labels, ["precio", "reclamo", "saludo", "spam"])
+            XCTAssertGreaterThan(learned.featureCount, model.featureCount)
+            XCTAssertEqual(learned.info["rows"], "9")
+            XCTAssertEqual(Classifier(model: learned).classify("el pedido llegó roto").label, "reclamo")
+            let back = try learned.unlearning(corrections)
+            XCTAssertTrue(back.serialized() == model.serialized(), "\(algorithm): learn + unlearn changed the model")
+        }
+    }
+
+    func testLearningEqualsTrainingOnTheUnion() throws {
+        let extra = [Example(text: "qué horario tienen el domingo", label: "horario"), Example(text: "abren mañana?", label: "horario")]
+        let learned = try Trainer(options: nbOptions).train(on: small).learning(extra)
+        let trained = try Trainer(options: nbOptions).train(on: small + extra)
+        XCTAssertTrue(learned.serialized() == trained.serialized())
+    }
+
+    func testUnlearningTooMuchNamesTheLine() throws {
+        let model = try Trainer(options: nbOptions).train(on: small)
+        let twice = [Example(text: "hola buenas", label: "saludo"), Example(text: "hola buenas", label: "saludo")]
+        XCTAssertThrowsError(try model.unlearning(twice, source: "fix.csv", lines: [4, 7])) { error in
+            let e = error as? DataError
+            XCTAssertEqual(e?.file, "fix.csv")
+            XCTAssertEqual(e?.line, 7)
+            XCTAssertTrue(e?.message.contains("below zero") ?? false, "\(error)")
+        }
+        XCTAssertThrowsError(try model.unlearning([Example(text: "hola", label: "nuevo")], source: "fix.csv", lines: [2])) {
+            XCTAssertEqual(($0 as? DataError)?.line, 2)
+        }
+        XCTAssertThrowsError(try model.unlearning([Example(text: "zzz desconocido", label: "saludo")])) {
+            XCTAssertEqual(($0 as? DataError)?.line, 1)
+        }
+    }
+
+    func testLogisticRegressionRefusesUnlearnAndWarmStarts() throws {
+        var o = TrainingOptions()
+        o.seed = 3
+        let model = try Trainer(options: o).train(on: small)
+        XCTAssertThrowsError(try model.unlearning(small)) { XCTAssertTrue($0 is TrainingError) }
+        let text = "hola, a cómo está el iphone"
+        let correction = [Example(text: text, label: "precio")]
+        let learned = try model.learning(correction, warmStart: WarmStartOptions(epochs: 20, learningRate: 1))
+        XCTAssertEqual(Classifier(model: learned).classify(text).label, "precio")
+        XCTAssertEqual(learned.featureCount, model.featureCount)
+        XCTAssertEqual(learned.info["rows"], "7")
+        XCTAssertThrowsError(try model.learning([Example(text: "x", label: "nuevo")], source: "-", lines: [3])) {
+            XCTAssertEqual(($0 as? DataError)?.line, 3)
+        }
+    }
+
+    /// Four shards of Data/train.csv trained as count models and merged give the one-process
+    /// naive Bayes model byte for byte.
+    func testMergingShardsEqualsTrainingOnTheWhole() throws {
+        let dir = try temporaryDirectory(self)
+        func quoted(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        let body = try LabelledCSV(path: trainPath).examples().map { quoted($0.text) + "," + quoted($0.label) }
+        let size = (body.count + 3) / 4
+        var shards: [Model] = []
+        for i in 0..<4 {
+            let part = body.dropFirst(i * size).prefix(size)
+            let path = try writeFile(dir, "shard-\(i).csv", (["text,label"] + part).joined(separator: "\n") + "\n")
+            shards.append(try Trainer(options: nbOptions).trainCounts(on: LabelledCSV(path: path)))
+        }
+        let whole = try Trainer(options: nbOptions).train(on: LabelledCSV(path: trainPath))
+        let merged = try Model.merging(shards)
+        XCTAssertEqual(merged.info, whole.info)
+        XCTAssertTrue(merged.serialized() == whole.serialized(), "merged shards differ from the one-process model")
+        // A different order of the shards gives the same model (integer counts add exactly).
+        XCTAssertTrue(try Model.merging(shards.reversed()).serialized() == whole.serialized())
+    }
+
+    func testMergeRefusesIncompatibleModels() throws {
+        let nb = try Trainer(options: nbOptions).train(on: small)
+        var other = nbOptions
+        other.alpha = 1
+        XCTAssertThrowsError(try Model.merging([nb, try Trainer(options: other).train(on: small)]))
+        XCTAssertThrowsError(try Model.merging([nb, try Trainer().train(on: small)]))
+    }
+}
