@@ -95,6 +95,9 @@ public struct Prediction: Sendable, Hashable {
     public var isUnsure: Bool
     /// Every label with its probability, most likely first.
     public var probabilities: [LabelProbability]
+    /// The features that pushed the message toward ``topLabel`` most, when asked for with
+    /// ``Classifier/classify(_:explainingTop:)``; `nil` otherwise.
+    public var explanation: Explanation? = nil
 }
 
 /// Loads a model and classifies messages. Immutable and `Sendable`: one instance serves many
@@ -154,6 +157,14 @@ public final class Classifier: Sendable {
         var t = text
         t.withUTF8 { probabilities(of: $0, scratch: scratch) }
         return prediction(from: scratch.probabilities)
+    }
+
+    /// Classifies one message and explains the answer with its `explainingTop` strongest
+    /// features (see ``explain(_:top:)``).
+    public func classify(_ text: String, explainingTop top: Int) -> Prediction {
+        var p = classify(text)
+        p.explanation = explain(text, top: top)
+        return p
     }
 
     /// Classifies messages in order.

@@ -159,3 +159,19 @@ final class HashTests: XCTestCase {
         }
     }
 }
+
+final class PredictionExplanationTests: XCTestCase {
+    func testPredictionCarriesItsExplanationWhenAsked() throws {
+        var o = TrainingOptions()
+        o.algorithm = .logisticRegression
+        let classifier = Classifier(model: try Trainer(options: o).train(on: ModelFileTests.examples))
+        let plain = classifier.classify("cuánto cuesta el queque?")
+        XCTAssertNil(plain.explanation)
+        let explained = classifier.classify("cuánto cuesta el queque?", explainingTop: 3)
+        XCTAssertEqual(explained.label, plain.label)
+        XCTAssertEqual(explained.explanation?.label, plain.topLabel)
+        XCTAssertEqual(explained.explanation?.features.count, 3)
+        let weights = explained.explanation!.features.map { $0.weight }
+        XCTAssertEqual(weights, weights.sorted(by: >))
+    }
+}
