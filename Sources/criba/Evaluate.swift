@@ -85,6 +85,7 @@ extension CribaCLI {
                 let keep = report == nil ? 0 : 12
                 var e: Evaluation
                 var uncalibrated: Evaluation?
+                var heldOutThreshold: ((Double) -> Float?)? = nil
                 let source: String
                 if let k = folds {
                     var o = TrainingOptions()
@@ -113,10 +114,19 @@ extension CribaCLI {
                         plain?.record(text, truth: label, into: &u)
                     }
                     if plain != nil { uncalibrated = u }
+                    heldOutThreshold = { target in
+                        model.info["calibration.threshold_for_\(String(format: "%.2f", target))"]
+                            .flatMap { $0.split(separator: " ").first }.flatMap { Float(String($0)) }
+                    }
                     source = "model \(path) (temperature \(model.temperature)) on \(data)"
                 }
                 if e.count == 0 { throw DataError(file: data, line: 0, message: "no labelled rows to evaluate") }
-                let suggestion = targetAccuracy.map { ($0, e.suggestThreshold(targetAccuracy: $0)) }
+                var suggestion: ThresholdSuggestion? = targetAccuracy.map { ($0, e.suggestThreshold(targetAccuracy: $0), false) }
+                // A calibrated model carries thresholds chosen on held-out folds of its training data:
+                // prefer those, and measure them on the evaluated messages.
+                if let target = targetAccuracy, let stored = heldOutThreshold, let t = stored(target) {
+                    suggestion = (target, e.point(at: t), true)
+                }
                 let out = OutputBuffer()
                 out.append(
                     json
@@ -135,7 +145,7 @@ extension CribaCLI {
 
 /// Renderings of an ``Evaluation``.
 enum EvaluationReport {
-    static func json(_ e: Evaluation, uncalibrated: Evaluation? = nil, suggestion: (Double, CoveragePoint?)? = nil) -> String {
+    static func json(_ e: Evaluation, uncalibrated: Evaluation? = nil, suggestion: ThresholdSuggestion? = nil) -> String {
         var s = "{"
         s += "\"n\":\(e.count),"
         s += "\"accuracy\":\(jsonNumber(e.accuracy)),"
@@ -151,8 +161,8 @@ enum EvaluationReport {
             s += "\"roc_auc\":\(jsonNumber(e.rocAUC ?? .nan)),\"pr_auc\":\(jsonNumber(e.averagePrecision ?? .nan)),"
         }
         s += "\"coverage\":[" + e.coverage().map(coverageJSON).joined(separator: ",") + "],"
-        if let (target, point) = suggestion {
-            s += "\"target\":{\"accuracy\":\(jsonNumber(target)),\"suggested\":" + (point.map(coverageJSON) ?? "null") + "},"
+        if let (target, point, heldOut) = suggestion {
+            s += "\"target\":{\"accuracy\":\(jsonNumber(target)),\"chosen_on\":\(heldOut ? "\"held_out_folds\"" : "\"evaluated_data\""),\"suggested\":" + (point.map(coverageJSON) ?? "null") + "},"
         }
         s += "\"per_class\":{"
         s += e.perClass.map { m in
@@ -169,7 +179,7 @@ enum EvaluationReport {
         "{\"threshold\":\(jsonNumber(Double(c.threshold))),\"coverage\":\(jsonNumber(c.coverage)),\"accuracy\":\(jsonNumber(c.accuracy)),\"answered\":\(c.answered)}"
     }
 
-    static func text(_ e: Evaluation, uncalibrated: Evaluation? = nil, suggestion: (Double, CoveragePoint?)? = nil) -> String {
+    static func text(_ e: Evaluation, uncalibrated: Evaluation? = nil, suggestion: ThresholdSuggestion? = nil) -> String {
         func pad(_ s: String, _ w: Int, right: Bool = false) -> String {
             let n = s.count
             if n >= w { return s }
@@ -204,9 +214,9 @@ enum EvaluationReport {
             s += pad(String(format: "%.2f", c.threshold), 11) + pad(String(format: "%.1f%%", c.coverage * 100), 10, right: true)
                 + pad(c.accuracy.isNaN ? "-" : f(c.accuracy), 10, right: true) + "\n"
         }
-        if let (target, point) = suggestion {
+        if let (target, point, heldOut) = suggestion {
             if let p = point {
-                s += "\ntarget accuracy \(f(target)): threshold \(String(format: "%.3f", p.threshold)) answers \(p.answered) of \(e.confidences.count) (coverage \(String(format: "%.1f%%", p.coverage * 100))) with accuracy \(f(p.accuracy)), measured on these messages\n"
+                s += "\ntarget accuracy \(f(target)): threshold \(String(format: "%.3f", p.threshold)) (\(heldOut ? "chosen on held-out folds of the training data" : "chosen on these messages")) answers \(p.answered) of \(e.confidences.count) (coverage \(String(format: "%.1f%%", p.coverage * 100))) with accuracy \(f(p.accuracy)) on these messages\n"
             } else {
                 s += "\ntarget accuracy \(f(target)): no threshold reaches it on these messages\n"
             }
@@ -214,3 +224,8 @@ enum EvaluationReport {
         return s
     }
 }
+
+/// A target accuracy, the threshold suggested for it with its coverage and accuracy on the
+/// evaluated messages, and whether the threshold was chosen on held-out folds of the training
+/// data (true) or on the evaluated messages themselves (false).
+typealias ThresholdSuggestion = (target: Double, point: CoveragePoint?, heldOut: Bool)

@@ -41,7 +41,7 @@ enum HTMLReport {
 
     /// Renders the report.
     static func render(
-        _ e: Evaluation, source: String, uncalibrated: Evaluation?, suggestion: (Double, CoveragePoint?)?
+        _ e: Evaluation, source: String, uncalibrated: Evaluation?, suggestion: ThresholdSuggestion?
     ) -> String {
         var h = "<!DOCTYPE html>\n<html lang=\"es\">\n<head>\n<meta charset=\"utf-8\">\n"
         h += "<title>Criba evaluation report</title>\n<style>\n\(style)\n</style>\n</head>\n<body>\n"
@@ -58,9 +58,9 @@ enum HTMLReport {
             card(e.rocAUC.map { f($0) } ?? "–", "ROC-AUC (positive: \(positive))")
             card(e.averagePrecision.map { f($0) } ?? "–", "PR-AUC (positive: \(positive))")
         }
-        if let (target, point) = suggestion {
+        if let (target, point, heldOut) = suggestion {
             if let p = point {
-                card(String(format: "%.3f", p.threshold), "threshold for accuracy \(f(target)): coverage \(f(p.coverage * 100, 1))%, accuracy \(f(p.accuracy))")
+                card(String(format: "%.3f", p.threshold), "threshold for accuracy \(f(target))\(heldOut ? " (chosen on held-out folds)" : ""): coverage \(f(p.coverage * 100, 1))%, accuracy \(f(p.accuracy))")
             } else {
                 card("none", "threshold for accuracy \(f(target))")
             }

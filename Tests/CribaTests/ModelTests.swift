@@ -175,3 +175,28 @@ final class PredictionExplanationTests: XCTestCase {
         XCTAssertEqual(weights, weights.sorted(by: >))
     }
 }
+
+final class ThresholdTests: XCTestCase {
+    func testWilsonLowerBoundMatchesHandComputation() {
+        // 95 right of 100 at z = 1.96: (p + z²/2n − z·sqrt((p(1−p) + z²/4n)/n)) / (1 + z²/n) = 0.888248…
+        XCTAssertEqual(Evaluation.wilsonLowerBound(right: 95, of: 100, z: 1.96), 0.888248, accuracy: 1e-6)
+        XCTAssertEqual(Evaluation.wilsonLowerBound(right: 95, of: 100, z: 0), 0.95, accuracy: 1e-12)
+    }
+
+    func testCalibratedModelStoresHeldOutThresholds() throws {
+        let path = repositoryRoot.appendingPathComponent("Models/default.criba").path
+        let model = try Model(contentsOfFile: path)
+        var stored = 0
+        for target in Trainer.heldOutTargets {
+            if let value = model.info["calibration.threshold_for_\(String(format: "%.2f", target))"] {
+                let fields = value.split(separator: " ")
+                XCTAssertEqual(fields.count, 5, value)
+                XCTAssertNotNil(Float(String(fields[0])), value)
+                // The held-out accuracy at the stored threshold reaches the target.
+                XCTAssertGreaterThanOrEqual(Double(String(fields[4]))!, target, value)
+                stored += 1
+            }
+        }
+        XCTAssertEqual(stored, Trainer.heldOutTargets.count)
+    }
+}

@@ -149,12 +149,37 @@ public struct Evaluation: Sendable {
         }
     }
 
+    /// The Wilson score lower bound of a proportion `right / n` at `z` standard errors (the
+    /// proportion itself when `z` is 0).
+    static func wilsonLowerBound(right: Int, of n: Int, z: Double) -> Double {
+        guard n > 0 else { return 0 }
+        let p = Double(right) / Double(n)
+        if z <= 0 { return p }
+        let nn = Double(n)
+        let z2 = z * z
+        return (p + z2 / (2 * nn) - z * ((p * (1 - p) + z2 / (4 * nn)) / nn).squareRoot()) / (1 + z2 / nn)
+    }
+
+    /// Coverage and accuracy when answering only messages whose top probability is at least
+    /// `threshold`.
+    public func point(at threshold: Float) -> CoveragePoint {
+        let answered = confidences.filter { $0.probability >= threshold }
+        let right = answered.filter(\.correct).count
+        return CoveragePoint(
+            threshold: threshold, coverage: confidences.isEmpty ? 0 : Double(answered.count) / Double(confidences.count),
+            accuracy: answered.isEmpty ? .nan : Double(right) / Double(answered.count), answered: answered.count)
+    }
+
     /// The smallest threshold on a 0.001 grid at which the answered messages reach
     /// `targetAccuracy`, with its coverage and accuracy on these messages; nil if no threshold
     /// reaches it.
     ///
-    /// - Parameter targetAccuracy: the accuracy to reach (0...1).
-    public func suggestThreshold(targetAccuracy: Double) -> CoveragePoint? {
+    /// - Parameters:
+    ///   - targetAccuracy: the accuracy to reach (0...1).
+    ///   - z: when positive, the accuracy that must reach the target is the Wilson lower
+    ///     confidence bound with this many standard errors (1.96 ≈ 95% confidence) instead of
+    ///     the observed accuracy, so the threshold carries over to new messages more safely.
+    public func suggestThreshold(targetAccuracy: Double, z: Double = 0) -> CoveragePoint? {
         // Messages sorted by probability; walking the grid upwards drops them from the front.
         let sorted = confidences.sorted { $0.probability < $1.probability }
         var right = sorted.reduce(0) { $0 + ($1.correct ? 1 : 0) }
@@ -168,7 +193,7 @@ public struct Evaluation: Sendable {
             let answered = sorted.count - start
             if answered == 0 { return nil }
             let accuracy = Double(right) / Double(answered)
-            if accuracy >= targetAccuracy {
+            if Self.wilsonLowerBound(right: right, of: answered, z: z) >= targetAccuracy {
                 return CoveragePoint(
                     threshold: t, coverage: Double(answered) / Double(sorted.count), accuracy: accuracy, answered: answered)
             }

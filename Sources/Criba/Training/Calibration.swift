@@ -137,6 +137,12 @@ extension Trainer {
         return try calibrated(set, folds: folds, source: "examples")
     }
 
+    /// Accuracy targets whose held-out thresholds a calibrated model stores
+    /// (`info["calibration.threshold_for_0.95"]` = `"0.583 coverage 0.9400 accuracy 0.9510"`): the
+    /// smallest threshold at which the 95% Wilson lower bound of the held-out accuracy reaches
+    /// the target.
+    public static let heldOutTargets: [Double] = [0.90, 0.95, 0.97, 0.99]
+
     private func calibrated(_ set: TrainingSet, folds: Int, source: String) throws -> Model {
         guard (2...20).contains(folds) else { throw TrainingError(message: "folds must be in 2...20 (got \(folds))") }
         var set = set
@@ -169,6 +175,28 @@ extension Trainer {
         model.info["calibration.folds"] = "\(folds)"
         model.info["calibration.log_loss_before"] = String(format: "%.6f", fit.logLossBefore)
         model.info["calibration.log_loss_after"] = String(format: "%.6f", fit.logLossAfter)
+        // Thresholds that reach common accuracy targets on the held-out folds, after calibration,
+        // so `evaluate --target-accuracy` can suggest a threshold chosen without the test data.
+        var heldOut = Evaluation(labels: set.labels)
+        let inverse = 1 / Double(fit.temperature)
+        for i in 0..<labels.count {
+            var best = 0
+            var m = -Double.infinity
+            for j in 0..<c where Double(scores[i * c + j]) * inverse > m {
+                m = Double(scores[i * c + j]) * inverse
+                best = j
+            }
+            var sum = 0.0
+            for j in 0..<c { sum += exp(Double(scores[i * c + j]) * inverse - m) }
+            heldOut.confidences.append((Float(1 / sum), best == Int(labels[i])))
+        }
+        for target in Self.heldOutTargets {
+            // The Wilson lower bound (95%) must reach the target, not just the observed accuracy.
+            if let p = heldOut.suggestThreshold(targetAccuracy: target, z: 1.96) {
+                model.info["calibration.threshold_for_\(String(format: "%.2f", target))"] =
+                    String(format: "%.3f coverage %.4f accuracy %.4f", p.threshold, p.coverage, p.accuracy)
+            }
+        }
         return model
     }
 
