@@ -102,11 +102,11 @@ extension CribaCLI {
 
         @OptionGroup var arguments: CorrectionArguments
 
-        @Option(help: "Warm start (lr/nblr): passes over the corrected messages. Default: 5.")
-        var epochs: Int = 5
+        @Option(help: "Warm start (lr/nblr): passes over the corrected messages. Default: 10.")
+        var epochs: Int = 10
 
-        @Option(help: "Warm start (lr/nblr): initial learning rate, decaying to 0. Default: 0.5.")
-        var learningRate: Double = 0.5
+        @Option(help: "Warm start (lr/nblr): initial learning rate, decaying to 0. Default: 0.3.")
+        var learningRate: Double = 0.3
 
         @Option(help: "Warm start (lr/nblr): seed for the order of the messages. Default: 1.")
         var seed: UInt64 = 1

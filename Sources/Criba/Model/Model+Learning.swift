@@ -16,10 +16,11 @@ public struct WarmStartOptions: Sendable, Hashable {
     /// Seed for the order of the messages in each pass.
     public var seed: UInt64
 
-    /// Creates options. The defaults (5 passes, rate 0.5, seed 1) moved 20 of 20 corrected
-    /// messages of `Data/test.csv` to their labels with the default model, while its accuracy
-    /// on the whole file changed by less than half a point.
-    public init(epochs: Int = 5, learningRate: Double = 0.5, seed: UInt64 = 1) {
+    /// Creates options. The defaults (10 passes, rate 0.3, seed 1) were chosen on
+    /// `Data/train.csv` alone: on three 80/20 splits, learning the first 20 misclassified
+    /// messages of the 20% part moved all 20 to their labels each time, at the smallest
+    /// accuracy cost on the rest of that part among the settings that did.
+    public init(epochs: Int = 10, learningRate: Double = 0.3, seed: UInt64 = 1) {
         self.epochs = epochs
         self.learningRate = learningRate
         self.seed = seed
