@@ -47,20 +47,7 @@ extension CribaCLI {
         @Option(help: "Cross-validate instead of loading a model: train on K-1 folds of the CSV, classify the fold left out, K times (2-20). Default: off.")
         var folds: Int?
 
-        @Option(help: "With --folds: algorithm nb, cnb, lr or nblr. Default: nblr.")
-        var algorithm: Algorithm = .nbLogisticRegression
-
-        @Option(help: "With --folds: seed for the folds and training. Default: 1.")
-        var seed: UInt64 = 1
-
-        @Option(help: "With --folds: inverse regularisation strength C for lr/nblr. Default: 30.")
-        var c: Double = 30
-
-        @Option(help: "With --folds: smoothing α for nb/cnb and the nblr ratios. Default: 0.5.")
-        var alpha: Double = 0.5
-
-        @Option(help: "With --folds: SGD passes over the data. Default: 12.")
-        var epochs: Int = 12
+        @OptionGroup(title: "Training options (with --folds)") var training: TrainingArguments
 
         @Option(help: "Suggest the smallest threshold whose answers reach this accuracy (0-1), with its coverage.")
         var targetAccuracy: Double?
@@ -73,9 +60,6 @@ extension CribaCLI {
                 if !(2...20).contains(k) { throw ValidationError("--folds must be between 2 and 20") }
                 if modelArguments.model != nil { throw ValidationError("--folds trains its own models; leave out --model") }
             }
-            if c <= 0 { throw ValidationError("--c must be positive") }
-            if alpha <= 0 { throw ValidationError("--alpha must be positive") }
-            if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
             if let a = targetAccuracy, !(0...1).contains(a) { throw ValidationError("--target-accuracy must be between 0 and 1") }
         }
 
@@ -88,19 +72,9 @@ extension CribaCLI {
                 var heldOutThreshold: ((Double) -> Float?)? = nil
                 let source: String
                 if let k = folds {
-                    var o = TrainingOptions()
-                    o.algorithm = algorithm
-                    o.seed = seed
-                    o.c = c
-                    o.alpha = alpha
-                    o.epochs = epochs
-                    if algorithm.isCountBased {
-                        o.features.weighting = .count
-                        o.features.normalize = false
-                        o.features.idf = false
-                    }
+                    let o = try training.options(defaultAlgorithm: .nbLogisticRegression)
                     e = try Trainer(options: o).crossValidate(on: LabelledCSV(path: data, options: csv.options), folds: k, keepMistakes: keep, warn: warn)
-                    source = "\(k)-fold cross-validation of \(algorithm.rawValue) (seed \(seed)) on \(data)"
+                    source = "\(k)-fold cross-validation of \(o.algorithm.rawValue) (seed \(o.seed)) on \(data)"
                 } else {
                     let path = try modelArguments.model ?? DefaultModel.path()
                     let model = try Model(contentsOfFile: path)

@@ -1,0 +1,142 @@
+import ArgumentParser
+import Criba
+
+/// The options that decide a trained model, shared by `train` and `evaluate --folds`.
+struct TrainingArguments: ParsableArguments {
+    @Option(help: "Algorithm: nb (naive Bayes), cnb (complement naive Bayes), lr (logistic regression), nblr (NB-weighted logistic regression). Default: nblr (nb for train --counts-only).")
+    var algorithm: Algorithm?
+
+    @Option(help: "Optimiser for lr/nblr: sgd (fast) or lbfgs (exact optimum). Default: sgd.")
+    var solver: Solver = .sgd
+
+    @Option(help: "Seed for every random choice (same data + same seed = identical model). Default: 1.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Inverse regularisation strength C for lr/nblr (λ = 1/(C·n)). Default: 30.")
+    var c: Double = 30
+
+    @Option(help: "Smoothing α for nb/cnb and for the nblr ratios. Default: 0.5.")
+    var alpha: Double = 0.5
+
+    @Option(help: "SGD passes over the data. Default: 12.")
+    var epochs: Int = 12
+
+    @Option(help: "Initial SGD learning rate (decays linearly to 0). Default: 0.8.")
+    var learningRate: Double = 0.8
+
+    @Option(help: "L-BFGS tolerance on the relative gradient norm. Default: 0.0001.")
+    var tolerance: Double = 1e-4
+
+    @Option(help: "Keep features seen in at least this many messages. Default: 1.")
+    var minCount: Int = 1
+
+    @Option(help: "Longest word n-gram (1-3). Default: 2.")
+    var wordNgrams: Int = 2
+
+    @Option(help: "Character n-gram range inside words, as MIN-MAX, or 0 for none. Default: 2-5.")
+    var charNgrams: String = "2-5"
+
+    @Option(help: "Term weighting for lr/nblr: count, sublinear (1 + ln count) or binary. Default: sublinear.")
+    var weighting: FeatureSettings.Weighting = .sublinear
+
+    @Flag(help: "No inverse document frequency weighting (lr/nblr).")
+    var noIdf = false
+
+    @Flag(help: "No per-block L2 normalisation of feature vectors (lr/nblr).")
+    var noNormalize = false
+
+    @Option(help: "Base-2 logarithm of the number of hash buckets (10-26). Default: 22.")
+    var bucketBits: Int = 22
+
+    @Option(help: "Tokenizer: spanish (full pipeline) or basic (lower-case, fold accents, split). Default: spanish.")
+    var tokenizer: TokenizerChoice = .spanish
+
+    @Option(name: .customLong("without"), help: "Turn off one step of the Spanish tokenizer (repeatable): voseo, stemming, abbreviations, placeholders, elongation, laughter, deobfuscation, accent-folding, or turn on: stopwords.")
+    var withoutSteps: [TokenizerStep] = []
+
+    @Flag(help: "Leave stopwords out of word unigrams (never negations or question words).")
+    var stopwords = false
+
+    @Flag(help: "Weight classes inversely to their frequency.")
+    var balanced = false
+
+    enum TokenizerChoice: String, ExpressibleByArgument, CaseIterable {
+        case spanish, basic
+    }
+
+    enum TokenizerStep: String, ExpressibleByArgument, CaseIterable {
+        case voseo, stemming, abbreviations, placeholders, elongation, laughter, deobfuscation
+        case accentFolding = "accent-folding"
+
+        func remove(from s: inout TokenizerSettings) {
+            switch self {
+            case .voseo: s.voseo = false
+            case .stemming: s.stemming = false
+            case .abbreviations: s.chatAbbreviations = false
+            case .placeholders: s.placeholders = false
+            case .elongation: s.collapseElongation = false
+            case .laughter: s.laughter = false
+            case .deobfuscation: s.deobfuscate = false
+            case .accentFolding: s.foldAccents = false
+            }
+        }
+    }
+
+    func validate() throws {
+        if c <= 0 { throw ValidationError("--c must be positive") }
+        if alpha <= 0 { throw ValidationError("--alpha must be positive") }
+        if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+        if minCount < 1 { throw ValidationError("--min-count must be at least 1") }
+        if learningRate <= 0 { throw ValidationError("--learning-rate must be positive") }
+        if tolerance <= 0 { throw ValidationError("--tolerance must be positive") }
+        var f = FeatureSettings()
+        try applyFeatures(&f)
+        if let p = f.problem() { throw ValidationError(p) }
+    }
+
+    func applyFeatures(_ f: inout FeatureSettings) throws {
+        f.wordNgrams = wordNgrams
+        f.weighting = weighting
+        f.idf = !noIdf
+        f.normalize = !noNormalize
+        f.bucketBits = bucketBits
+        if charNgrams == "0" {
+            f.charNgramMin = 0
+            f.charNgramMax = 0
+        } else {
+            let parts = charNgrams.split(separator: "-").map { Int($0) }
+            guard parts.count == 2, let lo = parts[0], let hi = parts[1] else {
+                throw ValidationError("--char-ngrams must be MIN-MAX (e.g. 2-5) or 0")
+            }
+            f.charNgramMin = lo
+            f.charNgramMax = hi
+        }
+    }
+
+    /// The training options these arguments describe; count-based algorithms get raw counts
+    /// (no idf, no normalisation).
+    func options(defaultAlgorithm: Algorithm) throws -> TrainingOptions {
+        var o = TrainingOptions()
+        let algorithm = self.algorithm ?? defaultAlgorithm
+        o.algorithm = algorithm
+        o.solver = solver
+        o.seed = seed
+        o.c = c
+        o.alpha = alpha
+        o.epochs = epochs
+        o.learningRate = learningRate
+        o.tolerance = tolerance
+        o.minCount = minCount
+        o.balanced = balanced
+        o.tokenizer = tokenizer == .basic ? .basic : .spanish
+        for step in withoutSteps { step.remove(from: &o.tokenizer) }
+        if stopwords { o.tokenizer.stopwords = true }
+        try applyFeatures(&o.features)
+        if algorithm.isCountBased {
+            o.features.weighting = .count
+            o.features.normalize = false
+            o.features.idf = false
+        }
+        return o
+    }
+}
