@@ -7,17 +7,7 @@ final class NaiveBayesTests: XCTestCase {
     /// saludo counts hola 2, buenas 2, precio 0 (total 4); precio counts hola 1, precio 2 (total 3);
     /// F = 3, priors 1/2 each.
     func testProbabilitiesMatchHandComputation() throws {
-        var o = TrainingOptions()
-        o.algorithm = .naiveBayes
-        o.tokenizer = .basic
-        o.features = .wordCounts
-        o.alpha = 1
-        let model = try Trainer(options: o).train(on: [
-            Example(text: "hola hola buenas", label: "saludo"),
-            Example(text: "buenas", label: "saludo"),
-            Example(text: "precio hola", label: "precio"),
-            Example(text: "precio", label: "precio"),
-        ])
+        let model = try handComputedNaiveBayes()
         XCTAssertEqual(model.labels, ["precio", "saludo"])
         let c = Classifier(model: model)
         // P(precio | hola precio) = (1/2·1/3·1/2) / (1/2·1/3·1/2 + 1/2·3/7·1/7) = 98/134

@@ -30,3 +30,20 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
 /// Words of tokens, as strings.
 func texts(_ tokens: [Token]) -> [String] { tokens.map(\.text) }
+
+/// The tiny multinomial naive Bayes model computed by hand in `NaiveBayesTests` (α = 1, word
+/// counts, basic tokenizer): saludo counts hola 2, buenas 2, precio 0; precio counts hola 1,
+/// precio 2; priors 1/2 each.
+func handComputedNaiveBayes() throws -> Model {
+    var o = TrainingOptions()
+    o.algorithm = .naiveBayes
+    o.tokenizer = .basic
+    o.features = .wordCounts
+    o.alpha = 1
+    return try Trainer(options: o).train(on: [
+        Example(text: "hola hola buenas", label: "saludo"),
+        Example(text: "buenas", label: "saludo"),
+        Example(text: "precio hola", label: "precio"),
+        Example(text: "precio", label: "precio"),
+    ])
+}

@@ -155,17 +155,7 @@ final class ExplanationTests: XCTestCase {
     /// buenas 1/6; P(w|saludo) = hola 3/7, buenas 3/7, precio 1/7. For "hola precio" (precio),
     /// w:precio weighs (ln(1/2) − ln(1/7))/2 and w:hola (ln(1/3) − ln(3/7))/2.
     func testExplanationWeightsByHand() throws {
-        var o = TrainingOptions()
-        o.algorithm = .naiveBayes
-        o.tokenizer = .basic
-        o.features = .wordCounts
-        o.alpha = 1
-        let model = try Trainer(options: o).train(on: [
-            Example(text: "hola hola buenas", label: "saludo"),
-            Example(text: "buenas", label: "saludo"),
-            Example(text: "precio hola", label: "precio"),
-            Example(text: "precio", label: "precio"),
-        ])
+        let model = try handComputedNaiveBayes()
         let c = Classifier(model: model)
         let x = c.explain("hola precio", top: 10)
         XCTAssertEqual(x.label, "precio")
