@@ -16,19 +16,9 @@ enum BLAS {
         cblas_saxpy(int32(count), alpha, x, 1, y, 1)
     }
 
-    /// `y += alpha * x` in double precision. The corresponding C function is `cblas_daxpy`.
-    static func axpy(_ alpha: Double, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, count: Int) {
-        cblas_daxpy(int32(count), alpha, x, 1, y, 1)
-    }
-
     /// `x · y`. The corresponding C function is `cblas_sdot` (accumulates in single precision).
     static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int) -> Float {
         cblas_sdot(int32(count), x, 1, y, 1)
-    }
-
-    /// `x · y` in double precision. The corresponding C function is `cblas_ddot`.
-    static func dot(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, count: Int) -> Double {
-        cblas_ddot(int32(count), x, 1, y, 1)
     }
 
     /// `x *= alpha`. The corresponding C function is `cblas_sscal`.
@@ -36,38 +26,7 @@ enum BLAS {
         cblas_sscal(int32(count), alpha, x, 1)
     }
 
-    /// `x *= alpha` in double precision. The corresponding C function is `cblas_dscal`.
-    static func scale(_ alpha: Double, _ x: UnsafeMutablePointer<Double>, count: Int) {
-        cblas_dscal(int32(count), alpha, x, 1)
-    }
 
-    /// `C = alpha * A(m×k) * B(k×n) + beta * C(m×n)`. The corresponding C function is `cblas_sgemm`.
-    static func gemm(
-        m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, b: UnsafePointer<Float>, beta: Float,
-        c: UnsafeMutablePointer<Float>, transposeA: Bool = false
-    ) {
-        cblas_sgemm(
-            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, CblasNoTrans, int32(m), int32(n), int32(k), alpha,
-            a, int32(transposeA ? m : k), b, int32(n), beta, c, int32(n))
-    }
-
-    /// Solves `A x = b` for a symmetric positive-definite `A` (n×n, overwritten by its
-    /// Cholesky factor); `b` is overwritten by `x`. Returns `false` if `A` is not positive
-    /// definite. The corresponding LAPACK routine is `dposv`.
-    static func solvePositiveDefinite(_ a: inout [Double], _ b: inout [Double], n: Int) -> Bool {
-        var nn = int32(n)
-        var nrhs: Int32 = 1
-        var lda = int32(n)
-        var ldb = int32(n)
-        var info: Int32 = 0
-        var uplo = CChar(UInt8(ascii: "U"))
-        a.withUnsafeMutableBufferPointer { ap in
-            b.withUnsafeMutableBufferPointer { bp in
-                dposv_(&uplo, &nn, &nrhs, ap.baseAddress, &lda, bp.baseAddress, &ldb, &info, 1)
-            }
-        }
-        return info == 0
-    }
 }
 
 /// Plain-Swift versions of the vector routines, kept for the benchmarks that justify each
@@ -76,13 +35,6 @@ enum PlainVector {
     @inline(__always)
     static func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
         for i in 0..<count { y[i] += alpha * x[i] }
-    }
-
-    @inline(__always)
-    static func dot(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, count: Int) -> Double {
-        var s = 0.0
-        for i in 0..<count { s += x[i] * y[i] }
-        return s
     }
 
     /// Single-precision dot product with four partial sums (a fixed order, so results are
@@ -108,10 +60,6 @@ enum PlainVector {
         return (s0 + s1) + (s2 + s3)
     }
 
-    @inline(__always)
-    static func axpy(_ alpha: Double, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, count: Int) {
-        for i in 0..<count { y[i] += alpha * x[i] }
-    }
 }
 
 #if canImport(Glibc)
