@@ -23,8 +23,11 @@ final class TrainingTests: XCTestCase {
         o.features.idf = false
         o.features.normalize = false
         let csv = LabelledCSV(path: try corpus())
-        let a = try Trainer(options: o).train(on: csv)
+        var set = TrainingSet(options: o)
+        for (i, e) in try csv.examples().enumerated() { set.add(e.text, label: e.label, line: i + 2) }
+        let a = try set.train(trainer: Trainer(options: o), source: csv.path)
         let b = try Trainer(options: o).trainStreaming(on: csv, bufferSize: 3)
+        XCTAssertEqual(a.serialized(), b.serialized(), "streaming naive Bayes gives the in-memory model byte for byte")
         XCTAssertEqual(a.space.keys, b.space.keys)
         XCTAssertEqual(a.weights, b.weights)
         XCTAssertEqual(a.bias, b.bias)

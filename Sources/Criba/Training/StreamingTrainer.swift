@@ -138,8 +138,10 @@ extension Trainer {
         }
         var info = o.facts
         info["rows"] = "\(rows)"
-        info["streaming_buffer"] = "\(bufferSize)"
-        if !o.algorithm.isCountBased { info["solver"] = Solver.sgd.rawValue }
+        if !o.algorithm.isCountBased {
+            info["streaming_buffer"] = "\(bufferSize)"
+            info["solver"] = Solver.sgd.rawValue
+        }
         model.info = info
         return model
     }

@@ -114,6 +114,11 @@ public struct Trainer: Sendable {
     ///
     /// - Throws: ``IOError``, ``DataError`` or ``TrainingError``.
     public func train(on csv: LabelledCSV, warn: (String) -> Void = { _ in }) throws -> Model {
+        // Naive Bayes needs only counts: stream the file (two passes, memory = the model); the
+        // result is the same model, byte for byte.
+        if options.algorithm.isCountBased && csv.path != "-" {
+            return try trainStreaming(on: csv, warn: warn)
+        }
         var set = TrainingSet(options: options)
         try csv.forEach(warn: warn) { text, label, line in set.add(text, label: label, line: line) }
         return try set.train(trainer: self, source: csv.path)
