@@ -92,10 +92,11 @@ final class CalibrationLinearAlgebraBenchmarks: BenchmarkCase {
         report(String(format: "PᵀP (%d×%d doubles): BLAS dsyrk %.3f ms, BLAS dgemm %.3f ms, plain Swift %.3f ms; plain/dsyrk %.2fx, plain/dgemm %.2fx", n, c, syrk * 1e3, gemm * 1e3, plain * 1e3, plain / syrk, plain / gemm))
     }
 
-    /// The Newton solve at C + 1 = 13 and 61: LAPACK `dposv` against a plain-Swift Cholesky.
+    /// The Newton solve at C + 1 = 13 and 61 (and sizes between, for the crossover): LAPACK
+    /// `dposv` against a plain-Swift Cholesky.
     func testNewtonSolve() {
         BLAS.singleThreaded
-        for dim in [13, 61] {
+        for dim in [13, 21, 29, 37, 45, 61] {
             // A Hessian-like matrix: diag(Σp) − PᵀP + λI, well conditioned.
             let rows = 2000
             let p = Self.probabilities(rows: rows, columns: dim, seed: 9)
