@@ -136,7 +136,7 @@ extension Trainer {
     /// per-class offsets `d` (``BiasScaling``) instead; they are stored in the same file fields
     /// (temperature `1/a`, biases `bias + d/a`), so the offsets can change the answers. The
     /// held-out accuracy before and after is stored too (`calibration.accuracy_before`,
-    /// `calibration.accuracy_after`).
+    /// `calibration.accuracy_after`), with `calibration.newton_steps`.
     ///
     /// - Parameters:
     ///   - csv: the labelled data.
@@ -225,6 +225,7 @@ extension Trainer {
             model.info["calibration.log_loss_after"] = String(format: "%.6f", after)
             model.info["calibration.accuracy_before"] = String(format: "%.6f", accuracyBefore)
             model.info["calibration.accuracy_after"] = String(format: "%.6f", accuracyAfter)
+            model.info["calibration.newton_steps"] = "\(b.iterations)" + (b.converged ? "" : " (not converged)")
             storeHeldOutThresholds(scores: shifted, labels: labels, temperature: temperature, in: &model, labelNames: set.labels)
         }
         return model
