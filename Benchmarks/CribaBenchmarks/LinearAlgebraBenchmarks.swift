@@ -50,6 +50,88 @@ final class LinearAlgebraBenchmarks: BenchmarkCase {
     }
 }
 
+/// The dense pieces of a Newton step of bias calibration (``BiasScaling``): the `C×C` product
+/// `PᵀP` of the held-out probabilities and the `(C+1)×(C+1)` positive-definite solve.
+final class CalibrationLinearAlgebraBenchmarks: BenchmarkCase {
+    /// Softmax-like rows (positive, summing to 1), `rows × columns`.
+    static func probabilities(rows: Int, columns: Int, seed: UInt64) -> [Double] {
+        var rng = SplitMix64(seed: seed)
+        var p = [Double](repeating: 0, count: rows * columns)
+        for i in 0..<rows {
+            var sum = 0.0
+            for j in 0..<columns {
+                p[i * columns + j] = exp(Double(rng.below(8000)) / 1000 - 4)
+                sum += p[i * columns + j]
+            }
+            for j in 0..<columns { p[i * columns + j] /= sum }
+        }
+        return p
+    }
+
+    /// `PᵀP` for N = 11,514 held-out messages and C = 60 labels.
+    func testGram() {
+        BLAS.singleThreaded
+        let n = 11_514
+        let c = 60
+        let p = Self.probabilities(rows: n, columns: c, seed: 5)
+        var out = [Double](repeating: 0, count: c * c)
+        var check = [[Double]]()
+        func time(_ f: (UnsafePointer<Double>, Int, Int, UnsafeMutablePointer<Double>) -> Void) -> Double {
+            let t = median {
+                p.withUnsafeBufferPointer { pp in out.withUnsafeMutableBufferPointer { f(pp.baseAddress!, n, c, $0.baseAddress!) } }
+            }
+            check.append(out)
+            return t
+        }
+        let syrk = time { BLAS.gram($0, rows: $1, columns: $2, into: $3) }
+        let gemm = time { BLAS.gramGEMM($0, rows: $1, columns: $2, into: $3) }
+        let plain = time { PlainDense.gram($0, rows: $1, columns: $2, into: $3) }
+        for k in 1..<check.count {
+            for i in 0..<(c * c) { XCTAssertEqual(check[k][i], check[0][i], accuracy: 1e-9) }
+        }
+        report(String(format: "PᵀP (%d×%d doubles): BLAS dsyrk %.3f ms, BLAS dgemm %.3f ms, plain Swift %.3f ms; plain/dsyrk %.2fx, plain/dgemm %.2fx", n, c, syrk * 1e3, gemm * 1e3, plain * 1e3, plain / syrk, plain / gemm))
+    }
+
+    /// The Newton solve at C + 1 = 13 and 61 (and sizes between, for the crossover): LAPACK
+    /// `dposv` against a plain-Swift Cholesky.
+    func testNewtonSolve() {
+        BLAS.singleThreaded
+        for dim in [13, 21, 29, 37, 45, 61] {
+            // A Hessian-like matrix: diag(Σp) − PᵀP + λI, well conditioned.
+            let rows = 2000
+            let p = Self.probabilities(rows: rows, columns: dim, seed: 9)
+            var g = [Double](repeating: 0, count: dim * dim)
+            p.withUnsafeBufferPointer { pp in g.withUnsafeMutableBufferPointer { PlainDense.gram(pp.baseAddress!, rows: rows, columns: dim, into: $0.baseAddress!) } }
+            var h = g.map { -$0 }
+            for j in 0..<dim {
+                var col = 0.0
+                for i in 0..<rows { col += p[i * dim + j] }
+                h[j * dim + j] += col + 2
+            }
+            let b = (0..<dim).map { Double($0 % 7) - 3 }
+            let repeats = 1000
+            var sink = 0.0
+            func time(_ solve: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>, Int) -> Bool) -> (Double, [Double]) {
+                var x = b
+                let t = median {
+                    for _ in 0..<repeats {
+                        var a = h
+                        x = b
+                        let ok = a.withUnsafeMutableBufferPointer { ap in x.withUnsafeMutableBufferPointer { solve(ap.baseAddress!, $0.baseAddress!, dim) } }
+                        sink += ok ? x[0] : 1
+                    }
+                }
+                return (t / Double(repeats), x)
+            }
+            let (lapack, x1) = time { BLAS.solvePositiveDefinite($0, $1, n: $2) }
+            let (plain, x2) = time { PlainDense.solvePositiveDefinite($0, $1, n: $2) }
+            for i in 0..<dim { XCTAssertEqual(x1[i], x2[i], accuracy: 1e-9 * max(1, abs(x1[i]))) }
+            blackHole(sink)
+            report(String(format: "Newton solve %d×%d (copy + solve): LAPACK dposv %.2f µs, plain-Swift Cholesky %.2f µs; plain/dposv %.2fx", dim, dim, lapack * 1e6, plain * 1e6, plain / lapack))
+        }
+    }
+}
+
 /// Training and scoring hot loops on the project's corpus.
 final class ModelBenchmarks: BenchmarkCase {
     func trainingSet() throws -> (RawFeatures, [String]) {

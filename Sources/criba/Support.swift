@@ -141,6 +141,7 @@ extension CSVDelimiter: ExpressibleByArgument {}
 extension CSVEncoding: ExpressibleByArgument {}
 extension EmptyFieldPolicy: ExpressibleByArgument {}
 extension Algorithm: ExpressibleByArgument {}
+extension CalibrationMethod: ExpressibleByArgument {}
 extension Solver: ExpressibleByArgument {}
 extension FeatureSettings.Weighting: ExpressibleByArgument {}
 

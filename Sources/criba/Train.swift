@@ -15,6 +15,7 @@ extension CribaCLI {
                   criba train export.csv --text-column mensaje --label-column tipo -o model.criba
                   criba train messages.csv --algorithm nb -o nb.criba
                   criba train messages.csv --calibrate -o calibrated.criba
+                  criba train messages.csv --calibrate --calibration bias -o calibrated.criba
                   criba train shard-1.csv --counts-only -o shard-1.criba   # then: criba merge
                 """)
 
@@ -33,6 +34,9 @@ extension CribaCLI {
 
         @Flag(help: "Calibrate the probabilities: fit a softmax temperature on held-out folds (--folds) and store it in the model.")
         var calibrate = false
+
+        @Option(help: "With --calibrate: `temperature` (one softmax temperature; the answers do not change) or `bias` (an inverse temperature and one offset per label; the answers can change). Default: temperature.")
+        var calibration: CalibrationMethod?
 
         @Option(help: "Folds for --tune and --calibrate (2-20). Default: 3.")
         var folds: Int = 3
@@ -53,6 +57,7 @@ extension CribaCLI {
             if !(2...20).contains(folds) { throw ValidationError("--folds must be between 2 and 20") }
             if shuffleBuffer < 1 { throw ValidationError("--shuffle-buffer must be at least 1") }
             if streaming && tune { throw ValidationError("--streaming and --tune cannot be combined") }
+            if calibration != nil && !calibrate { throw ValidationError("--calibration needs --calibrate") }
             if calibrate && (streaming || tune || countsOnly) {
                 throw ValidationError("--calibrate cannot be combined with --streaming, --tune or --counts-only")
             }
@@ -87,9 +92,14 @@ extension CribaCLI {
                     progress.finish("chosen: \(model.info["tune.winner"] ?? "?")")
                 } else if calibrate {
                     let trainer = Trainer(options: o) { progress.update($0) }
-                    model = try trainer.trainCalibrated(on: source, folds: folds) { printError("criba: warning: \($0)") }
-                    progress.finish(
-                        "calibrated: temperature \(model.temperature), held-out log loss \(model.info["calibration.log_loss_before"] ?? "?") → \(model.info["calibration.log_loss_after"] ?? "?")")
+                    model = try trainer.trainCalibrated(on: source, folds: folds, method: calibration ?? .temperature) { printError("criba: warning: \($0)") }
+                    if calibration == .bias {
+                        progress.finish(
+                            "calibrated: temperature \(model.temperature) and per-label offsets, held-out log loss \(model.info["calibration.log_loss_before"] ?? "?") → \(model.info["calibration.log_loss_after"] ?? "?"), accuracy \(model.info["calibration.accuracy_before"] ?? "?") → \(model.info["calibration.accuracy_after"] ?? "?")")
+                    } else {
+                        progress.finish(
+                            "calibrated: temperature \(model.temperature), held-out log loss \(model.info["calibration.log_loss_before"] ?? "?") → \(model.info["calibration.log_loss_after"] ?? "?")")
+                    }
                 } else {
                     let trainer = Trainer(options: o) { progress.update($0) }
                     model = try trainer.train(on: source) { printError("criba: warning: \($0)") }

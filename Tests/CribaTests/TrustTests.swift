@@ -59,6 +59,87 @@ final class CalibrationTests: XCTestCase {
         XCTAssertEqual(reread.info, calibrated.info)
         XCTAssertThrowsError(try Trainer().trainCalibrated(on: examples, folds: 1))
     }
+
+    /// Labels drawn from softmax(a·s + d) with known a and d: the Newton fit gives them back.
+    func testBiasFitRecoversAKnownScaleAndOffsets() {
+        var rng = SplitMix64(seed: 11)
+        let n = 20_000
+        let c = 4
+        let trueA = 0.6
+        let trueD = [0.8, -0.5, 0.2, -0.5]  // sums to 0, the penalty's preferred shift
+        var scores: [Float] = []
+        var labels: [Int32] = []
+        for _ in 0..<n {
+            let s = (0..<c).map { _ in Float(Double(rng.below(8001)) / 1000 - 4) }
+            let e = (0..<c).map { exp(trueA * Double(s[$0]) + trueD[$0]) }
+            let u = Double(rng.below(1 << 30)) / Double(1 << 30) * e.reduce(0, +)
+            var acc = 0.0
+            var y = c - 1
+            for j in 0..<c {
+                acc += e[j]
+                if u < acc {
+                    y = j
+                    break
+                }
+            }
+            scores += s
+            labels.append(Int32(y))
+        }
+        let temperature = TemperatureScaling.fit(scores: scores, labels: labels, classes: c)
+        let fit = BiasScaling.fit(scores: scores, labels: labels, classes: c, initialScale: 1 / Double(temperature.temperature))
+        XCTAssertTrue(fit.converged)
+        XCTAssertLessThan(fit.iterations, 20)
+        XCTAssertEqual(fit.scale, trueA, accuracy: 0.03)
+        for j in 0..<c { XCTAssertEqual(fit.offsets[j], trueD[j], accuracy: 0.08, "offset \(j)") }
+        // Better than the temperature alone, and no nearby point does better.
+        XCTAssertLessThan(fit.logLoss, temperature.logLossAfter)
+        let penalty = { (d: [Double]) in 1e-3 * d.reduce(0) { $0 + $1 * $1 } / 2 }
+        let best = fit.logLoss + penalty(fit.offsets)
+        for (da, dd) in [(0.02, 0.0), (-0.02, 0.0), (0.0, 0.05), (0.0, -0.05)] {
+            let d = [fit.offsets[0] + dd] + fit.offsets.dropFirst()
+            let other = BiasScaling.logLoss(scores: scores, labels: labels, classes: c, scale: fit.scale + da, offsets: d) + penalty(d)
+            XCTAssertGreaterThan(other, best)
+        }
+        XCTAssertEqual(BiasScaling.fit(scores: scores, labels: labels, classes: c, initialScale: 1 / Double(temperature.temperature)), fit)
+    }
+
+    /// The stored temperature and biases give softmax(a·s + d) of the raw scores.
+    func testBiasCalibratedModelReproducesScaledAndOffsetProbabilities() throws {
+        var examples: [Example] = []
+        for i in 0..<12 {
+            examples.append(Example(text: "hola buenas \(i % 3 == 0 ? "tardes" : "noches")", label: "saludo"))
+            examples.append(Example(text: "cuánto cuesta el \(i % 2 == 0 ? "queque" : "pan")", label: "precio"))
+            examples.append(Example(text: "ganaste un premio \(i % 2 == 0 ? "ya" : "hoy") ingresá", label: "spam"))
+        }
+        let plain = try Trainer().train(on: examples)
+        let a = 0.7
+        let d = [0.3, -0.9, 0.6]
+        let scaled = try Model(bytes: plain.withScale(a, offsets: d).serialized())
+        for text in ["hola buenas", "cuánto cuesta", "ganaste premio hola", "nada que ver"] {
+            // log p = s − logsumexp(s), and softmax is shift-invariant, so softmax(a·log p + d) = softmax(a·s + d).
+            let logP = Classifier(model: plain).classify(text).probabilities.map { Double(log($0.probability)) }
+            let order = Classifier(model: plain).classify(text).probabilities.map(\.label)
+            let z = order.indices.map { a * logP[$0] + d[plain.labels.firstIndex(of: order[$0])!] }
+            let m = z.max()!
+            let sum = z.reduce(0) { $0 + exp($1 - m) }
+            let got = Classifier(model: scaled).classify(text).probabilities
+            for (k, label) in order.enumerated() {
+                let p = got.first { $0.label == label }!.probability
+                XCTAssertEqual(Double(p), exp(z[k] - m) / sum, accuracy: 1e-5, "\(text) \(label)")
+            }
+        }
+        let calibrated = try Trainer().trainCalibrated(on: examples, folds: 3, method: .bias)
+        XCTAssertEqual(calibrated.info["calibration.method"], "bias")
+        for key in ["log_loss_before", "log_loss_after", "accuracy_before", "accuracy_after"] {
+            XCTAssertNotNil(calibrated.info["calibration.\(key)"], key)
+        }
+        XCTAssertEqual(calibrated.weights, plain.weights)
+        XCTAssertGreaterThan(calibrated.temperature, 0)
+        XCTAssertEqual(try Model(bytes: calibrated.serialized()).bias, calibrated.bias)
+        // The default method is unchanged.
+        XCTAssertEqual(try Trainer().trainCalibrated(on: examples, folds: 3).serialized(),
+                       try Trainer().trainCalibrated(on: examples, folds: 3, method: .temperature).serialized())
+    }
 }
 
 final class EvaluationMetricTests: XCTestCase {

@@ -381,6 +381,19 @@ final class CLITests: XCTestCase {
         try assertFails(["train", data, "-o", model, "--calibrate", "--tune"], status: 64, mentions: ["--calibrate"])
     }
 
+    func testTrainCalibrationBias() throws {
+        let data = try file("train.csv", Self.smallTraining)
+        let model = dir.appendingPathComponent("bias.criba").path
+        let t = try run(["train", data, "-o", model, "--calibrate", "--calibration", "bias", "--folds", "2"])
+        XCTAssertEqual(t.status, 0, t.stderr)
+        XCTAssertTrue(t.stderr.contains("offsets"), t.stderr)
+        let e = try run(["evaluate", "--model", model, data, "--target-accuracy", "0.9"])
+        XCTAssertEqual(e.status, 0, e.stderr)
+        XCTAssertTrue(e.stdout.contains("ECE"), e.stdout)
+        try assertFails(["train", data, "-o", model, "--calibration", "bias"], status: 64, mentions: ["--calibration", "--calibrate"])
+        try assertFails(["train", data, "-o", model, "--calibrate", "--calibration", "platt"], status: 64, mentions: ["--calibration"])
+    }
+
     /// The tags of an HTML document balance (void elements and self-closed tags aside).
     func assertWellFormed(_ html: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let regex = try NSRegularExpression(pattern: "<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")

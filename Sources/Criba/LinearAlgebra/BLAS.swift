@@ -26,7 +26,39 @@ enum BLAS {
         cblas_sscal(int32(count), alpha, x, 1)
     }
 
+    /// `out = aᵀa` for a row-major `rows × columns` matrix `a`; `out` is `columns × columns`,
+    /// both triangles filled. The corresponding C function is `cblas_dsyrk` (upper triangle,
+    /// then mirrored).
+    static func gram(_ a: UnsafePointer<Double>, rows: Int, columns: Int, into out: UnsafeMutablePointer<Double>) {
+        let c = int32(columns)
+        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, c, int32(rows), 1, a, c, 0, out, c)
+        for i in 0..<columns {
+            for j in 0..<i { out[i * columns + j] = out[j * columns + i] }
+        }
+    }
 
+    /// `out = aᵀa` as above through the general product. The corresponding C function is
+    /// `cblas_dgemm` (kept for the benchmark that compares it with `dsyrk`).
+    static func gramGEMM(_ a: UnsafePointer<Double>, rows: Int, columns: Int, into out: UnsafeMutablePointer<Double>) {
+        let c = int32(columns)
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, c, c, int32(rows), 1, a, c, a, c, 0, out, c)
+    }
+
+    /// Solves `a x = b` for a symmetric positive-definite `n × n` matrix `a` (row-major, both
+    /// triangles filled). On success `b` holds `x` and `a` its Cholesky factor; returns `false`
+    /// if `a` is not positive definite. The corresponding Fortran routine is `dposv_`.
+    static func solvePositiveDefinite(_ a: UnsafeMutablePointer<Double>, _ b: UnsafeMutablePointer<Double>, n: Int) -> Bool {
+        // A symmetric matrix is its own transpose, so the row-major upper triangle is LAPACK's
+        // column-major lower triangle.
+        var uplo = CChar(UInt8(ascii: "L"))
+        var size = int32(n)
+        var one: Int32 = 1
+        var lda = size
+        var ldb = size
+        var info: Int32 = 0
+        dposv_(&uplo, &size, &one, a, &lda, b, &ldb, &info, 1)
+        return info == 0
+    }
 }
 
 /// Plain-Swift versions of the vector routines, kept for the benchmarks that justify each
@@ -60,6 +92,56 @@ enum PlainVector {
         return (s0 + s1) + (s2 + s3)
     }
 
+}
+
+/// Plain-Swift versions of the small dense routines, benchmarked against BLAS and LAPACK.
+enum PlainDense {
+    /// `out = aᵀa` for a row-major `rows × columns` matrix (both triangles filled).
+    static func gram(_ a: UnsafePointer<Double>, rows: Int, columns: Int, into out: UnsafeMutablePointer<Double>) {
+        let c = columns
+        out.update(repeating: 0, count: c * c)
+        for i in 0..<rows {
+            let row = a + i * c
+            for p in 0..<c {
+                let x = row[p]
+                if x == 0 { continue }
+                let o = out + p * c
+                for q in p..<c { o[q] += x * row[q] }
+            }
+        }
+        for p in 0..<c {
+            for q in 0..<p { out[p * c + q] = out[q * c + p] }
+        }
+    }
+
+    /// Solves `a x = b` by Cholesky factorisation for a symmetric positive-definite `n × n`
+    /// row-major `a`. On success `b` holds `x` and the lower triangle of `a` its factor;
+    /// returns `false` if `a` is not positive definite.
+    static func solvePositiveDefinite(_ a: UnsafeMutablePointer<Double>, _ b: UnsafeMutablePointer<Double>, n: Int) -> Bool {
+        for j in 0..<n {
+            var d = a[j * n + j]
+            for k in 0..<j { d -= a[j * n + k] * a[j * n + k] }
+            guard d > 0, d.isFinite else { return false }
+            let l = d.squareRoot()
+            a[j * n + j] = l
+            for i in (j + 1)..<max(j + 1, n) {
+                var s = a[i * n + j]
+                for k in 0..<j { s -= a[i * n + k] * a[j * n + k] }
+                a[i * n + j] = s / l
+            }
+        }
+        for i in 0..<n {  // L y = b
+            var s = b[i]
+            for k in 0..<i { s -= a[i * n + k] * b[k] }
+            b[i] = s / a[i * n + i]
+        }
+        for i in stride(from: n - 1, through: 0, by: -1) {  // Lᵀ x = y
+            var s = b[i]
+            for k in (i + 1)..<max(i + 1, n) { s -= a[k * n + i] * b[k] }
+            b[i] = s / a[i * n + i]
+        }
+        return true
+    }
 }
 
 #if canImport(Glibc)

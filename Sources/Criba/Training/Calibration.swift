@@ -89,6 +89,20 @@ extension Model {
         return m
     }
 
+    /// This model with probabilities `softmax(scale · score + offsets)`, stored in the usual
+    /// fields: temperature `1/scale` and biases `bias + offsets/scale` (Float).
+    ///
+    /// - Parameters:
+    ///   - scale: the inverse temperature (> 0).
+    ///   - offsets: one offset per label.
+    func withScale(_ scale: Double, offsets: [Double]) -> Model {
+        precondition(scale > 0 && scale.isFinite && offsets.count == labels.count, "one offset per label and a positive scale")
+        var m = self
+        m.temperature = Float(1 / scale)
+        for j in offsets.indices { m.bias[j] += Float(offsets[j] / scale) }
+        return m
+    }
+
     /// Raw scores of every row of `raw`, row-major `rows × labels.count`.
     func rawScores(_ raw: RawFeatures) -> [Float] {
         let c = labels.count
@@ -118,23 +132,32 @@ extension Trainer {
     /// is stored in ``Model/info`` (`calibration.method`, `calibration.folds`,
     /// `calibration.log_loss_before`, `calibration.log_loss_after`).
     ///
+    /// With `method: .bias` the same held-out scores fit a shared inverse temperature `a` and
+    /// per-class offsets `d` (``BiasScaling``) instead; they are stored in the same file fields
+    /// (temperature `1/a`, biases `bias + d/a`), so the offsets can change the answers. The
+    /// held-out accuracy before and after is stored too (`calibration.accuracy_before`,
+    /// `calibration.accuracy_after`), with `calibration.newton_steps`.
+    ///
     /// - Parameters:
     ///   - csv: the labelled data.
     ///   - folds: number of folds (2...20); every label needs at least 2 examples.
+    ///   - method: what to fit on the held-out scores (default: one temperature).
     /// - Throws: ``IOError``, ``DataError`` or ``TrainingError``.
-    public func trainCalibrated(on csv: LabelledCSV, folds: Int = 3, warn: (String) -> Void = { _ in }) throws -> Model {
+    public func trainCalibrated(
+        on csv: LabelledCSV, folds: Int = 3, method: CalibrationMethod = .temperature, warn: (String) -> Void = { _ in }
+    ) throws -> Model {
         var set = TrainingSet(options: options)
         try csv.forEach(warn: warn) { text, label, line in set.add(text, label: label, line: line) }
-        return try calibrated(set, folds: folds, source: csv.path)
+        return try calibrated(set, folds: folds, method: method, source: csv.path)
     }
 
-    /// Trains on in-memory examples with calibration (see ``trainCalibrated(on:folds:warn:)``).
+    /// Trains on in-memory examples with calibration (see ``trainCalibrated(on:folds:method:warn:)``).
     ///
     /// - Throws: ``TrainingError``.
-    public func trainCalibrated(on examples: [Example], folds: Int = 3) throws -> Model {
+    public func trainCalibrated(on examples: [Example], folds: Int = 3, method: CalibrationMethod = .temperature) throws -> Model {
         var set = TrainingSet(options: options)
         for (i, e) in examples.enumerated() { set.add(e.text, label: e.label, line: i + 1) }
-        return try calibrated(set, folds: folds, source: "examples")
+        return try calibrated(set, folds: folds, method: method, source: "examples")
     }
 
     /// Accuracy targets whose held-out thresholds a calibrated model stores
@@ -143,7 +166,7 @@ extension Trainer {
     /// the target.
     public static let heldOutTargets: [Double] = [0.90, 0.95, 0.97, 0.99]
 
-    private func calibrated(_ set: TrainingSet, folds: Int, source: String) throws -> Model {
+    private func calibrated(_ set: TrainingSet, folds: Int, method: CalibrationMethod, source: String) throws -> Model {
         guard (2...20).contains(folds) else { throw TrainingError(message: "folds must be in 2...20 (got \(folds))") }
         var set = set
         try set.validate(source: source)
@@ -166,19 +189,69 @@ extension Trainer {
             }
         }
         let fit = TemperatureScaling.fit(scores: scores, labels: labels, classes: c)
-        progress(
-            "calibration: temperature \(fit.temperature), held-out log loss \(String(format: "%.4f", fit.logLossBefore)) → \(String(format: "%.4f", fit.logLossAfter))"
-        )
-        var model = try ModelBuilder(options: options, labels: set.labels, progress: progress).fit(set.raw)
-        model.temperature = fit.temperature
-        model.info["calibration.method"] = "temperature"
-        model.info["calibration.folds"] = "\(folds)"
-        model.info["calibration.log_loss_before"] = String(format: "%.6f", fit.logLossBefore)
-        model.info["calibration.log_loss_after"] = String(format: "%.6f", fit.logLossAfter)
-        // Thresholds that reach common accuracy targets on the held-out folds, after calibration,
-        // so `evaluate --target-accuracy` can suggest a threshold chosen without the test data.
-        var heldOut = Evaluation(labels: set.labels)
-        let inverse = 1 / Double(fit.temperature)
+        var model: Model
+        switch method {
+        case .temperature:
+            progress(
+                "calibration: temperature \(fit.temperature), held-out log loss \(String(format: "%.4f", fit.logLossBefore)) → \(String(format: "%.4f", fit.logLossAfter))"
+            )
+            model = try ModelBuilder(options: options, labels: set.labels, progress: progress).fit(set.raw)
+            model.temperature = fit.temperature
+            model.info["calibration.method"] = "temperature"
+            model.info["calibration.folds"] = "\(folds)"
+            model.info["calibration.log_loss_before"] = String(format: "%.6f", fit.logLossBefore)
+            model.info["calibration.log_loss_after"] = String(format: "%.6f", fit.logLossAfter)
+            storeHeldOutThresholds(scores: scores, labels: labels, temperature: fit.temperature, in: &model, labelNames: set.labels)
+        case .bias:
+            let b = BiasScaling.fit(scores: scores, labels: labels, classes: c, initialScale: 1 / Double(fit.temperature))
+            // softmax(a·s + d) = softmax((s + d/a) / (1/a)): the offsets go into the biases.
+            let temperature = Float(1 / b.scale)
+            let shift = b.offsets.map { Float($0 / b.scale) }  // as ``Model/withScale(_:offsets:)`` stores them
+            var shifted = scores
+            for i in 0..<labels.count {
+                for j in 0..<c { shifted[i * c + j] += shift[j] }
+            }
+            let after = TemperatureScaling.logLoss(scores: shifted, labels: labels, classes: c, temperature: Double(temperature))
+            let accuracyBefore = Self.accuracy(scores: scores, labels: labels, classes: c)
+            let accuracyAfter = Self.accuracy(scores: shifted, labels: labels, classes: c)
+            progress(
+                "calibration: inverse temperature \(String(format: "%.4f", b.scale)) and \(c) offsets (\(b.iterations) Newton steps), held-out log loss \(String(format: "%.4f", fit.logLossBefore)) → \(String(format: "%.4f", after)), accuracy \(String(format: "%.4f", accuracyBefore)) → \(String(format: "%.4f", accuracyAfter))"
+            )
+            model = try ModelBuilder(options: options, labels: set.labels, progress: progress).fit(set.raw)
+                .withScale(b.scale, offsets: b.offsets)
+            model.info["calibration.method"] = "bias"
+            model.info["calibration.folds"] = "\(folds)"
+            model.info["calibration.log_loss_before"] = String(format: "%.6f", fit.logLossBefore)
+            model.info["calibration.log_loss_after"] = String(format: "%.6f", after)
+            model.info["calibration.accuracy_before"] = String(format: "%.6f", accuracyBefore)
+            model.info["calibration.accuracy_after"] = String(format: "%.6f", accuracyAfter)
+            model.info["calibration.newton_steps"] = "\(b.iterations)" + (b.converged ? "" : " (not converged)")
+            storeHeldOutThresholds(scores: shifted, labels: labels, temperature: temperature, in: &model, labelNames: set.labels)
+        }
+        return model
+    }
+
+    /// Share of rows whose highest score is the true label's.
+    static func accuracy(scores: [Float], labels: [Int32], classes c: Int) -> Double {
+        guard !labels.isEmpty else { return .nan }
+        var right = 0
+        for i in labels.indices {
+            var best = 0
+            for j in 1..<c where scores[i * c + j] > scores[i * c + best] { best = j }
+            if best == Int(labels[i]) { right += 1 }
+        }
+        return Double(right) / Double(labels.count)
+    }
+
+    /// Stores the thresholds that reach common accuracy targets on the held-out folds, after
+    /// calibration, so `evaluate --target-accuracy` can suggest a threshold chosen without the
+    /// test data.
+    private func storeHeldOutThresholds(
+        scores: [Float], labels: [Int32], temperature: Float, in model: inout Model, labelNames: [String]
+    ) {
+        let c = labelNames.count
+        var heldOut = Evaluation(labels: labelNames)
+        let inverse = 1 / Double(temperature)
         for i in 0..<labels.count {
             var best = 0
             var m = -Double.infinity
@@ -197,7 +270,6 @@ extension Trainer {
                     String(format: "%.3f coverage %.4f accuracy %.4f", p.threshold, p.coverage, p.accuracy)
             }
         }
-        return model
     }
 
     /// Stratified k-fold cross-validation on a labelled CSV file: for each fold, a model is
