@@ -238,22 +238,7 @@ struct SoftmaxSGD {
             features: objective.features, classes: objective.classes, lambda: objective.lambda,
             classWeights: objective.classWeights, ratios: objective.ratios, learningRate: learningRate,
             totalSteps: epochs * m.rows)
-        var order = Array(0..<m.rows)
-        var rng = SplitMix64(seed: seed)
-        m.columns.withUnsafeBufferPointer { cols in
-            m.values.withUnsafeBufferPointer { vals in
-                for epoch in 0..<epochs {
-                    rng.shuffle(&order)
-                    for i in order {
-                        let r = m.offsets[i]..<m.offsets[i + 1]
-                        state.step(
-                            columns: UnsafeBufferPointer(rebasing: cols[r]), values: UnsafeBufferPointer(rebasing: vals[r]),
-                            label: Int(m.labels[i]))
-                    }
-                    progress(epoch + 1)
-                }
-            }
-        }
+        state.run(over: m, epochs: epochs, seed: seed, progress: progress)
         return state.finish()
     }
 }
@@ -283,6 +268,27 @@ struct SGDState {
         self.totalSteps = Float(max(1, totalSteps))
         v = [Float](repeating: 0, count: features * classes + classes)
         s = [Float](repeating: 0, count: classes)
+    }
+
+    /// `epochs` passes over `m`, one message at a time in an order shuffled each epoch by a
+    /// generator seeded with `seed`; `progress` receives the number of finished epochs.
+    mutating func run(over m: FeatureMatrix, epochs: Int, seed: UInt64, progress: (Int) -> Void = { _ in }) {
+        var order = Array(0..<m.rows)
+        var rng = SplitMix64(seed: seed)
+        m.columns.withUnsafeBufferPointer { cols in
+            m.values.withUnsafeBufferPointer { vals in
+                for epoch in 0..<epochs {
+                    rng.shuffle(&order)
+                    for i in order {
+                        let r = m.offsets[i]..<m.offsets[i + 1]
+                        step(
+                            columns: UnsafeBufferPointer(rebasing: cols[r]), values: UnsafeBufferPointer(rebasing: vals[r]),
+                            label: Int(m.labels[i]))
+                    }
+                    progress(epoch + 1)
+                }
+            }
+        }
     }
 
     /// One update on one message.

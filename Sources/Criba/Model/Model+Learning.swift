@@ -237,21 +237,7 @@ extension Model {
             features: f, classes: c, lambda: 0, classWeights: [Float](repeating: 1, count: c), ratios: nil,
             learningRate: Float(o.learningRate), totalSteps: o.epochs * matrix.rows)
         state.v = weights + bias
-        var rng = SplitMix64(seed: o.seed)
-        var order = Array(0..<matrix.rows)
-        matrix.columns.withUnsafeBufferPointer { cols in
-            matrix.values.withUnsafeBufferPointer { vals in
-                for _ in 0..<o.epochs {
-                    rng.shuffle(&order)
-                    for i in order {
-                        let r = matrix.offsets[i]..<matrix.offsets[i + 1]
-                        state.step(
-                            columns: UnsafeBufferPointer(rebasing: cols[r]), values: UnsafeBufferPointer(rebasing: vals[r]),
-                            label: Int(matrix.labels[i]))
-                    }
-                }
-            }
-        }
+        state.run(over: matrix, epochs: o.epochs, seed: o.seed)
         let theta = state.finish()
         var m = self
         m.weights = Array(theta[0..<(f * c)])
