@@ -39,12 +39,7 @@ final class CalibrationTests: XCTestCase {
     }
 
     func testCalibratedTrainingKeepsTheWeightsAndStoresTheFit() throws {
-        var examples: [Example] = []
-        for i in 0..<12 {
-            examples.append(Example(text: "hola buenas \(i % 3 == 0 ? "tardes" : "noches")", label: "saludo"))
-            examples.append(Example(text: "cuánto cuesta el \(i % 2 == 0 ? "queque" : "pan")", label: "precio"))
-            examples.append(Example(text: "ganaste un premio \(i % 2 == 0 ? "ya" : "hoy") ingresá", label: "spam"))
-        }
+        let examples = threeLabelExamples()
         let plain = try Trainer().train(on: examples)
         let calibrated = try Trainer().trainCalibrated(on: examples, folds: 3)
         XCTAssertEqual(calibrated.info["calibration.method"], "temperature")
@@ -105,12 +100,7 @@ final class CalibrationTests: XCTestCase {
 
     /// The stored temperature and biases give softmax(a·s + d) of the raw scores.
     func testBiasCalibratedModelReproducesScaledAndOffsetProbabilities() throws {
-        var examples: [Example] = []
-        for i in 0..<12 {
-            examples.append(Example(text: "hola buenas \(i % 3 == 0 ? "tardes" : "noches")", label: "saludo"))
-            examples.append(Example(text: "cuánto cuesta el \(i % 2 == 0 ? "queque" : "pan")", label: "precio"))
-            examples.append(Example(text: "ganaste un premio \(i % 2 == 0 ? "ya" : "hoy") ingresá", label: "spam"))
-        }
+        let examples = threeLabelExamples()
         let plain = try Trainer().train(on: examples)
         let a = 0.7
         let d = [0.3, -0.9, 0.6]
@@ -276,4 +266,15 @@ final class ExplanationTests: XCTestCase {
         XCTAssertTrue(x.features.allSatisfy { !$0.feature.hasPrefix("#") }, "every feature has a name")
         XCTAssertEqual(c.explain(text, top: 3).features, Array(x.features.prefix(3)))
     }
+}
+
+/// 36 short messages of three labels, for calibration tests.
+func threeLabelExamples() -> [Example] {
+    var examples: [Example] = []
+    for i in 0..<12 {
+        examples.append(Example(text: "hola buenas \(i % 3 == 0 ? "tardes" : "noches")", label: "saludo"))
+        examples.append(Example(text: "cuánto cuesta el \(i % 2 == 0 ? "queque" : "pan")", label: "precio"))
+        examples.append(Example(text: "ganaste un premio \(i % 2 == 0 ? "ya" : "hoy") ingresá", label: "spam"))
+    }
+    return examples
 }

@@ -83,12 +83,7 @@ struct FeatureSpace: Sendable {
                 let r = row(key, slots)
                 if r < 0 { continue }
                 let c = wsCounts[k]
-                var x: Float
-                switch weighting {
-                case .count: x = c
-                case .sublinear: x = 1 + logf(c)
-                case .binary: x = 1
-                }
+                var x = weighting.weight(ofCount: c)
                 if useIDF { x *= idf[r] }
                 if key & charBlockBit != 0 { charNorm += x * x } else { wordNorm += x * x }
                 v.rows.append(Int32(r))
@@ -124,5 +119,17 @@ struct FeatureSpace: Sendable {
     /// Calls `body` with the slot table (for hot loops).
     func withSlots<R>(_ body: (UnsafeBufferPointer<UInt64>) -> R) -> R {
         slots.withUnsafeBufferPointer(body)
+    }
+}
+
+extension FeatureSettings.Weighting {
+    /// The weight of a feature that occurs `count` times in a message.
+    @inline(__always)
+    func weight(ofCount count: Float) -> Float {
+        switch self {
+        case .count: return count
+        case .sublinear: return 1 + logf(count)
+        case .binary: return 1
+        }
     }
 }

@@ -161,12 +161,7 @@ public struct Model: Sendable {
                     var charNorm: Float = 0
                     for k in 0..<kept {
                         let cnt = values.base[k]
-                        var x: Float
-                        switch weighting {
-                        case .count: x = cnt
-                        case .sublinear: x = 1 + logf(cnt)
-                        case .binary: x = 1
-                        }
+                        var x = weighting.weight(ofCount: cnt)
                         if useIDF { x *= idf[Int(rowsOf.base[k])] }
                         values.base[k] = x
                         if slotsOf.base[k] != 0 { charNorm += x * x } else { wordNorm += x * x }
