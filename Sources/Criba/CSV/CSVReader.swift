@@ -184,12 +184,18 @@ public final class CSVReader {
 
     /// Index of a header column, or a ``DataError`` naming the columns that exist.
     public func column(named name: String) throws -> Int {
+        try column(named: name, option: "--text-column/--label-column")
+    }
+
+    /// Index of a header column, or a ``DataError`` naming the columns that exist and the
+    /// option that chooses the column.
+    func column(named name: String, option: String) throws -> Int {
         if let i = header.firstIndex(of: name) { return i }
         if let i = header.firstIndex(where: { $0.lowercased() == name.lowercased() }) { return i }
         let shown = header.map { "`\($0)`" }.joined(separator: ", ")
         throw DataError(
             file: self.name, line: 1,
-            message: "no column named `\(name)` in the header (columns: \(shown)); choose one with --text-column/--label-column")
+            message: "no column named `\(name)` in the header (columns: \(shown)); choose one with \(option)")
     }
 
     private func fill() throws {

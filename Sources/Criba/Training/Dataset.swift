@@ -59,12 +59,33 @@ public struct LabelledCSV: Sendable {
         label needsLabel: Bool = true, warn: (String) -> Void = { _ in },
         _ body: (_ text: String, _ label: String, _ line: Int) throws -> Void
     ) throws {
+        try rows(label: needsLabel, groupColumn: nil, warn: warn) { text, label, _, line in try body(text, label, line) }
+    }
+
+    /// Reads every labelled row like ``forEach(label:warn:_:)``, also passing the value of the
+    /// column `groupColumn` (spaces trimmed; an empty value is a value like any other), or `""`
+    /// when `groupColumn` is nil.
+    ///
+    /// - Throws: ``IOError``, ``DataError`` (naming the file and the header's columns when
+    ///   `groupColumn` is not one of them), or what `body` throws.
+    public func forEach(
+        groupColumn: String?, warn: (String) -> Void = { _ in },
+        _ body: (_ text: String, _ label: String, _ group: String, _ line: Int) throws -> Void
+    ) throws {
+        try rows(label: true, groupColumn: groupColumn, warn: warn, body)
+    }
+
+    private func rows(
+        label needsLabel: Bool, groupColumn: String?, warn: (String) -> Void,
+        _ body: (_ text: String, _ label: String, _ group: String, _ line: Int) throws -> Void
+    ) throws {
         let reader = try CSVReader(path: path, delimiter: options.delimiter, encoding: options.encoding)
         if reader.encoding == .windows1252 && options.encoding == .auto {
             warn("\(path): not valid UTF-8; reading it as Windows-1252 (use --encoding to choose)")
         }
         let textIndex = try reader.column(named: options.textColumn)
         let labelIndex = needsLabel ? try reader.column(named: options.labelColumn) : -1
+        let groupIndex = try groupColumn.map { try reader.column(named: $0, option: "--group-column") } ?? -1
         let width = reader.header.count
         var skipped: [Int] = []
         while let record = try reader.next() {
@@ -85,7 +106,8 @@ public struct LabelledCSV: Sendable {
                 skipped.append(record.line)
                 continue
             }
-            try body(text, label, record.line)
+            let group = groupIndex >= 0 ? record.fields[groupIndex].trimmingSpaces() : ""
+            try body(text, label, group, record.line)
         }
         if !skipped.isEmpty {
             let shown = skipped.prefix(20).map(String.init).joined(separator: ", ")
