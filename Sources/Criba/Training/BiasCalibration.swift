@@ -1,6 +1,6 @@
 import Foundation
 
-/// How ``Trainer/trainCalibrated(on:folds:method:warn:)`` calibrates the probabilities.
+/// How ``Trainer/trainCalibrated(on:folds:method:groupColumn:warn:)`` calibrates the probabilities.
 public enum CalibrationMethod: String, Sendable, CaseIterable, Codable {
     /// One softmax temperature (the weights and biases are unchanged, so are the answers).
     case temperature

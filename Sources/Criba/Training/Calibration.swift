@@ -138,26 +138,40 @@ extension Trainer {
     /// held-out accuracy before and after is stored too (`calibration.accuracy_before`,
     /// `calibration.accuracy_after`), with `calibration.newton_steps`.
     ///
+    /// With `groupColumn`, the folds are grouped instead: all rows with the same value in that
+    /// column fall in the same fold (label shares kept as even as the groups allow), so the
+    /// held-out scores come from groups — for example businesses — the fold's model never saw.
+    /// The column and the number of groups are stored too (`calibration.group_column`,
+    /// `calibration.groups`).
+    ///
     /// - Parameters:
     ///   - csv: the labelled data.
     ///   - folds: number of folds (2...20); every label needs at least 2 examples.
     ///   - method: what to fit on the held-out scores (default: one temperature).
-    /// - Throws: ``IOError``, ``DataError`` or ``TrainingError``.
+    ///   - groupColumn: a CSV column whose rows with the same value must share a fold (default:
+    ///     none, stratified folds); it needs at least `folds` distinct values.
+    /// - Throws: ``IOError``, ``DataError`` (also when `groupColumn` is not in the header) or
+    ///   ``TrainingError`` (also when there are fewer groups than folds).
     public func trainCalibrated(
-        on csv: LabelledCSV, folds: Int = 3, method: CalibrationMethod = .temperature, warn: (String) -> Void = { _ in }
+        on csv: LabelledCSV, folds: Int = 3, method: CalibrationMethod = .temperature, groupColumn: String? = nil,
+        warn: (String) -> Void = { _ in }
     ) throws -> Model {
         var set = TrainingSet(options: options)
-        try csv.forEach(warn: warn) { text, label, line in set.add(text, label: label, line: line) }
-        return try calibrated(set, folds: folds, method: method, source: csv.path)
+        var groups: [String] = []
+        try csv.forEach(groupColumn: groupColumn, warn: warn) { text, label, group, line in
+            set.add(text, label: label, line: line)
+            groups.append(group)
+        }
+        return try calibrated(set, folds: folds, method: method, grouping: groupColumn.map { ($0, groups) }, source: csv.path)
     }
 
-    /// Trains on in-memory examples with calibration (see ``trainCalibrated(on:folds:method:warn:)``).
+    /// Trains on in-memory examples with calibration (see ``trainCalibrated(on:folds:method:groupColumn:warn:)``).
     ///
     /// - Throws: ``TrainingError``.
     public func trainCalibrated(on examples: [Example], folds: Int = 3, method: CalibrationMethod = .temperature) throws -> Model {
         var set = TrainingSet(options: options)
         for (i, e) in examples.enumerated() { set.add(e.text, label: e.label, line: i + 1) }
-        return try calibrated(set, folds: folds, method: method, source: "examples")
+        return try calibrated(set, folds: folds, method: method, grouping: nil, source: "examples")
     }
 
     /// Accuracy targets whose held-out thresholds a calibrated model stores
@@ -166,12 +180,14 @@ extension Trainer {
     /// the target.
     public static let heldOutTargets: [Double] = [0.90, 0.95, 0.97, 0.99]
 
-    private func calibrated(_ set: TrainingSet, folds: Int, method: CalibrationMethod, source: String) throws -> Model {
+    private func calibrated(
+        _ set: TrainingSet, folds: Int, method: CalibrationMethod, grouping: (column: String, values: [String])?, source: String
+    ) throws -> Model {
         guard (2...20).contains(folds) else { throw TrainingError(message: "folds must be in 2...20 (got \(folds))") }
         var set = set
         try set.validate(source: source)
         let builder = ModelBuilder(options: options, labels: set.labels, progress: { _ in })
-        let assignment = Self.stratifiedFolds(set.raw.labels, folds: folds, seed: options.seed)
+        let assignment = try Self.assignFolds(set.raw.labels, grouping: grouping, folds: folds, seed: options.seed, source: source)
         let c = set.labels.count
         var scores = [Float](repeating: 0, count: set.raw.rows * c)
         var labels = [Int32](repeating: 0, count: set.raw.rows)
@@ -228,6 +244,10 @@ extension Trainer {
             model.info["calibration.newton_steps"] = "\(b.iterations)" + (b.converged ? "" : " (not converged)")
             storeHeldOutThresholds(scores: shifted, labels: labels, temperature: temperature, in: &model, labelNames: set.labels)
         }
+        if let grouping {
+            model.info["calibration.group_column"] = grouping.column
+            model.info["calibration.groups"] = "\(Set(grouping.values).count)"
+        }
         return model
     }
 
@@ -275,26 +295,33 @@ extension Trainer {
     /// Stratified k-fold cross-validation on a labelled CSV file: for each fold, a model is
     /// trained with these options on the other folds and classifies the fold's messages; the
     /// out-of-fold results are pooled into one evaluation (folds are deterministic from the seed).
+    /// With `groupColumn` the folds are grouped by that column's values, as in
+    /// ``trainCalibrated(on:folds:method:groupColumn:warn:)``.
     ///
     /// - Parameters:
     ///   - csv: the labelled data.
     ///   - folds: number of folds (2...20).
     ///   - keepMistakes: how many of the most confident mistakes to keep (with explanations).
+    ///   - groupColumn: a CSV column whose rows with the same value must share a fold (default:
+    ///     none); it needs at least `folds` distinct values.
     /// - Returns: the pooled evaluation over every message.
     /// - Throws: ``IOError``, ``DataError`` or ``TrainingError``.
     public func crossValidate(
-        on csv: LabelledCSV, folds: Int, keepMistakes: Int = 0, warn: (String) -> Void = { _ in }
+        on csv: LabelledCSV, folds: Int, keepMistakes: Int = 0, groupColumn: String? = nil, warn: (String) -> Void = { _ in }
     ) throws -> Evaluation {
         guard (2...20).contains(folds) else { throw TrainingError(message: "folds must be in 2...20 (got \(folds))") }
         var set = TrainingSet(options: options)
         var examples: [Example] = []
-        try csv.forEach(warn: warn) { text, label, line in
+        var groups: [String] = []
+        try csv.forEach(groupColumn: groupColumn, warn: warn) { text, label, group, line in
             set.add(text, label: label, line: line)
             examples.append(Example(text: text, label: label))
+            groups.append(group)
         }
         try set.validate(source: csv.path)
         let builder = ModelBuilder(options: options, labels: set.labels, progress: { _ in })
-        let assignment = Self.stratifiedFolds(set.raw.labels, folds: folds, seed: options.seed)
+        let assignment = try Self.assignFolds(
+            set.raw.labels, grouping: groupColumn.map { ($0, groups) }, folds: folds, seed: options.seed, source: csv.path)
         var e = Evaluation(labels: set.labels)
         e.mistakeLimit = keepMistakes
         for f in 0..<folds {

@@ -1,4 +1,4 @@
-/// One configuration tried by ``Trainer/tune(on:folds:candidates:warn:)``.
+/// One configuration tried by ``Trainer/tune(on:folds:candidates:groupColumn:warn:)``.
 public struct TuningCandidate: Sendable, Hashable, CustomStringConvertible {
     /// The algorithm.
     public var algorithm: Algorithm
@@ -78,29 +78,36 @@ extension Trainer {
     ///   - csv: the labelled data.
     ///   - folds: number of folds (2...20).
     ///   - candidates: configurations to try (default ``TuningCandidate/defaultGrid``).
+    ///   - groupColumn: a CSV column whose rows with the same value must share a fold (see
+    ///     ``trainCalibrated(on:folds:method:groupColumn:warn:)``); stored as `tune.group_column`.
     ///   - warn: receives notes such as skipped empty rows.
     /// - Returns: the final model and every candidate's scores, in candidate order.
     /// - Throws: ``IOError``, ``DataError`` or ``TrainingError``.
     public func tune(
         on csv: LabelledCSV, folds: Int = 3, candidates: [TuningCandidate] = TuningCandidate.defaultGrid,
-        warn: (String) -> Void = { _ in }
+        groupColumn: String? = nil, warn: (String) -> Void = { _ in }
     ) throws -> (model: Model, results: [TuningResult]) {
         guard (2...20).contains(folds) else { throw TrainingError(message: "folds must be in 2...20 (got \(folds))") }
         var lines: [Int] = []
         var examples: [Example] = []
-        try csv.forEach(warn: warn) { text, label, line in
+        var groups: [String] = []
+        try csv.forEach(groupColumn: groupColumn, warn: warn) { text, label, group, line in
             examples.append(Example(text: text, label: label))
+            groups.append(group)
             lines.append(line)
         }
         var results: [TuningResult] = []
-        // Folds depend only on labels and the seed, so every candidate sees the same split.
+        // Folds depend only on labels, groups and the seed, so every candidate sees the same split.
         var assignment: [Int] = []
         for candidate in candidates {
             let o = candidate.options(from: options)
             var set = TrainingSet(options: o)
             for (i, e) in examples.enumerated() { set.add(e.text, label: e.label, line: lines[i]) }
             try set.validate(source: csv.path)
-            if assignment.isEmpty { assignment = Self.stratifiedFolds(set.raw.labels, folds: folds, seed: options.seed) }
+            if assignment.isEmpty {
+                assignment = try Self.assignFolds(
+                    set.raw.labels, grouping: groupColumn.map { ($0, groups) }, folds: folds, seed: options.seed, source: csv.path)
+            }
             var accuracy = 0.0
             var macroF1 = 0.0
             for f in 0..<folds {
@@ -123,6 +130,7 @@ extension Trainer {
         let final = Trainer(options: best.candidate.options(from: options))
         var model = try final.train(on: examples, lines: lines, source: csv.path)
         model.info["tune.folds"] = "\(folds)"
+        if let groupColumn { model.info["tune.group_column"] = groupColumn }
         model.info["tune.metric"] = "accuracy"
         model.info["tune.winner"] = best.candidate.description
         model.info["tune.table"] = results.map {
@@ -155,6 +163,83 @@ extension Trainer {
             }
         }
         return assignment
+    }
+
+    /// Fold of each row, grouped: every row with the same value of `groups` falls in the same
+    /// fold. Groups are dealt largest first (equal sizes in a seeded random order of the sorted
+    /// group names), each to the fold where it keeps every label's share of rows closest to
+    /// `1/folds` (ties: the fold with fewer rows, then the lower fold). The result depends only
+    /// on the groups' names and label counts and on the seed, not on the order of the rows.
+    /// With at least `folds` groups every fold gets at least one.
+    ///
+    /// - Parameters:
+    ///   - labels: the label of each row.
+    ///   - groups: the group of each row (same count as `labels`).
+    ///   - folds: number of folds.
+    ///   - seed: the seed.
+    static func groupedFolds(_ labels: [Int32], groups: [String], folds: Int, seed: UInt64) -> [Int] {
+        precondition(labels.count == groups.count, "one group per row")
+        // Group numbers follow the names in byte order, so they do not depend on the row order.
+        let names = Set(groups).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let number = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+        let classes = Int(labels.max() ?? 0) + 1
+        var counts = [[Int]](repeating: [Int](repeating: 0, count: classes), count: names.count)
+        var size = [Int](repeating: 0, count: names.count)
+        var total = [Int](repeating: 0, count: classes)
+        let rowGroup = groups.map { number[$0]! }
+        for (i, g) in rowGroup.enumerated() {
+            counts[g][Int(labels[i])] += 1
+            size[g] += 1
+            total[Int(labels[i])] += 1
+        }
+        var rng = SplitMix64(seed: seed &+ 0x6209_5EED)
+        var shuffled = Array(names.indices)
+        rng.shuffle(&shuffled)
+        let order = shuffled.enumerated().sorted { a, b in
+            size[a.element] != size[b.element] ? size[a.element] > size[b.element] : a.offset < b.offset
+        }.map(\.element)
+        let target = 1 / Double(folds)
+        var foldCounts = [[Int]](repeating: [Int](repeating: 0, count: classes), count: folds)
+        var foldSize = [Int](repeating: 0, count: folds)
+        var foldOf = [Int](repeating: 0, count: names.count)
+        for g in order {
+            // Adding the group to fold f changes Σ_y (share_fy − 1/folds)² by
+            // Σ_y s_y (s_y + 2 (share_fy − 1/folds)), with s_y the group's share of label y.
+            var best = 0
+            var bestCost = Double.infinity
+            for f in 0..<folds {
+                var cost = 0.0
+                for y in 0..<classes where counts[g][y] > 0 {
+                    let t = Double(total[y])
+                    let s = Double(counts[g][y]) / t
+                    cost += s * (s + 2 * (Double(foldCounts[f][y]) / t - target))
+                }
+                if cost < bestCost || (cost == bestCost && foldSize[f] < foldSize[best]) {
+                    best = f
+                    bestCost = cost
+                }
+            }
+            foldOf[g] = best
+            foldSize[best] += size[g]
+            for y in 0..<classes { foldCounts[best][y] += counts[g][y] }
+        }
+        return rowGroup.map { foldOf[$0] }
+    }
+
+    /// Fold of each row for cross-validation: grouped by `grouping` (the column's name and each
+    /// row's value) when given, else stratified by label.
+    ///
+    /// - Throws: ``TrainingError`` when there are fewer groups than folds.
+    static func assignFolds(
+        _ labels: [Int32], grouping: (column: String, values: [String])?, folds: Int, seed: UInt64, source: String
+    ) throws -> [Int] {
+        guard let grouping else { return stratifiedFolds(labels, folds: folds, seed: seed) }
+        let groups = Set(grouping.values).count
+        if groups < folds {
+            throw TrainingError(
+                message: "\(source): column `\(grouping.column)` has \(groups) distinct value(s), fewer than the \(folds) folds; grouped cross-validation needs at least one group per fold (use fewer folds or another column)")
+        }
+        return groupedFolds(labels, groups: grouping.values, folds: folds, seed: seed)
     }
 
     static func evaluate(_ model: Model, on raw: RawFeatures, labels: [String]) -> Evaluation {
