@@ -24,7 +24,8 @@ extension CribaCLI {
                 threshold), and ROC-AUC and PR-AUC for two-label models (positive = the label with
                 fewer examples). With --folds, no model is needed: stratified k-fold
                 cross-validation trains on the CSV itself and reports the pooled out-of-fold
-                results. --target-accuracy suggests the smallest threshold (0.001 steps) whose
+                results (--group-column keeps rows with the same value in that column in one
+                fold). --target-accuracy suggests the smallest threshold (0.001 steps) whose
                 answers reach that accuracy on the evaluated messages (held out with --folds).
 
                 Examples:
@@ -32,6 +33,7 @@ extension CribaCLI {
                   criba evaluate --model model.criba test.csv --json
                   criba evaluate --model model.criba test.csv --target-accuracy 0.95
                   criba evaluate --folds 5 messages.csv --report report.html
+                  criba evaluate --folds 5 --group-column business messages.csv
                 """)
 
         @OptionGroup var modelArguments: ModelArguments
@@ -59,6 +61,8 @@ extension CribaCLI {
             if let k = folds {
                 if !(2...20).contains(k) { throw ValidationError("--folds must be between 2 and 20") }
                 if modelArguments.model != nil { throw ValidationError("--folds trains its own models; leave out --model") }
+            } else if training.groupColumn != nil {
+                throw ValidationError("--group-column chooses the cross-validation folds; it needs --folds")
             }
             if let a = targetAccuracy, !(0...1).contains(a) { throw ValidationError("--target-accuracy must be between 0 and 1") }
         }
@@ -73,8 +77,11 @@ extension CribaCLI {
                 let source: String
                 if let k = folds {
                     let o = try training.options(defaultAlgorithm: .nbLogisticRegression)
-                    e = try Trainer(options: o).crossValidate(on: LabelledCSV(path: data, options: csv.options), folds: k, keepMistakes: keep, warn: warn)
-                    source = "\(k)-fold cross-validation of \(o.algorithm.rawValue) (seed \(o.seed)) on \(data)"
+                    e = try Trainer(options: o).crossValidate(
+                        on: LabelledCSV(path: data, options: csv.options), folds: k, keepMistakes: keep, groupColumn: training.groupColumn,
+                        warn: warn)
+                    let grouped = training.groupColumn.map { ", folds grouped by `\($0)`" } ?? ""
+                    source = "\(k)-fold cross-validation of \(o.algorithm.rawValue) (seed \(o.seed)\(grouped)) on \(data)"
                 } else {
                     let path = try modelArguments.model ?? DefaultModel.path()
                     let model = try Model(contentsOfFile: path)

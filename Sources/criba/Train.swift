@@ -16,6 +16,7 @@ extension CribaCLI {
                   criba train messages.csv --algorithm nb -o nb.criba
                   criba train messages.csv --calibrate -o calibrated.criba
                   criba train messages.csv --calibrate --calibration bias -o calibrated.criba
+                  criba train messages.csv --calibrate --group-column business -o calibrated.criba
                   criba train shard-1.csv --counts-only -o shard-1.criba   # then: criba merge
                 """)
 
@@ -38,7 +39,7 @@ extension CribaCLI {
         @Option(help: "With --calibrate: `temperature` (one softmax temperature; the answers do not change) or `bias` (an inverse temperature and one offset per label; the answers can change). Default: temperature.")
         var calibration: CalibrationMethod?
 
-        @Option(help: "Folds for --tune and --calibrate (2-20). Default: 3.")
+        @Option(help: "Folds for --tune and --calibrate (2-20; see --group-column). Default: 3.")
         var folds: Int = 3
 
         @Flag(help: "Stream the CSV instead of holding its messages in memory (several passes over the file; for data larger than memory). Logistic regression then uses SGD.")
@@ -58,6 +59,9 @@ extension CribaCLI {
             if shuffleBuffer < 1 { throw ValidationError("--shuffle-buffer must be at least 1") }
             if streaming && tune { throw ValidationError("--streaming and --tune cannot be combined") }
             if calibration != nil && !calibrate { throw ValidationError("--calibration needs --calibrate") }
+            if training.groupColumn != nil && !(calibrate || tune) {
+                throw ValidationError("--group-column chooses the cross-validation folds; it needs --calibrate or --tune")
+            }
             if calibrate && (streaming || tune || countsOnly) {
                 throw ValidationError("--calibrate cannot be combined with --streaming, --tune or --counts-only")
             }
@@ -88,17 +92,22 @@ extension CribaCLI {
                     model = try trainer.trainStreaming(on: source, bufferSize: shuffleBuffer) { printError("criba: warning: \($0)") }
                 } else if tune {
                     let trainer = Trainer(options: o) { progress.finish($0) }
-                    model = try trainer.tune(on: source, folds: folds) { printError("criba: warning: \($0)") }.model
+                    model = try trainer.tune(on: source, folds: folds, groupColumn: training.groupColumn) { printError("criba: warning: \($0)") }.model
                     progress.finish("chosen: \(model.info["tune.winner"] ?? "?")")
                 } else if calibrate {
                     let trainer = Trainer(options: o) { progress.update($0) }
-                    model = try trainer.trainCalibrated(on: source, folds: folds, method: calibration ?? .temperature) { printError("criba: warning: \($0)") }
+                    model = try trainer.trainCalibrated(
+                        on: source, folds: folds, method: calibration ?? .temperature, groupColumn: training.groupColumn
+                    ) { printError("criba: warning: \($0)") }
+                    let grouped = model.info["calibration.group_column"].map {
+                        ", folds grouped by `\($0)` (\(model.info["calibration.groups"] ?? "?") groups)"
+                    } ?? ""
                     if calibration == .bias {
                         progress.finish(
-                            "calibrated: temperature \(model.temperature) and per-label offsets, held-out log loss \(model.info["calibration.log_loss_before"] ?? "?") → \(model.info["calibration.log_loss_after"] ?? "?"), accuracy \(model.info["calibration.accuracy_before"] ?? "?") → \(model.info["calibration.accuracy_after"] ?? "?")")
+                            "calibrated: temperature \(model.temperature) and per-label offsets, held-out log loss \(model.info["calibration.log_loss_before"] ?? "?") → \(model.info["calibration.log_loss_after"] ?? "?"), accuracy \(model.info["calibration.accuracy_before"] ?? "?") → \(model.info["calibration.accuracy_after"] ?? "?")\(grouped)")
                     } else {
                         progress.finish(
-                            "calibrated: temperature \(model.temperature), held-out log loss \(model.info["calibration.log_loss_before"] ?? "?") → \(model.info["calibration.log_loss_after"] ?? "?")")
+                            "calibrated: temperature \(model.temperature), held-out log loss \(model.info["calibration.log_loss_before"] ?? "?") → \(model.info["calibration.log_loss_after"] ?? "?")\(grouped)")
                     }
                 } else {
                     let trainer = Trainer(options: o) { progress.update($0) }

@@ -60,6 +60,9 @@ struct TrainingArguments: ParsableArguments {
     @Flag(help: "Weight classes inversely to their frequency.")
     var balanced = false
 
+    @Option(help: "Cross-validation (--calibrate, --tune, evaluate --folds) keeps all rows with the same value in this CSV column in one fold, e.g. business: held-out scores then come from groups the fold's model never saw. Default: none (folds stratified by label).")
+    var groupColumn: String?
+
     enum TokenizerChoice: String, ExpressibleByArgument, CaseIterable {
         case spanish, basic
     }
@@ -89,6 +92,7 @@ struct TrainingArguments: ParsableArguments {
         if minCount < 1 { throw ValidationError("--min-count must be at least 1") }
         if learningRate <= 0 { throw ValidationError("--learning-rate must be positive") }
         if tolerance <= 0 { throw ValidationError("--tolerance must be positive") }
+        if let g = groupColumn, g.isEmpty { throw ValidationError("--group-column needs a column name") }
         var f = FeatureSettings()
         try applyFeatures(&f)
         if let p = f.problem() { throw ValidationError(p) }
