@@ -77,4 +77,83 @@ final class TrainingTests: XCTestCase {
         }
         XCTAssertEqual(folds, Trainer.stratifiedFolds(labels, folds: 3, seed: 1))
     }
+
+    /// Rows of a small grouped data set: `groups` groups of 1 to 7 rows, labels 0–2 mixed.
+    static func groupedRows(groups: Int) -> (labels: [Int32], groups: [String]) {
+        var labels: [Int32] = []
+        var names: [String] = []
+        for g in 0..<groups {
+            for r in 0..<(1 + (g * 5) % 7) {
+                labels.append(Int32((g + r) % 3))
+                names.append("negocio_\(g)")
+            }
+        }
+        return (labels, names)
+    }
+
+    func testGroupedFoldsNeverSplitAGroupAndAreDeterministic() {
+        let (labels, groups) = Self.groupedRows(groups: 23)
+        for k in [2, 3, 5] {
+            let folds = Trainer.groupedFolds(labels, groups: groups, folds: k, seed: 1)
+            var foldOf: [String: Int] = [:]
+            for (i, g) in groups.enumerated() {
+                XCTAssertEqual(foldOf[g, default: folds[i]], folds[i], "group \(g) is split across folds")
+                foldOf[g] = folds[i]
+            }
+            XCTAssertEqual(Set(folds), Set(0..<k), "every fold gets a group")
+            XCTAssertEqual(folds, Trainer.groupedFolds(labels, groups: groups, folds: k, seed: 1))
+            // The order of the rows does not matter: reversed rows, same fold per group.
+            let reversed = Trainer.groupedFolds(labels.reversed(), groups: groups.reversed(), folds: k, seed: 1)
+            XCTAssertEqual(Array(reversed.reversed()), folds)
+        }
+        // As many groups as folds: one group per fold.
+        let three = Trainer.groupedFolds([0, 1, 0, 1, 1], groups: ["a", "b", "a", "c", "b"], folds: 3, seed: 7)
+        XCTAssertEqual(Set(three), [0, 1, 2])
+        XCTAssertEqual(three[0], three[2])
+        XCTAssertEqual(three[1], three[4])
+    }
+
+    func testGroupedFoldsOfTheCorpusKeepEveryLabelInEveryFold() throws {
+        var labelIndex: [String: Int32] = [:]
+        var labels: [Int32] = []
+        var groups: [String] = []
+        try LabelledCSV(path: repositoryRoot.appendingPathComponent("Data/train.csv").path).forEach(groupColumn: "business") {
+            _, label, group, _ in
+            labels.append(labelIndex[label, default: Int32(labelIndex.count)])
+            labelIndex[label] = labels.last!
+            groups.append(group)
+        }
+        let folds = Trainer.groupedFolds(labels, groups: groups, folds: 3, seed: 1)
+        for f in 0..<3 {
+            let rows = folds.indices.filter { folds[$0] == f }
+            XCTAssertEqual(Double(rows.count), Double(labels.count) / 3, accuracy: Double(labels.count) * 0.02, "fold \(f) size")
+            for y in Set(labels) {
+                let inFold = rows.filter { labels[$0] == y }.count
+                let all = labels.filter { $0 == y }.count
+                XCTAssertEqual(Double(inFold), Double(all) / 3, accuracy: Double(all) * 0.1, "label \(y) in fold \(f)")
+            }
+        }
+    }
+
+    func testCalibrationWithAGroupColumn() throws {
+        let dir = try temporaryDirectory(self)
+        var text = "text,label,business\n"
+        for (i, e) in ModelFileTests.examples.enumerated() { text += "\"\(e.text)\",\(e.label),negocio_\(i % 5)\n" }
+        let path = try writeFile(dir, "grouped.csv", text)
+        let model = try Trainer().trainCalibrated(on: LabelledCSV(path: path), folds: 3, groupColumn: "business")
+        XCTAssertEqual(model.info["calibration.group_column"], "business")
+        XCTAssertEqual(model.info["calibration.groups"], "5")
+        XCTAssertEqual(try Trainer().trainCalibrated(on: LabelledCSV(path: path), folds: 3, groupColumn: "business").serialized(), model.serialized())
+        XCTAssertNil(try Trainer().trainCalibrated(on: LabelledCSV(path: path), folds: 3).info["calibration.group_column"])
+        XCTAssertThrowsError(try Trainer().trainCalibrated(on: LabelledCSV(path: path), groupColumn: "negocio")) { error in
+            let message = (error as? DataError)?.description ?? ""
+            XCTAssertTrue(message.contains(path) && message.contains("`negocio`") && message.contains("`text`, `label`, `business`"), message)
+        }
+        XCTAssertThrowsError(try Trainer().trainCalibrated(on: LabelledCSV(path: path), folds: 6, groupColumn: "business")) { error in
+            XCTAssertTrue(error is TrainingError, "\(error)")
+            XCTAssertTrue("\(error)".contains("5 distinct value(s), fewer than the 6 folds"), "\(error)")
+        }
+        let e = try Trainer().crossValidate(on: LabelledCSV(path: path), folds: 2, groupColumn: "business")
+        XCTAssertEqual(e.count, ModelFileTests.examples.count)
+    }
 }

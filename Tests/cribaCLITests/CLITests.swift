@@ -394,6 +394,38 @@ final class CLITests: XCTestCase {
         try assertFails(["train", data, "-o", model, "--calibrate", "--calibration", "platt"], status: 64, mentions: ["--calibration"])
     }
 
+    /// ``smallTraining`` with a `business` column of four values.
+    static var groupedTraining: String {
+        let lines = smallTraining.split(separator: "\n")
+        return "text,label,business\n" + lines.dropFirst().enumerated().map { "\($1),negocio_\($0 % 4)" }.joined(separator: "\n") + "\n"
+    }
+
+    func testGroupColumnForCalibrationAndCrossValidation() throws {
+        let data = try file("grouped.csv", Self.groupedTraining)
+        let model = dir.appendingPathComponent("grouped.criba").path
+        let t = try run(["train", data, "-o", model, "--calibrate", "--folds", "2", "--group-column", "business"])
+        XCTAssertEqual(t.status, 0, t.stderr)
+        XCTAssertTrue(t.stderr.contains("folds grouped by `business` (4 groups)"), t.stderr)
+        let e = try run(["evaluate", "--folds", "2", "--group-column", "business", data, "--json"])
+        XCTAssertEqual(e.status, 0, e.stderr)
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as! [String: Any])["n"] as? Int, 12)
+        try assertFails(["train", data, "-o", model, "--calibrate", "--folds", "5", "--group-column", "business"], status: 65,
+                        mentions: [data, "`business` has 4 distinct value(s), fewer than the 5 folds"])
+        try assertFails(["train", data, "-o", model, "--group-column", "business"], status: 64, mentions: ["--group-column", "--calibrate"])
+        try assertFails(["evaluate", "--model", model, data, "--group-column", "business"], status: 64, mentions: ["--group-column", "--folds"])
+    }
+
+    func testMissingGroupColumnNamesTheFileAndTheColumns() throws {
+        let data = try file("grouped.csv", Self.groupedTraining)
+        let model = dir.appendingPathComponent("x.criba").path
+        for arguments in [["train", data, "-o", model, "--calibrate", "--group-column", "negocio"],
+                          ["train", data, "-o", model, "--tune", "--group-column", "negocio"],
+                          ["evaluate", "--folds", "2", data, "--group-column", "negocio"]] {
+            try assertFails(arguments, status: 65, mentions: [data + ":1", "no column named `negocio`", "`text`, `label`, `business`", "--group-column"])
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: model))
+    }
+
     /// The tags of an HTML document balance (void elements and self-closed tags aside).
     func assertWellFormed(_ html: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let regex = try NSRegularExpression(pattern: "<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
