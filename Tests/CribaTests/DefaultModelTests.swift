@@ -3,7 +3,8 @@ import XCTest
 @testable import Criba
 
 /// The shipped model must be exactly what the documented command produces from `Data/`:
-/// `criba train Data/train.csv -o Models/default.criba --calibrate` (all defaults, seed 1, 3 folds).
+/// `criba train Data/train.csv -o Models/default.criba --calibrate --group-column business` (all
+/// defaults, seed 1, 3 folds grouped by business).
 final class DefaultModelTests: XCTestCase {
     let modelPath = repositoryRoot.appendingPathComponent("Models/default.criba").path
     let trainPath = repositoryRoot.appendingPathComponent("Data/train.csv").path
@@ -11,7 +12,7 @@ final class DefaultModelTests: XCTestCase {
 
     func testRetrainingReproducesTheShippedModelByteForByte() throws {
         let shipped = try FileIO.readAll(path: modelPath)
-        let retrained = try Trainer().trainCalibrated(on: LabelledCSV(path: trainPath), folds: 3).serialized()
+        let retrained = try Trainer().trainCalibrated(on: LabelledCSV(path: trainPath), folds: 3, groupColumn: "business").serialized()
         XCTAssertEqual(retrained.count, shipped.count)
         XCTAssertTrue(retrained == shipped, "Models/default.criba is stale: retrain it with the command in Models/README.md")
     }
@@ -32,6 +33,7 @@ final class DefaultModelTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(e.count, 1000)
         XCTAssertGreaterThanOrEqual(e.macroF1, 0.90, "macro-F1 on Data/test.csv")
         XCTAssertEqual(classifier.model.info["calibration.method"], "temperature")
+        XCTAssertEqual(classifier.model.info["calibration.group_column"], "business")
         XCTAssertLessThanOrEqual(e.expectedCalibrationError(), 0.03, "ECE on Data/test.csv")
     }
 }
