@@ -247,3 +247,101 @@ final class WordTableTests: XCTestCase {
         }
     }
 }
+
+/// The memos of ``TokenBuffer`` (chunk → tokens) and ``FeatureWorkspace`` (word → features)
+/// only speed things up: a warm buffer gives exactly what a fresh one gives.
+final class MemoTests: XCTestCase {
+    /// Messages where a chunk's tokens depend on what came before (numbers, money words,
+    /// currency signs, marks, ALL-CAPS counts) or repeat within one message.
+    static let tricky = [
+        "15 mil", "cuesta 15 mil colones", "le mando 15 mil mañana, 15 mil", "$ hola 20", "₡ 5000 y HOLA HOLA",
+        "5 × 000", "15 000 colones", "¿hola? ¿hola? hola", "GRATIS GRATIS gratis", "HOLA", "hola hola HOLA",
+        "x favor x", "mil 15 mil", "8888 8888 hola", "+506 8888-8888 decime", "decime decime DECIME",
+        "$ www.premio.com 500", "ganaste.com 20 mil", "holaaaa jajaja holaaa", "q onda, xq no?", "",
+    ]
+
+    static func corpus(_ names: [String] = ["Data/train.csv", "Data/test.csv"]) throws -> [String] {
+        var texts = tricky
+        for name in names {
+            texts += try LabelledCSV(path: repositoryRoot.appendingPathComponent(name).path).examples().map(\.text)
+        }
+        return texts
+    }
+
+    func testWarmChunkMemoTokenizesLikeAFreshBuffer() throws {
+        let texts = try Self.corpus()
+        for settings in [TokenizerSettings.spanish, .basic] {
+            let tokenizer = Tokenizer(settings: settings)
+            let shared = TokenBuffer()
+            for pass in 0..<2 {
+                for text in texts {
+                    tokenizer.tokenize(text, into: shared)
+                    let fresh = tokenizer.tokens(of: text)
+                    XCTAssertEqual(shared.tokens, fresh, "pass \(pass): \(text)")
+                    if shared.tokens != fresh { return }
+                }
+            }
+            XCTAssertGreaterThan(shared.chunkMemo.count, 1000, "the corpus fills the memo")
+        }
+    }
+
+    func testWarmWorkspaceExtractsLikeAFreshOneAcrossSettings() throws {
+        let texts = try Self.corpus(["Data/test.csv"])
+        var words = FeatureSettings()
+        words.charNgramMax = 0
+        var chars = FeatureSettings()
+        chars.charNgramMin = 3
+        chars.charNgramMax = 4
+        chars.bucketBits = 16
+        var stop = TokenizerSettings.spanish
+        stop.stopwords = true
+        // One workspace shared by extractors with different settings, used in turns.
+        let extractors = [
+            FeatureExtractor(), FeatureExtractor(features: words), FeatureExtractor(features: chars),
+            FeatureExtractor(tokenizer: stop), FeatureExtractor(tokenizer: .basic, features: chars),
+        ]
+        let shared = FeatureWorkspace()
+        for (i, text) in (texts + texts).enumerated() {
+            let extractor = extractors[i % extractors.count]
+            extractor.extract(text, into: shared)
+            let fresh = FeatureWorkspace()
+            extractor.extract(text, into: fresh)
+            XCTAssertEqual(shared.keys, fresh.keys, text)
+            XCTAssertEqual(shared.counts, fresh.counts, text)
+            if shared.keys != fresh.keys { return }
+        }
+    }
+
+    func testByteMemoStaysBoundedAndFindsWhatItHolds() {
+        let memo = ByteMemo(limit: 4)
+        memo.reset(tag: 7)
+        var stored: [String: UInt32] = [:]
+        for k in 0..<10 {
+            let key = "clave\(k)"
+            Array(key.utf8).withUnsafeBufferPointer { buf in
+                let h = ByteMemo.hash(buf)
+                XCTAssertEqual(memo.find(buf, hash: h), -1)
+                let start = memo.begin()
+                memo.words.append(UInt32(k))
+                memo.bytes.append(contentsOf: buf)
+                XCTAssertGreaterThanOrEqual(memo.commit(buf, hash: h, wordStart: start.wordStart, byteStart: start.byteStart), 0)
+            }
+            stored[key] = UInt32(k)
+            XCTAssertLessThanOrEqual(memo.count, 4)
+        }
+        XCTAssertEqual(memo.tag, 7, "starting over keeps the settings tag")
+        var found = 0
+        for (key, value) in stored {
+            Array(key.utf8).withUnsafeBufferPointer { buf in
+                let slot = memo.find(buf, hash: ByteMemo.hash(buf))
+                if slot >= 0 {
+                    found += 1
+                    XCTAssertEqual(Array(memo.words(of: slot)), [value])
+                    XCTAssertEqual(String(decoding: memo.bytes(of: slot), as: UTF8.self), key)
+                }
+            }
+        }
+        XCTAssertEqual(found, memo.count)
+        XCTAssertGreaterThan(found, 0)
+    }
+}

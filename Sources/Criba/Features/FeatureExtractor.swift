@@ -18,6 +18,11 @@ public final class FeatureWorkspace {
     let accumulator = SparseAccumulator()
     lazy var stemmer = SnowballStemmer()
     let charScratch = RawBuffer<UInt8>(capacity: 64)
+    /// Word → (stem hash, stopword flag, character n-gram keys): a word's features depend
+    /// only on its bytes, and most words of a stream repeat.
+    let wordMemo = ByteMemo(limit: 1 << 15)
+    /// Features of a word too long to memoise.
+    let longWord = RawBuffer<UInt32>(capacity: 64)
 
     /// Creates an empty workspace.
     public init() {}
@@ -100,12 +105,21 @@ public struct FeatureExtractor: Sendable {
     /// The feature settings.
     public let settings: FeatureSettings
     let bucketMask: UInt64
+    /// The settings a word's memoised features depend on (see ``FeatureWorkspace/wordMemo``).
+    let memoTag: UInt64
 
     /// Creates an extractor.
     public init(tokenizer: TokenizerSettings = .spanish, features: FeatureSettings = FeatureSettings()) {
         self.tokenizer = Tokenizer(settings: tokenizer)
         self.settings = features
         self.bucketMask = UInt64(features.buckets - 1)
+        var tag: UInt64 = 1
+        tag = tag << 1 | (tokenizer.stemming ? 1 : 0)
+        tag = tag << 1 | (tokenizer.stopwords ? 1 : 0)
+        tag = tag << 8 | UInt64(UInt8(clamping: features.charNgramMin))
+        tag = tag << 8 | UInt64(UInt8(clamping: features.charNgramMax))
+        tag = tag << 8 | UInt64(UInt8(clamping: features.bucketBits))
+        self.memoTag = tag
     }
 
     /// Extracts the features of `text` into the workspace.
@@ -120,6 +134,11 @@ public struct FeatureExtractor: Sendable {
     /// - Complexity: O(*n*) in the number of bytes.
     public func extract(bytes: UnsafeBufferPointer<UInt8>, into ws: FeatureWorkspace) {
         let tokens = ws.tokens
+        let chunkMemo = tokens.chunkMemo
+        if chunkMemo.secondaryTag != memoTag {
+            chunkMemo.reset(tag: 0)
+            chunkMemo.secondaryTag = memoTag
+        }
         tokenizer.tokenize(bytes: bytes, into: tokens)
         let keys = ws.keyBuffer
         let counts = ws.countBuffer
@@ -132,25 +151,50 @@ public struct FeatureExtractor: Sendable {
         accumulator.reset(
             expected: (tokens.bytes.count + 2 * tokens.count) * (charSpan + 1) + tokens.count * 4 + 8, keys: keys,
             counts: counts)
-        let stemming = tokenizer.settings.stemming
-        let stopwords = tokenizer.settings.stopwords
         let wordSeed = FeatureHash.seed(.word)
-        let stemmer = stemming ? ws.stemmer : nil
+        let memo = ws.wordMemo
+        if memo.tag != memoTag { memo.reset(tag: memoTag) }
         for t in 0..<tokens.count {
             let token = tokens.token(t)
-            let kind = tokens.kinds[t]
-            let unit: UInt64
-            if kind == .word, let stemmer {
-                unit = stemmer.stemHash(of: token, seed: wordSeed)
-            } else {
-                unit = FeatureHash.fnv1a(token, from: wordSeed)
+            if tokens.kinds[t] != .word {
+                let unit = FeatureHash.fnv1a(token, from: wordSeed)
+                units.append(unit)
+                accumulator.add(bucket(unit), keys: keys, counts: counts)
+                continue
             }
+            let w: UnsafeBufferPointer<UInt32>
+            let cell = Int(tokens.cells[t])
+            if cell >= 0 && chunkMemo.words[cell] != 0 {
+                // Features kept next to the chunk this token was replayed from.
+                let v = Int(chunkMemo.words[cell])
+                w = UnsafeBufferPointer(start: chunkMemo.words.base + v, count: Int(chunkMemo.words[v - 1]))
+            } else if token.count <= Self.longestMemoisedWord {
+                let h = ByteMemo.hash(token)
+                var e = memo.find(token, hash: h)
+                if e < 0 { e = memoizeWord(token, hash: h, ws) }
+                let features = memo.words(of: e)
+                if cell >= 0 {
+                    let cw = chunkMemo.words
+                    cw.append(UInt32(features.count))
+                    cw.append(contentsOf: features)
+                    cw[cell] = UInt32(cw.count - features.count)
+                    w = UnsafeBufferPointer(start: cw.base + cw.count - features.count, count: features.count)
+                } else {
+                    w = features
+                }
+            } else {
+                let long = ws.longWord
+                long.removeAll()
+                wordFeatures(token, ws, into: long)
+                w = long.buffer
+            }
+            let unit = UInt64(w[0]) | UInt64(w[1]) << 32
             units.append(unit)
-            if !(stopwords && kind == .word && tokenizer.tables.stopwords.lookup(token) != nil) {
+            if w[2] == 0 {
                 accumulator.add(bucket(unit), keys: keys, counts: counts)
             }
-            if kind == .word && charSpan > 0 {
-                addCharNgrams(token, ws)
+            for k in 3..<w.count {
+                accumulator.add(w[k], keys: keys, counts: counts)
             }
         }
         if settings.wordNgrams >= 2 && units.count >= 2 {
@@ -173,9 +217,41 @@ public struct FeatureExtractor: Sendable {
         FeatureKey(truncatingIfNeeded: h & bucketMask)
     }
 
-    /// Character n-grams of ` word ` (spaces mark the word boundaries), by byte.
-    @inline(__always)
-    func addCharNgrams(_ token: UnsafeBufferPointer<UInt8>, _ ws: FeatureWorkspace) {
+    /// Longer words (a pasted blob) are not memoised.
+    static let longestMemoisedWord = 256
+
+    /// Computes and stores a word's features in the workspace's memo; returns its slot.
+    func memoizeWord(_ token: UnsafeBufferPointer<UInt8>, hash h: UInt64, _ ws: FeatureWorkspace) -> Int {
+        let memo = ws.wordMemo
+        let start = memo.begin()
+        wordFeatures(token, ws, into: memo.words)
+        let slot = memo.commit(token, hash: h, wordStart: start.wordStart, byteStart: start.byteStart)
+        precondition(slot >= 0, "the features of a word of at most 256 bytes fit in a memo entry")
+        return slot
+    }
+
+    /// A word's features: the hash of its stem (or of the word without stemming) in two
+    /// words, 1 if it is a stopword left out of unigrams (else 0), then its character n-gram
+    /// keys in order of occurrence.
+    func wordFeatures(_ token: UnsafeBufferPointer<UInt8>, _ ws: FeatureWorkspace, into out: RawBuffer<UInt32>) {
+        let wordSeed = FeatureHash.seed(.word)
+        let unit: UInt64
+        if tokenizer.settings.stemming {
+            unit = ws.stemmer.stemHash(of: token, seed: wordSeed)
+        } else {
+            unit = FeatureHash.fnv1a(token, from: wordSeed)
+        }
+        let stop = tokenizer.settings.stopwords && tokenizer.tables.stopwords.lookup(token) != nil
+        out.append(UInt32(truncatingIfNeeded: unit))
+        out.append(UInt32(truncatingIfNeeded: unit >> 32))
+        out.append(stop ? 1 : 0)
+        if settings.charNgramMax > 0 {
+            appendCharNgrams(token, ws, into: out)
+        }
+    }
+
+    /// Character n-grams of ` word ` (spaces mark the word boundaries), by byte, as keys.
+    func appendCharNgrams(_ token: UnsafeBufferPointer<UInt8>, _ ws: FeatureWorkspace, into out: RawBuffer<UInt32>) {
         let minN = settings.charNgramMin
         let maxN = settings.charNgramMax
         let seed = FeatureHash.seed(.charNgram)
@@ -186,9 +262,6 @@ public struct FeatureExtractor: Sendable {
         w.append(ASCII.space)
         let n = w.count
         let p = w.base
-        let keys = ws.keyBuffer
-        let counts = ws.countBuffer
-        let accumulator = ws.accumulator
         for start in 0..<n {
             let limit = min(maxN, n - start)
             if limit < minN { break }
@@ -196,7 +269,7 @@ public struct FeatureExtractor: Sendable {
             for len in 1...limit {
                 h = (h ^ UInt64(p[start + len - 1])) &* FeatureHash.prime
                 if len >= minN {
-                    accumulator.add(bucket(h) | charBlockBit, keys: keys, counts: counts)
+                    out.append(bucket(h) | charBlockBit)
                 }
             }
         }

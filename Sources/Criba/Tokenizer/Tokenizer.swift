@@ -30,10 +30,15 @@ public final class TokenBuffer {
     let ends = RawBuffer<Int32>(capacity: 128)
     /// Kind of each token.
     let kinds = RawBuffer<TokenKind>(capacity: 128)
+    /// For each token replayed from ``chunkMemo``, the index in the memo's words of a cell
+    /// where a feature extractor keeps the token's features; -1 otherwise.
+    let cells = RawBuffer<Int32>(capacity: 128)
     /// Scanner scratch kept between messages.
     let word = RawBuffer<UInt8>(capacity: 64)
     let shape = RawBuffer<UInt8>(capacity: 64)
     let extra = RawBuffer<UInt8>(capacity: 64)
+    /// Chunk → tokens, for chunks whose tokens depend on nothing else (see ``Scanner``).
+    let chunkMemo = ByteMemo(limit: 1 << 15)
 
     /// Creates an empty buffer.
     public init() {}
@@ -46,6 +51,7 @@ public final class TokenBuffer {
         bytes.removeAll()
         ends.removeAll()
         kinds.removeAll()
+        cells.removeAll()
     }
 
     /// Start offset of token `i`.
@@ -66,6 +72,7 @@ public final class TokenBuffer {
         bytes.append(contentsOf: token)
         ends.append(Int32(bytes.count))
         kinds.append(kind)
+        cells.append(-1)
     }
 
     @inline(__always)
@@ -81,6 +88,7 @@ public final class TokenBuffer {
     func removeLast() {
         ends.removeLast()
         kinds.removeLast()
+        cells.removeLast()
         bytes.count = ends.last.map { Int($0) } ?? 0
     }
 
@@ -286,6 +294,8 @@ struct Scanner {
     var pendingNumber = PendingNumber()
     var capsWords = 0
     var lowerWords = 0
+    /// Set when a token depended on the tokens before it (a money word after a number).
+    var contextual = false
     let scratch: RawBuffer<UInt8>
 
     struct PendingNumber {
@@ -310,6 +320,7 @@ struct Scanner {
         scratch = buffer.extra
         word.removeAll()
         shape.removeAll()
+        if buffer.chunkMemo.tag != memoTag { buffer.chunkMemo.reset(tag: memoTag) }
     }
 
     mutating func run(into out: TokenBuffer) {
@@ -324,23 +335,36 @@ struct Scanner {
                 let d = decodeUTF8(input, i)
                 if d.scalar != Decoded.invalid && isWhitespace(d.scalar) { i += d.length; continue }
             }
+            // A chunk that starts with a letter and holds no digit or currency sign turns into
+            // tokens by itself alone (no number or money context): memoised.
+            let first = input[i]
+            var memoisable = ASCII.isLetter(first)
+                || (first == 0xC3 && i + 1 < n && input[i + 1] & 0xC0 == 0x80 && latinFold[Int(input[i + 1] & 0x3F)] != 0)
             var j = i
             while j < n {
                 let c = input[j]
                 if c < 0x80 {
                     if c == ASCII.space || (c >= 0x09 && c <= 0x0D) { break }
+                    if ASCII.isDigit(c) || c == ASCII.dollar { memoisable = false }
                     j += 1
                 } else {
                     let d = decodeUTF8(input, j)
                     if d.scalar != Decoded.invalid && isWhitespace(d.scalar) { break }
+                    if d.scalar == 0x20A1 || d.scalar == 0x20AC || d.scalar == 0xA3 { memoisable = false }
                     j += d.length
                 }
             }
-            // A number group may continue across exactly one space.
-            if pendingNumber.active && !(previousChunkEnd == i - 1 && input[i - 1] == ASCII.space) {
+            if memoisable && !currencyPending && j - i <= Self.longestMemoisedChunk {
+                // The chunk's first word would flush a pending number before anything else.
                 flushNumber(into: out)
+                memoisedChunk(i, j, into: out)
+            } else {
+                // A number group may continue across exactly one space.
+                if pendingNumber.active && !(previousChunkEnd == i - 1 && input[i - 1] == ASCII.space) {
+                    flushNumber(into: out)
+                }
+                chunk(i, j, into: out)
             }
-            chunk(i, j, into: out)
             previousChunkEnd = j
             i = j
         }
@@ -351,6 +375,70 @@ struct Scanner {
     }
 
     // MARK: Chunks
+
+    static let longestMemoisedChunk = 48
+
+    /// Settings bits that name a chunk memo's contents.
+    var memoTag: UInt64 {
+        var tag: UInt64 = 1
+        @inline(__always) func bit(_ flag: Bool) { tag = tag << 1 | (flag ? 1 : 0) }
+        bit(settings.foldAccents)
+        bit(settings.placeholders)
+        bit(settings.collapseElongation)
+        bit(settings.laughter)
+        bit(settings.deobfuscate)
+        bit(settings.chatAbbreviations)
+        bit(settings.voseo)
+        return tag
+    }
+
+    /// Tokenizes a chunk through the buffer's memo: a hit replays the stored tokens and
+    /// ALL-CAPS counts; a miss tokenizes and stores them, unless a money word made the result
+    /// depend on the tokens before it. An entry's words are the ALL-CAPS and lower-case word
+    /// counts, then for each token `kind << 24 | length` and a feature cell (0 until a feature
+    /// extractor fills it, see ``TokenBuffer/cells``).
+    mutating func memoisedChunk(_ s: Int, _ e: Int, into out: TokenBuffer) {
+        let memo = out.chunkMemo
+        let key = UnsafeBufferPointer(rebasing: input[s..<e])
+        let h = ByteMemo.hash(key)
+        let found = memo.find(key, hash: h)
+        if found >= 0 {
+            let words = memo.words(of: found)
+            var bytes = memo.bytes(of: found).baseAddress!
+            capsWords += Int(words[0])
+            lowerWords += Int(words[1])
+            let cellBase = words.baseAddress! - UnsafePointer(memo.words.base)
+            var k = 2
+            while k < words.count {
+                let length = Int(words[k] & 0xFF_FFFF)
+                out.append(UnsafeBufferPointer(start: bytes, count: length), kind: TokenKind(rawValue: UInt8(words[k] >> 24))!)
+                out.cells[out.count - 1] = Int32(cellBase + k + 1)
+                bytes += length
+                k += 2
+            }
+            return
+        }
+        let tokensBefore = out.count
+        let capsBefore = capsWords
+        let lowerBefore = lowerWords
+        contextual = false
+        chunk(s, e, into: out)
+        if contextual || pendingNumber.active || currencyPending { return }
+        let start = memo.begin()
+        memo.words.append(UInt32(capsWords - capsBefore))
+        memo.words.append(UInt32(lowerWords - lowerBefore))
+        for t in tokensBefore..<out.count {
+            let token = out.token(t)
+            memo.words.append(UInt32(out.kinds[t].rawValue) << 24 | UInt32(token.count))
+            memo.words.append(0)
+            memo.bytes.append(contentsOf: token)
+        }
+        if memo.commit(key, hash: h, wordStart: start.wordStart, byteStart: start.byteStart) >= 0 {
+            for t in tokensBefore..<out.count {
+                out.cells[t] = Int32(start.wordStart + 2 + 2 * (t - tokensBefore) + 1)
+            }
+        }
+    }
 
     mutating func chunk(_ s: Int, _ e: Int, into out: TokenBuffer) {
         if settings.placeholders && e - s >= 4 {
@@ -756,6 +844,7 @@ struct Scanner {
         if let e = tables.words.lookup(w, hash: h) {
             let info = tables.wordInfo[e]
             if settings.placeholders && info.money >= 0 {
+                contextual = true
                 promotePrecedingNumberToMoney(extra: Int(info.money), into: out)
             }
             if settings.chatAbbreviations && info.abbreviation >= 0 {

@@ -1,0 +1,151 @@
+/// A bounded memo from byte strings to a few `UInt32` words and bytes, for results that are a
+/// pure function of a short byte string (a word's features, a chunk's tokens).
+///
+/// Everything sits in flat arenas: one probe of the slot table, one 64-bit hash comparison and
+/// one byte comparison per hit, no per-entry allocation. When `limit` entries are stored the
+/// memo starts over, so its memory stays bounded. A memo only speeds up work: it never changes
+/// a result, so the hash is a fast in-memory mix and is never persisted.
+///
+/// `tag` names the settings the stored values were computed with; callers clear the memo when
+/// their settings differ (a workspace may be used with several extractors). Not thread-safe.
+final class ByteMemo {
+    /// One slot of the open-addressing table; an entry's metadata sits in its slot, so a
+    /// probe touches one cache line before the key bytes.
+    struct Slot {
+        var hash: UInt64 = 0
+        var keyStart: UInt32 = 0
+        var wordStart: UInt32 = 0
+        var byteStart: UInt32 = 0
+        var keyLength: UInt16 = 0
+        var wordCount: UInt16 = 0
+        var byteCount: UInt16 = 0
+        var used: UInt16 = 0
+    }
+
+    private var slots: UnsafeMutablePointer<Slot>
+    private let mask: Int
+    private let limit: Int
+    private(set) var count = 0
+    private let keyBytes = RawBuffer<UInt8>(capacity: 16 * 1024)
+    /// Stored values: words and bytes.
+    let words = RawBuffer<UInt32>(capacity: 16 * 1024)
+    let bytes = RawBuffer<UInt8>(capacity: 16 * 1024)
+    /// The settings the entries belong to.
+    private(set) var tag: UInt64 = 0
+    /// The settings of values that a second user added to the entries (see
+    /// ``TokenBuffer/cells``); ``reset(tag:)`` removes those values with everything else.
+    var secondaryTag: UInt64 = 0
+    /// The memo also starts over when its value words exceed this.
+    private let wordLimit: Int
+
+    /// A memo of at most `limit` entries and about `wordLimit` value words.
+    init(limit: Int, wordLimit: Int = 1 << 22) {
+        self.wordLimit = wordLimit
+        var capacity = 16
+        while capacity < limit * 2 { capacity <<= 1 }
+        mask = capacity - 1
+        self.limit = limit
+        slots = .allocate(capacity: capacity)
+        slots.initialize(repeating: Slot(), count: capacity)
+    }
+
+    deinit { slots.deallocate() }
+
+    /// Empties the memo and sets its settings tag.
+    func reset(tag: UInt64) {
+        self.tag = tag
+        if count > 0 { slots.update(repeating: Slot(), count: mask + 1) }
+        count = 0
+        keyBytes.removeAll()
+        words.removeAll()
+        bytes.removeAll()
+    }
+
+    /// A fast mix of `key` (eight bytes at a time).
+    @inline(__always)
+    static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let n = key.count
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: n)
+        guard n > 0, let base = key.baseAddress else { return h }
+        let raw = UnsafeRawPointer(base)
+        var i = 0
+        while i + 8 <= n {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 32
+            i += 8
+        }
+        if i < n {
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < n {
+                tail |= UInt64(base[i]) << shift
+                shift += 8
+                i += 1
+            }
+            h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+        }
+        return h ^ (h >> 29)
+    }
+
+    /// The slot holding `key` (hashed with ``hash(_:)``), or -1.
+    @inline(__always)
+    func find(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Int {
+        var slot = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let s = slots[slot]
+            if s.used == 0 { return -1 }
+            if s.hash == h && Int(s.keyLength) == key.count {
+                let stored = keyBytes.base + Int(s.keyStart)
+                let n = key.count
+                var k = 0
+                while k < n && stored[k] == key[k] { k += 1 }
+                if k == n { return slot }
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// The stored words of the entry in `slot`.
+    @inline(__always)
+    func words(of slot: Int) -> UnsafeBufferPointer<UInt32> {
+        let s = slots[slot]
+        return UnsafeBufferPointer(start: words.base + Int(s.wordStart), count: Int(s.wordCount))
+    }
+
+    /// The stored bytes of the entry in `slot`.
+    @inline(__always)
+    func bytes(of slot: Int) -> UnsafeBufferPointer<UInt8> {
+        let s = slots[slot]
+        return UnsafeBufferPointer(start: bytes.base + Int(s.byteStart), count: Int(s.byteCount))
+    }
+
+    /// Starts an entry: the caller appends its value to ``words`` and ``bytes`` after
+    /// calling this, then calls ``commit(_:hash:wordStart:byteStart:)``. Returns the value
+    /// offsets to pass on, after making room (starting over when full).
+    @inline(__always)
+    func begin() -> (wordStart: Int, byteStart: Int) {
+        if count >= limit || words.count >= wordLimit { reset(tag: tag) }
+        return (words.count, bytes.count)
+    }
+
+    /// Stores `key` (not yet stored) with the words and bytes appended since ``begin()``, and
+    /// returns its slot. Values too long for a slot's 16-bit counts are dropped (-1).
+    @discardableResult
+    func commit(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64, wordStart: Int, byteStart: Int) -> Int {
+        let wordCount = words.count - wordStart
+        let byteCount = bytes.count - byteStart
+        guard key.count <= Int(UInt16.max), wordCount <= Int(UInt16.max), byteCount <= Int(UInt16.max) else {
+            words.count = wordStart
+            bytes.count = byteStart
+            return -1
+        }
+        var slot = Int(truncatingIfNeeded: h) & mask
+        while slots[slot].used != 0 { slot = (slot + 1) & mask }
+        slots[slot] = Slot(
+            hash: h, keyStart: UInt32(keyBytes.count), wordStart: UInt32(wordStart), byteStart: UInt32(byteStart),
+            keyLength: UInt16(key.count), wordCount: UInt16(wordCount), byteCount: UInt16(byteCount), used: 1)
+        keyBytes.append(contentsOf: key)
+        count += 1
+        return slot
+    }
+}
