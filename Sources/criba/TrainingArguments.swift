@@ -3,17 +3,17 @@ import Criba
 
 /// The options that decide a trained model, shared by `train` and `evaluate --folds`.
 struct TrainingArguments: ParsableArguments {
-    @Option(help: "Algorithm: nb (naive Bayes), cnb (complement naive Bayes), lr (logistic regression), nblr (NB-weighted logistic regression). Default: nblr (nb for train --counts-only).")
+    @Option(help: "Algorithm: nb (naive Bayes), cnb (complement naive Bayes), lr (logistic regression), nblr (NB-weighted logistic regression), svm (linear SVM, squared hinge), nbsvm (NB-weighted linear SVM). Default: nblr (nb for train --counts-only).")
     var algorithm: Algorithm?
 
-    @Option(help: "Optimiser for lr/nblr: sgd (fast) or lbfgs (exact optimum). Default: sgd.")
+    @Option(help: "Optimiser for lr/nblr/svm/nbsvm: sgd (fast) or lbfgs (exact optimum). Default: sgd.")
     var solver: Solver = .sgd
 
     @Option(help: "Seed for every random choice (same data + same seed = identical model). Default: 1.")
     var seed: UInt64 = 1
 
-    @Option(help: "Inverse regularisation strength C for lr/nblr (λ = 1/(C·n)). Default: 30.")
-    var c: Double = 30
+    @Option(help: "Inverse regularisation strength C for lr/nblr/svm/nbsvm (λ = 1/(C·n)). Default: 30 for lr/nblr, 0.5 for svm/nbsvm.")
+    var c: Double?
 
     @Option(help: "Smoothing α for nb/cnb and for the nblr ratios. Default: 0.5.")
     var alpha: Double = 0.5
@@ -21,8 +21,8 @@ struct TrainingArguments: ParsableArguments {
     @Option(help: "SGD passes over the data. Default: 12.")
     var epochs: Int = 12
 
-    @Option(help: "Initial SGD learning rate (decays linearly to 0). Default: 0.8.")
-    var learningRate: Double = 0.8
+    @Option(help: "Initial SGD learning rate (decays linearly to 0). Default: 0.8 for lr/nblr, 0.1 for svm/nbsvm.")
+    var learningRate: Double?
 
     @Option(help: "L-BFGS tolerance on the relative gradient norm. Default: 0.0001.")
     var tolerance: Double = 1e-4
@@ -86,11 +86,11 @@ struct TrainingArguments: ParsableArguments {
     }
 
     func validate() throws {
-        if c <= 0 { throw ValidationError("--c must be positive") }
+        if let c, c <= 0 { throw ValidationError("--c must be positive") }
         if alpha <= 0 { throw ValidationError("--alpha must be positive") }
         if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
         if minCount < 1 { throw ValidationError("--min-count must be at least 1") }
-        if learningRate <= 0 { throw ValidationError("--learning-rate must be positive") }
+        if let learningRate, learningRate <= 0 { throw ValidationError("--learning-rate must be positive") }
         if tolerance <= 0 { throw ValidationError("--tolerance must be positive") }
         if let g = groupColumn, g.isEmpty { throw ValidationError("--group-column needs a column name") }
         var f = FeatureSettings()

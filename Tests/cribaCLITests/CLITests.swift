@@ -479,6 +479,21 @@ final class CLITests: XCTestCase {
         try assertFails(["evaluate", "--folds", "1", data], status: 64, mentions: ["--folds"])
     }
 
+    func testLinearSVMTrainsClassifiesAndTakesItsOwnDefaults() throws {
+        let data = try file("train.csv", Self.smallTraining)
+        let model = dir.appendingPathComponent("svm.criba").path
+        let train = try run(["train", data, "--algorithm", "svm", "-o", model])
+        XCTAssertEqual(train.status, 0, train.stderr)
+        XCTAssertTrue(train.stderr.contains("trained svm"), train.stderr)
+        let c = try run(["classify", "--model", model, "--format", "json"], stdin: "a cómo el kilo de queso?\n")
+        XCTAssertEqual(c.status, 0, c.stderr)
+        XCTAssertTrue(c.stdout.contains("\"label\""), c.stdout)
+        let tokens = try run(["tokenize", "--model", model, "hola"])
+        XCTAssertEqual(tokens.status, 0, tokens.stderr)
+        try assertFails(["train", data, "--algorithm", "svm", "--c", "0", "-o", model], status: 64, mentions: ["--c"])
+        try assertFails(["train", data, "--algorithm", "svm", "--learning-rate", "-1", "-o", model], status: 64, mentions: ["--learning-rate"])
+    }
+
     // MARK: Learning and merging
 
     func testLearnThenUnlearnRestoresTheModelFile() throws {

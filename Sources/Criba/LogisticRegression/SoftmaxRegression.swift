@@ -1,5 +1,44 @@
 import Foundation
 
+/// The loss a linear model is trained with (see ``Algorithm``).
+enum Loss: String, Sendable, CaseIterable {
+    /// Multinomial logistic (softmax cross-entropy) loss.
+    case log
+    /// One-vs-rest squared hinge, `Σ_c max(0, 1 − t_c · score_c)²` with `t_c = ±1` (the loss
+    /// of an L2-regularised linear SVM).
+    case squaredHinge = "squared-hinge"
+
+    /// Turns `scores` into their gradient for true class `y`, each scaled by `weight`;
+    /// returns the loss.
+    @inline(__always)
+    func gradient(_ s: UnsafeMutableBufferPointer<Float>, label y: Int, weight: Float) -> Double {
+        let c = s.count
+        switch self {
+        case .log:
+            var m = -Float.infinity
+            for j in 0..<c { m = max(m, s[j]) }
+            var sum: Float = 0
+            for j in 0..<c {
+                s[j] = expf(s[j] - m)
+                sum += s[j]
+            }
+            let loss = -Double(weight) * Double(logf(s[y] / sum))
+            for j in 0..<c { s[j] = weight * s[j] / sum }
+            s[y] -= weight
+            return loss
+        case .squaredHinge:
+            var loss: Float = 0
+            for j in 0..<c {
+                let t: Float = j == y ? 1 : -1
+                let gap = max(0, 1 - t * s[j])
+                loss += gap * gap
+                s[j] = -2 * t * gap * weight
+            }
+            return Double(weight) * Double(loss)
+        }
+    }
+}
+
 /// The L2-regularised multinomial logistic loss over a feature matrix, optionally on
 /// NB-weighted features (`score[c] = b[c] + Σ x_f · r[f,c] · W[f,c]`).
 ///
@@ -14,6 +53,8 @@ struct SoftmaxObjective {
     let classWeights: [Float]
     /// Optional feature-major `F×C` log-count ratios.
     let ratios: [Float]?
+    /// The loss.
+    var loss: Loss = .log
 
     var parameterCount: Int { features * classes + classes }
 
@@ -29,6 +70,7 @@ struct SoftmaxObjective {
         let invN = Float(1 / totalWeight)
         var loss: Double = 0
         var scores = [Float](repeating: 0, count: c)
+        let lossFunction = self.loss
         matrix.columns.withUnsafeBufferPointer { cols in
             matrix.values.withUnsafeBufferPointer { vals in
                 scores.withUnsafeMutableBufferPointer { s in
@@ -51,18 +93,9 @@ struct SoftmaxObjective {
                                 for j in 0..<c { s[j] += x * theta[base + j] }
                             }
                         }
-                        var m = -Float.infinity
-                        for j in 0..<c { m = max(m, s[j]) }
-                        var sum: Float = 0
-                        for j in 0..<c {
-                            s[j] = expf(s[j] - m)
-                            sum += s[j]
-                        }
                         let w = classWeights[y]
-                        loss -= Double(w) * Double(logf(s[y] / sum))
-                        let scale = w * invN / sum
-                        for j in 0..<c { s[j] *= scale }
-                        s[y] -= w * invN
+                        loss += lossFunction.gradient(s, label: y, weight: w)
+                        for j in 0..<c { s[j] *= invN }
                         // s now holds the gradient of this message's scores.
                         for j in 0..<c { gradient[wCount + j] += s[j] }
                         if let r = ratios {
@@ -237,7 +270,7 @@ struct SoftmaxSGD {
         var state = SGDState(
             features: objective.features, classes: objective.classes, lambda: objective.lambda,
             classWeights: objective.classWeights, ratios: objective.ratios, learningRate: learningRate,
-            totalSteps: epochs * m.rows)
+            totalSteps: epochs * m.rows, loss: objective.loss)
         state.run(over: m, epochs: epochs, seed: seed, progress: progress)
         return state.finish()
     }
@@ -253,13 +286,15 @@ struct SGDState {
     let ratios: [Float]?
     let learningRate: Float
     let totalSteps: Float
+    let loss: Loss
     var v: [Float]
     var scale: Float = 1
     var t: Float = 0
     var s: [Float]
 
-    init(features: Int, classes: Int, lambda: Float, classWeights: [Float], ratios: [Float]?, learningRate: Float, totalSteps: Int) {
+    init(features: Int, classes: Int, lambda: Float, classWeights: [Float], ratios: [Float]?, learningRate: Float, totalSteps: Int, loss: Loss = .log) {
         self.classes = classes
+        self.loss = loss
         self.wCount = features * classes
         self.lambda = lambda
         self.classWeights = classWeights
@@ -318,18 +353,8 @@ struct SGDState {
                         for j in 0..<c { s[j] += x * w[base + j] }
                     }
                 }
-                var mx = -Float.infinity
-                for j in 0..<c {
-                    s[j] = s[j] * scale + w[wCount + j]
-                    mx = max(mx, s[j])
-                }
-                var sum: Float = 0
-                for j in 0..<c {
-                    s[j] = expf(s[j] - mx)
-                    sum += s[j]
-                }
-                for j in 0..<c { s[j] = cw * s[j] / sum }
-                s[y] -= cw
+                for j in 0..<c { s[j] = s[j] * scale + w[wCount + j] }
+                _ = loss.gradient(s, label: y, weight: cw)
                 if lambda > 0 {
                     scale *= 1 - lr * lambda
                     if scale < 1e-4 {

@@ -11,7 +11,9 @@ import Foundation
 public struct WarmStartOptions: Sendable, Hashable {
     /// Passes over the corrected messages (at least 1).
     public var epochs: Int
-    /// Initial learning rate, decaying linearly to zero over all passes (greater than 0).
+    /// Initial learning rate, decaying linearly to zero over all passes (greater than 0). For
+    /// `svm`/`nbsvm` models it is scaled like their training rate (by 0.1/0.8), since the
+    /// squared hinge has larger gradients than the logistic loss.
     public var learningRate: Double
     /// Seed for the order of the messages in each pass.
     public var seed: UInt64
@@ -235,7 +237,9 @@ extension Model {
         let f = space.count
         var state = SGDState(
             features: f, classes: c, lambda: 0, classWeights: [Float](repeating: 1, count: c), ratios: nil,
-            learningRate: Float(o.learningRate), totalSteps: o.epochs * matrix.rows)
+            learningRate: Float(o.learningRate * algorithm.defaultLearningRate / Algorithm.logisticRegression.defaultLearningRate),
+            totalSteps: o.epochs * matrix.rows,
+            loss: algorithm.loss)
         state.v = weights + bias
         state.run(over: matrix, epochs: o.epochs, seed: o.seed)
         let theta = state.finish()

@@ -11,9 +11,29 @@ public enum Algorithm: String, Sendable, CaseIterable, Codable {
     case logisticRegression = "lr"
     /// Logistic regression on naive-Bayes-weighted features (Wang & Manning's NBSVM idea).
     case nbLogisticRegression = "nblr"
+    /// Linear support vector machine: one-vs-rest squared hinge loss with L2 regularisation.
+    case linearSVM = "svm"
+    /// Linear SVM on naive-Bayes-weighted features (Wang & Manning's NBSVM).
+    case nbSVM = "nbsvm"
 
     /// Whether the model keeps counts that `learn`, `unlearn` and `merge` can update.
     public var isCountBased: Bool { self == .naiveBayes || self == .complementNaiveBayes }
+
+    /// Whether the weights are fitted by minimising a regularised loss (`lr`, `nblr`, `svm`,
+    /// `nbsvm`).
+    public var isOptimised: Bool { !isCountBased }
+
+    /// Whether features are scaled by naive-Bayes log-count ratios (`nblr`, `nbsvm`).
+    public var usesRatios: Bool { self == .nbLogisticRegression || self == .nbSVM }
+
+    /// The loss an optimised algorithm minimises.
+    var loss: Loss { self == .linearSVM || self == .nbSVM ? .squaredHinge : .log }
+
+    /// Default inverse regularisation strength C (λ = 1/(C·n)).
+    public var defaultC: Double { loss == .squaredHinge ? 0.5 : 30 }
+
+    /// Default initial SGD learning rate.
+    public var defaultLearningRate: Double { loss == .squaredHinge ? 0.1 : 0.8 }
 }
 
 /// Per-class feature totals of a count-based model, kept so that the model can learn,

@@ -214,6 +214,7 @@ extension Trainer {
             model = try ModelBuilder(options: options, labels: set.labels, progress: progress).fit(set.raw)
             model.temperature = fit.temperature
             model.info["calibration.method"] = "temperature"
+            model.info["temperature_fit"] = nil
             model.info["calibration.folds"] = "\(folds)"
             model.info["calibration.log_loss_before"] = String(format: "%.6f", fit.logLossBefore)
             model.info["calibration.log_loss_after"] = String(format: "%.6f", fit.logLossAfter)
@@ -236,6 +237,7 @@ extension Trainer {
             model = try ModelBuilder(options: options, labels: set.labels, progress: progress).fit(set.raw)
                 .withScale(b.scale, offsets: b.offsets)
             model.info["calibration.method"] = "bias"
+            model.info["temperature_fit"] = nil
             model.info["calibration.folds"] = "\(folds)"
             model.info["calibration.log_loss_before"] = String(format: "%.6f", fit.logLossBefore)
             model.info["calibration.log_loss_after"] = String(format: "%.6f", after)

@@ -74,7 +74,7 @@ extension Trainer {
 
         // Pass 2: naive Bayes counts.
         var counts: NaiveBayesCounts? = nil
-        if o.algorithm != .logisticRegression {
+        if o.algorithm.isCountBased || o.algorithm.usesRatios {
             var fc = [Double](repeating: 0, count: f * c)
             var cc = [Double](repeating: 0, count: c)
             try vectorized { v, y in
@@ -90,7 +90,7 @@ extension Trainer {
                 algorithm: o.algorithm, tokenizerSettings: o.tokenizer, featureSettings: features, labels: labels,
                 keys: keys, idf: idf, weights: w, bias: b, counts: counts)
         } else {
-            let ratios = o.algorithm == .nbLogisticRegression
+            let ratios = o.algorithm.usesRatios
                 ? NaiveBayes.logCountRatios(counts!, classes: c, alpha: o.alpha) : nil
             var classWeights = [Float](repeating: 1, count: c)
             if o.balanced {
@@ -99,8 +99,8 @@ extension Trainer {
                 }
             }
             var state = SGDState(
-                features: f, classes: c, lambda: Float(1 / (o.c * Double(rows))), classWeights: classWeights,
-                ratios: ratios, learningRate: Float(o.learningRate), totalSteps: o.epochs * rows)
+                features: f, classes: c, lambda: Float(1 / (o.effectiveC * Double(rows))), classWeights: classWeights,
+                ratios: ratios, learningRate: Float(o.effectiveLearningRate), totalSteps: o.epochs * rows, loss: o.algorithm.loss)
             var rng = SplitMix64(seed: o.seed)
             var block = FeatureMatrix()
             var order: [Int] = []

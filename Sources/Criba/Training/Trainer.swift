@@ -20,14 +20,16 @@ public struct TrainingOptions: Sendable, Equatable {
     public var minCount = 1
     /// Naive Bayes smoothing (also used for the log-count ratios of `nblr`).
     public var alpha: Double = 0.5
-    /// Inverse L2 strength for logistic regression (λ = 1 / (C · n)).
-    public var c: Double = 30
+    /// Inverse L2 strength for the optimised algorithms (λ = 1 / (C · n)); `nil` means the
+    /// algorithm's ``Algorithm/defaultC`` (30 for `lr`/`nblr`, 0.5 for `svm`/`nbsvm`).
+    public var c: Double? = nil
     /// Optimiser for logistic regression.
     public var solver: Solver = .sgd
     /// SGD passes over the data.
     public var epochs = 12
-    /// SGD initial learning rate (decays linearly to zero).
-    public var learningRate: Double = 0.8
+    /// SGD initial learning rate (decays linearly to zero); `nil` means the algorithm's
+    /// ``Algorithm/defaultLearningRate`` (0.8 for `lr`/`nblr`, 0.1 for `svm`/`nbsvm`).
+    public var learningRate: Double? = nil
     /// L-BFGS stopping tolerance (relative gradient norm).
     public var tolerance: Double = 1e-4
     /// L-BFGS iteration limit.
@@ -40,6 +42,12 @@ public struct TrainingOptions: Sendable, Equatable {
     /// Creates options with the defaults (good for short messages).
     public init() {}
 
+    /// C in effect: ``c`` or the algorithm's default.
+    public var effectiveC: Double { c ?? algorithm.defaultC }
+
+    /// Learning rate in effect: ``learningRate`` or the algorithm's default.
+    public var effectiveLearningRate: Double { learningRate ?? algorithm.defaultLearningRate }
+
     /// The options as sorted `key=value` facts (stored in the model's metadata).
     var facts: [String: String] {
         var m: [String: String] = [
@@ -48,15 +56,15 @@ public struct TrainingOptions: Sendable, Equatable {
         switch algorithm {
         case .naiveBayes, .complementNaiveBayes:
             m["alpha"] = "\(alpha)"
-        case .logisticRegression, .nbLogisticRegression:
-            if algorithm == .nbLogisticRegression { m["alpha"] = "\(alpha)" }
-            m["c"] = "\(c)"
+        case .logisticRegression, .nbLogisticRegression, .linearSVM, .nbSVM:
+            if algorithm.usesRatios { m["alpha"] = "\(alpha)" }
+            m["c"] = "\(effectiveC)"
             m["solver"] = solver.rawValue
             m["balanced"] = "\(balanced)"
             switch solver {
             case .sgd:
                 m["epochs"] = "\(epochs)"
-                m["learning_rate"] = "\(learningRate)"
+                m["learning_rate"] = "\(effectiveLearningRate)"
             case .lbfgs:
                 m["tolerance"] = "\(tolerance)"
                 m["max_iterations"] = "\(maxIterations)"
@@ -262,9 +270,9 @@ struct ModelBuilder {
             model = Model(
                 algorithm: o.algorithm, tokenizerSettings: o.tokenizer, featureSettings: features, labels: labels,
                 keys: vocabulary.keys, idf: vocabulary.idf, weights: w, bias: b, counts: counts)
-        case .logisticRegression, .nbLogisticRegression:
+        case .logisticRegression, .nbLogisticRegression, .linearSVM, .nbSVM:
             var ratios: [Float]? = nil
-            if o.algorithm == .nbLogisticRegression {
+            if o.algorithm.usesRatios {
                 ratios = NaiveBayes.logCountRatios(
                     NaiveBayes.count(matrix, features: f, classes: c), classes: c, alpha: o.alpha)
             }
@@ -276,12 +284,12 @@ struct ModelBuilder {
                 classWeights = n.map { total / (Float(c) * max($0, 1)) }
             }
             let objective = SoftmaxObjective(
-                matrix: matrix, classes: c, features: f, lambda: Float(1 / (o.c * Double(matrix.rows))),
-                classWeights: classWeights, ratios: ratios)
+                matrix: matrix, classes: c, features: f, lambda: Float(1 / (o.effectiveC * Double(matrix.rows))),
+                classWeights: classWeights, ratios: ratios, loss: o.algorithm.loss)
             var theta: [Float]
             switch o.solver {
             case .sgd:
-                let sgd = SoftmaxSGD(epochs: o.epochs, learningRate: Float(o.learningRate), seed: o.seed)
+                let sgd = SoftmaxSGD(epochs: o.epochs, learningRate: Float(o.effectiveLearningRate), seed: o.seed)
                 theta = sgd.minimize(objective) { epoch in progress("epoch \(epoch)/\(o.epochs)") }
             case .lbfgs:
                 let lbfgs = LBFGS(maxIterations: o.maxIterations, tolerance: Float(o.tolerance))
@@ -302,6 +310,14 @@ struct ModelBuilder {
         }
         var info = o.facts
         info["rows"] = "\(matrix.rows)"
+        if o.algorithm.loss == .squaredHinge {
+            // SVM scores are margins, not log-odds: a temperature fitted on the training
+            // messages turns them into usable probabilities (`--calibrate` fits one on held-out
+            // folds instead, which is better).
+            let fit = TemperatureScaling.fit(scores: model.rawScores(raw), labels: raw.labels, classes: c)
+            model.temperature = fit.temperature
+            info["temperature_fit"] = "training"
+        }
         model.info = info
         return model
     }

@@ -2,8 +2,8 @@
 public struct TuningCandidate: Sendable, Hashable, CustomStringConvertible {
     /// The algorithm.
     public var algorithm: Algorithm
-    /// Inverse L2 strength (logistic regression).
-    public var c: Double
+    /// Inverse L2 strength of the optimised algorithms (`nil`: the algorithm's default).
+    public var c: Double?
     /// Smoothing (naive Bayes and NB ratios).
     public var alpha: Double
     /// Longest word n-gram.
@@ -12,7 +12,7 @@ public struct TuningCandidate: Sendable, Hashable, CustomStringConvertible {
     public var charNgrams: ClosedRange<Int>
 
     /// Creates a candidate.
-    public init(algorithm: Algorithm, c: Double = 30, alpha: Double = 0.5, wordNgrams: Int = 2, charNgrams: ClosedRange<Int> = 2...5) {
+    public init(algorithm: Algorithm, c: Double? = nil, alpha: Double = 0.5, wordNgrams: Int = 2, charNgrams: ClosedRange<Int> = 2...5) {
         self.algorithm = algorithm
         self.c = c
         self.alpha = alpha
@@ -23,8 +23,8 @@ public struct TuningCandidate: Sendable, Hashable, CustomStringConvertible {
     /// The candidate as `algorithm=… alpha=… c=… word_ngrams=… char_ngrams=…`.
     public var description: String {
         var s = "algorithm=\(algorithm.rawValue)"
-        if algorithm.isCountBased || algorithm == .nbLogisticRegression { s += " alpha=\(alpha)" }
-        if !algorithm.isCountBased { s += " c=\(c)" }
+        if algorithm.isCountBased || algorithm.usesRatios { s += " alpha=\(alpha)" }
+        if !algorithm.isCountBased { s += " c=\(c ?? algorithm.defaultC)" }
         s += " word_ngrams=\(wordNgrams) char_ngrams=\(charNgrams.upperBound == 0 ? "0" : "\(charNgrams.lowerBound)-\(charNgrams.upperBound)")"
         return s
     }
@@ -37,6 +37,8 @@ public struct TuningCandidate: Sendable, Hashable, CustomStringConvertible {
         TuningCandidate(algorithm: .logisticRegression, c: 30),
         TuningCandidate(algorithm: .logisticRegression, c: 10, wordNgrams: 1),
         TuningCandidate(algorithm: .logisticRegression, c: 10, charNgrams: 3...6),
+        TuningCandidate(algorithm: .linearSVM, c: 0.5),
+        TuningCandidate(algorithm: .linearSVM, c: 1),
         TuningCandidate(algorithm: .naiveBayes, alpha: 0.1),
         TuningCandidate(algorithm: .complementNaiveBayes, alpha: 0.3),
     ]
