@@ -23,13 +23,13 @@ final class ByteMemo {
     }
 
     private var slots: UnsafeMutablePointer<Slot>
-    private let mask: Int
+    private var mask: Int
     private let limit: Int
     private(set) var count = 0
-    private let keyBytes = RawBuffer<UInt8>(capacity: 16 * 1024)
+    private let keyBytes = RawBuffer<UInt8>(capacity: 1024)
     /// Stored values: words and bytes.
-    let words = RawBuffer<UInt32>(capacity: 16 * 1024)
-    let bytes = RawBuffer<UInt8>(capacity: 16 * 1024)
+    let words = RawBuffer<UInt32>(capacity: 1024)
+    let bytes = RawBuffer<UInt8>(capacity: 1024)
     /// The settings the entries belong to.
     private(set) var tag: UInt64 = 0
     /// The settings of values that a second user added to the entries (see
@@ -38,15 +38,32 @@ final class ByteMemo {
     /// The memo also starts over when its value words exceed this.
     private let wordLimit: Int
 
-    /// A memo of at most `limit` entries and about `wordLimit` value words.
+    /// A memo of at most `limit` entries and about `wordLimit` value words. The slot table
+    /// starts small and doubles as entries arrive (load at most 1/2), so a short-lived memo
+    /// costs little.
     init(limit: Int, wordLimit: Int = 1 << 22) {
         self.wordLimit = wordLimit
-        var capacity = 16
-        while capacity < limit * 2 { capacity <<= 1 }
-        mask = capacity - 1
         self.limit = limit
+        let capacity = 256
+        mask = capacity - 1
         slots = .allocate(capacity: capacity)
         slots.initialize(repeating: Slot(), count: capacity)
+    }
+
+    /// Doubles the slot table, re-placing every entry by its stored hash.
+    private func grow() {
+        let old = slots
+        let oldCapacity = mask + 1
+        let capacity = oldCapacity * 2
+        slots = .allocate(capacity: capacity)
+        slots.initialize(repeating: Slot(), count: capacity)
+        mask = capacity - 1
+        for k in 0..<oldCapacity where old[k].used != 0 {
+            var slot = Int(truncatingIfNeeded: old[k].hash) & mask
+            while slots[slot].used != 0 { slot = (slot + 1) & mask }
+            slots[slot] = old[k]
+        }
+        old.deallocate()
     }
 
     deinit { slots.deallocate() }
@@ -139,6 +156,7 @@ final class ByteMemo {
             bytes.count = byteStart
             return -1
         }
+        if (count + 1) * 2 > mask + 1 { grow() }
         var slot = Int(truncatingIfNeeded: h) & mask
         while slots[slot].used != 0 { slot = (slot + 1) & mask }
         slots[slot] = Slot(
