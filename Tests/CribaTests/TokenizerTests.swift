@@ -344,4 +344,50 @@ final class MemoTests: XCTestCase {
         XCTAssertEqual(found, memo.count)
         XCTAssertGreaterThan(found, 0)
     }
+    /// Regression: when the chunk memo started over in the middle of a message, tokens
+    /// replayed earlier in that message kept feature cells into the old entries; the next
+    /// entry was stored over them, so "perro" got the features of "hola" (and a later replay
+    /// of the overwritten entry could read garbage).
+    func testMemoStartingOverMidMessageKeepsFeatures() {
+        let extractor = FeatureExtractor()
+        let tiny = FeatureWorkspace(memoLimit: 2)
+        for text in ["hola", "adios", "hola perro", "perro hola", "hola perro gato"] {
+            extractor.extract(text, into: tiny)
+            let fresh = FeatureWorkspace()
+            extractor.extract(text, into: fresh)
+            XCTAssertEqual(tiny.keys, fresh.keys, text)
+            XCTAssertEqual(tiny.counts, fresh.counts, text)
+        }
+    }
+
+    /// The same with the default memo: it starts over when 32768 chunks are stored.
+    func testDefaultMemoStartingOverMidMessageKeepsFeatures() {
+        let extractor = FeatureExtractor(features: FeatureSettings.wordCounts)
+        let warm = FeatureWorkspace()
+        extractor.extract("hola", into: warm)
+        // Distinct letter-only chunks fill the memo.
+        var batch: [String] = []
+        for k in 0..<((1 << 15) - 1) {
+            var n = k
+            var word = "w"
+            repeat {
+                word.append(Character(Unicode.Scalar(UInt8(ascii: "a") + UInt8(n % 26))))
+                n /= 26
+            } while n > 0
+            batch.append(word)
+            if batch.count == 64 {
+                extractor.extract(batch.joined(separator: " "), into: warm)
+                batch.removeAll()
+            }
+        }
+        extractor.extract(batch.joined(separator: " "), into: warm)
+        XCTAssertEqual(warm.tokens.chunkMemo.count, 1 << 15, "the memo is full")
+        for text in ["hola perro", "perro hola gato"] {
+            extractor.extract(text, into: warm)
+            let fresh = FeatureWorkspace()
+            extractor.extract(text, into: fresh)
+            XCTAssertEqual(warm.keys, fresh.keys, text)
+            XCTAssertEqual(warm.counts, fresh.counts, text)
+        }
+    }
 }

@@ -440,7 +440,13 @@ struct Scanner {
         contextual = false
         chunk(s, e, into: out)
         if contextual || pendingNumber.active || currencyPending { return }
+        let generation = memo.generation
         let start = memo.begin()
+        if memo.generation != generation {
+            // The memo started over: cells of earlier tokens of this message (replayed or
+            // stored before) now point at nothing, or into the entry stored next.
+            for t in 0..<tokensBefore { out.cells[t] = -1 }
+        }
         memo.words.append(UInt32(capsWords - capsBefore))
         memo.words.append(UInt32(lowerWords - lowerBefore))
         for t in tokensBefore..<out.count {
