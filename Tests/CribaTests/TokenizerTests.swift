@@ -360,6 +360,27 @@ final class MemoTests: XCTestCase {
         }
     }
 
+    /// Regression: the word memo's settings tag kept 8 bits of the n-gram lengths, so
+    /// extractors with character n-grams up to 256 and up to 257 (unvalidated settings) shared
+    /// the features of a 256-byte word.
+    func testWordMemoTellsLongNgramSettingsApart() {
+        var upTo256 = FeatureSettings()
+        upTo256.charNgramMin = 250
+        upTo256.charNgramMax = 256
+        var upTo257 = upTo256
+        upTo257.charNgramMax = 257
+        let word = String(repeating: "ab", count: 128)
+        let shared = FeatureWorkspace()
+        for features in [upTo256, upTo257, upTo256] {
+            let extractor = FeatureExtractor(features: features)
+            extractor.extract(word, into: shared)
+            let fresh = FeatureWorkspace()
+            extractor.extract(word, into: fresh)
+            XCTAssertEqual(shared.keys, fresh.keys, "n-grams up to \(features.charNgramMax)")
+            XCTAssertEqual(shared.counts, fresh.counts, "n-grams up to \(features.charNgramMax)")
+        }
+    }
+
     /// The same with the default memo: it starts over when 32768 chunks are stored.
     func testDefaultMemoStartingOverMidMessageKeepsFeatures() {
         let extractor = FeatureExtractor(features: FeatureSettings.wordCounts)

@@ -132,8 +132,10 @@ public struct FeatureExtractor: Sendable {
         var tag: UInt64 = 1
         tag = tag << 1 | (tokenizer.stemming ? 1 : 0)
         tag = tag << 1 | (tokenizer.stopwords ? 1 : 0)
-        tag = tag << 8 | UInt64(UInt8(clamping: features.charNgramMin))
-        tag = tag << 8 | UInt64(UInt8(clamping: features.charNgramMax))
+        // 16 bits each: n-gram lengths from 259 up act alike on memoised words (at most 256
+        // bytes, 258 with the boundaries), while 8 bits merged 255...258.
+        tag = tag << 16 | UInt64(UInt16(clamping: features.charNgramMin))
+        tag = tag << 16 | UInt64(UInt16(clamping: features.charNgramMax))
         tag = tag << 8 | UInt64(UInt8(clamping: features.bucketBits))
         self.memoTag = tag
     }
