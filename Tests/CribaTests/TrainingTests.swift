@@ -64,6 +64,20 @@ final class TrainingTests: XCTestCase {
         XCTAssertEqual(lr.temperature, 1)
     }
 
+    /// Streaming always runs SGD: its model records epochs and learning rate even when the
+    /// options ask for L-BFGS.
+    func testStreamingRecordsTheSGDSettingsItUsed() throws {
+        var o = TrainingOptions()
+        o.algorithm = .linearSVM
+        o.solver = .lbfgs
+        let model = try Trainer(options: o).trainStreaming(on: LabelledCSV(path: try corpus()), bufferSize: 4)
+        XCTAssertEqual(model.info["solver"], "sgd")
+        XCTAssertEqual(model.info["learning_rate"], "0.1")
+        XCTAssertEqual(model.info["epochs"], "12")
+        XCTAssertNil(model.info["tolerance"])
+        XCTAssertNil(model.info["max_iterations"])
+    }
+
     func testStreamingRefusesStandardInput() {
         XCTAssertThrowsError(try Trainer().trainStreaming(on: LabelledCSV(path: "-")))
     }

@@ -137,11 +137,14 @@ extension Trainer {
                 algorithm: o.algorithm, tokenizerSettings: o.tokenizer, featureSettings: features, labels: labels,
                 keys: keys, idf: idf, weights: w, bias: Array(theta[(f * c)...]), counts: nil)
         }
-        var info = o.facts
+        // Logistic regression always uses SGD here: record its epochs and learning rate, not
+        // the L-BFGS settings the options may carry.
+        var facts = o
+        if !o.algorithm.isCountBased { facts.solver = .sgd }
+        var info = facts.facts
         info["rows"] = "\(rows)"
         if !o.algorithm.isCountBased {
             info["streaming_buffer"] = "\(bufferSize)"
-            info["solver"] = Solver.sgd.rawValue
         }
         if o.algorithm.loss == .squaredHinge {
             // As in memory (``ModelBuilder``): SVM scores are margins, so a temperature fitted
