@@ -89,9 +89,10 @@ extension CribaCLI {
             discussion: """
                 Naive Bayes models (nb, cnb) add the messages' counts, exactly as if they had been
                 in the training data; new words and new labels are added. Logistic-regression
-                models (lr, nblr) warm-start: a few SGD passes over the corrected messages from
-                the current weights, on the features the model already knows (new words are
-                ignored, labels must exist). The model file is replaced atomically.
+                and SVM models (lr, nblr, svm, nbsvm) warm-start: a few SGD passes over the
+                corrected messages from the current weights, on the features the model already
+                knows (new words are ignored, labels must exist). The model file is replaced
+                atomically.
 
                 Examples:
                   echo 'a cómo el kilo de queso?' | criba learn --model nb.criba --label precio
@@ -102,13 +103,13 @@ extension CribaCLI {
 
         @OptionGroup var arguments: CorrectionArguments
 
-        @Option(help: "Warm start (lr/nblr): passes over the corrected messages. Default: 10.")
+        @Option(help: "Warm start (lr/nblr/svm/nbsvm): passes over the corrected messages. Default: 10.")
         var epochs: Int = 10
 
-        @Option(help: "Warm start (lr/nblr): initial learning rate, decaying to 0. Default: 0.3.")
+        @Option(help: "Warm start (lr/nblr/svm/nbsvm): initial learning rate, decaying to 0 (scaled by 0.1/0.8 for svm/nbsvm). Default: 0.3.")
         var learningRate: Double = 0.3
 
-        @Option(help: "Warm start (lr/nblr): seed for the order of the messages. Default: 1.")
+        @Option(help: "Warm start (lr/nblr/svm/nbsvm): seed for the order of the messages. Default: 1.")
         var seed: UInt64 = 1
 
         func validate() throws {

@@ -84,6 +84,27 @@ final class LearningTests: XCTestCase {
         }
     }
 
+    /// SVMs warm-start with their own loss; the default learning rate (scaled by 0.1/0.8)
+    /// moves a message to another label, keeping the features and the training temperature.
+    func testSVMsWarmStart() throws {
+        for algorithm in [Algorithm.linearSVM, .nbSVM] {
+            var o = TrainingOptions()
+            o.algorithm = algorithm
+            o.seed = 3
+            let model = try Trainer(options: o).train(on: small)
+            XCTAssertThrowsError(try model.unlearning(small)) { XCTAssertTrue($0 is TrainingError) }
+            let text = "hola, a cómo está el iphone"
+            // A label the model does not give the message.
+            let target = model.labels.first { $0 != Classifier(model: model).classify(text).topLabel }!
+            let learned = try model.learning([Example(text: text, label: target)])
+            XCTAssertEqual(Classifier(model: learned).classify(text).topLabel, target, "\(algorithm)")
+            XCTAssertEqual(learned.featureCount, model.featureCount)
+            XCTAssertEqual(learned.temperature, model.temperature)
+            XCTAssertEqual(learned.info["temperature_fit"], "training")
+            XCTAssertEqual(learned.info["rows"], "7")
+        }
+    }
+
     /// Four shards of Data/train.csv trained as count models and merged give the one-process
     /// naive Bayes model byte for byte.
     func testMergingShardsEqualsTrainingOnTheWhole() throws {

@@ -344,4 +344,249 @@ final class MemoTests: XCTestCase {
         XCTAssertEqual(found, memo.count)
         XCTAssertGreaterThan(found, 0)
     }
+    /// Regression: when the chunk memo started over in the middle of a message, tokens
+    /// replayed earlier in that message kept feature cells into the old entries; the next
+    /// entry was stored over them, so "perro" got the features of "hola" (and a later replay
+    /// of the overwritten entry could read garbage).
+    func testMemoStartingOverMidMessageKeepsFeatures() {
+        let extractor = FeatureExtractor()
+        let tiny = FeatureWorkspace(memoLimit: 2)
+        for text in ["hola", "adios", "hola perro", "perro hola", "hola perro gato"] {
+            extractor.extract(text, into: tiny)
+            let fresh = FeatureWorkspace()
+            extractor.extract(text, into: fresh)
+            XCTAssertEqual(tiny.keys, fresh.keys, text)
+            XCTAssertEqual(tiny.counts, fresh.counts, text)
+        }
+    }
+
+    /// Regression: the word memo's settings tag kept 8 bits of the n-gram lengths, so
+    /// extractors with character n-grams up to 256 and up to 257 (unvalidated settings) shared
+    /// the features of a 256-byte word.
+    func testWordMemoTellsLongNgramSettingsApart() {
+        var upTo256 = FeatureSettings()
+        upTo256.charNgramMin = 250
+        upTo256.charNgramMax = 256
+        var upTo257 = upTo256
+        upTo257.charNgramMax = 257
+        let word = String(repeating: "ab", count: 128)
+        let shared = FeatureWorkspace()
+        for features in [upTo256, upTo257, upTo256] {
+            let extractor = FeatureExtractor(features: features)
+            extractor.extract(word, into: shared)
+            let fresh = FeatureWorkspace()
+            extractor.extract(word, into: fresh)
+            XCTAssertEqual(shared.keys, fresh.keys, "n-grams up to \(features.charNgramMax)")
+            XCTAssertEqual(shared.counts, fresh.counts, "n-grams up to \(features.charNgramMax)")
+        }
+    }
+
+    /// The same with the default memo: it starts over when 32768 chunks are stored.
+    func testDefaultMemoStartingOverMidMessageKeepsFeatures() {
+        let extractor = FeatureExtractor(features: FeatureSettings.wordCounts)
+        let warm = FeatureWorkspace()
+        extractor.extract("hola", into: warm)
+        // Distinct letter-only chunks fill the memo.
+        var batch: [String] = []
+        for k in 0..<((1 << 15) - 1) {
+            var n = k
+            var word = "w"
+            repeat {
+                word.append(Character(Unicode.Scalar(UInt8(ascii: "a") + UInt8(n % 26))))
+                n /= 26
+            } while n > 0
+            batch.append(word)
+            if batch.count == 64 {
+                extractor.extract(batch.joined(separator: " "), into: warm)
+                batch.removeAll()
+            }
+        }
+        extractor.extract(batch.joined(separator: " "), into: warm)
+        XCTAssertEqual(warm.tokens.chunkMemo.count, 1 << 15, "the memo is full")
+        for text in ["hola perro", "perro hola gato"] {
+            extractor.extract(text, into: warm)
+            let fresh = FeatureWorkspace()
+            extractor.extract(text, into: fresh)
+            XCTAssertEqual(warm.keys, fresh.keys, text)
+            XCTAssertEqual(warm.counts, fresh.counts, text)
+        }
+    }
+
+    // MARK: Randomized differential test
+
+    /// Fragments whose tokens depend on context or on rare scanner paths.
+    static let fragments: [String] = [
+        "15", "mil", "15 mil", "15mil", "15k", "20usd", "8pm", "5 dolares", "20 rojos", "mil", "colones", "dolares",
+        "lucas", "palos", "$", "$5", "$ 5", "₡", "₡5000", "€", "£", "€20", "5€", "15 000", "15.000", "2,5", "10:30",
+        "8888 8888", "8888-8888", "+506", "+506 8888 8888", "12345678", "¿", "?", "¿hola?", "¿¿", "??", "!!", "¡",
+        "¡hola!", "hola?", "?hola", "!", "¿?", "HOLA", "GRATIS", "GRATIS!!", "Hola", "hola", "HOLA", "OK", "SI", "ÁRBOL",
+        "ÑANDÚ", "Ñandú", "ñ", "x", "q", "xq", "tmb", "pq", "k", "xfa", "decime", "querés", "sos", "poné", "hacé",
+        "decíselo", "mirá", "pedí", "jajaja", "jsjs", "hahaha", "JAJAJA", "holaaaa", "carrrro", "sííí", "www.premio.com",
+        "https://x.com/a?b=1", "http://bit.ly/Ab", "ganaste.com", "(premio.net)", "premio.com?", "ana@correo.com",
+        "ANA@Correo.COM", "g@nar", "gan@ste", "G.R.A.T.I.S", "g-r-a-t-i-s", "G*R*A*T*I*S", "g_r_a", "a.b", "gan4ste", "h0la",
+        "pr3mio", "4sd", "a1", "😀", "👍🏽", "❤️", "🇨🇷", "☎", "n\u{303}", "N\u{303}", "e\u{301}", "pone\u{301}",
+        "u\u{308}", "a\u{300}", "a\u{200B}b", "\u{200B}hola", "ho\u{00AD}la", "\u{FEFF}", "\u{2060}", "e\u{0301}\u{0301}",
+        "×", "÷", "ß", "ǅ", "Ĳ", "ﬁ", "ℌ", "α", "ДА", "日本", "…", "—", "\"", "(", ")", "<", ">", ":", ";", ",", ".", "-", "*",
+        "_", "@", "+", "/", "#", "'", "a", "el", "de", "no", "que", "precio", "cuanto", "cuesta",
+        String(repeating: "a", count: 47), String(repeating: "ab", count: 24), String(repeating: "b", count: 49),
+        String(repeating: "xy", count: 150), String(repeating: "ñ", count: 30), String(repeating: "Á", count: 26),
+        String(repeating: "jaja", count: 12), "a" + String(repeating: "?", count: 60),
+    ]
+
+    /// Separators between fragments (nothing glues two fragments into one chunk).
+    static let separators: [String] = [" ", " ", " ", "", "  ", "\t", "\n", "\u{00A0}", "\u{2028}", "\u{3000}", " \r\n"]
+
+    /// A random message as bytes: fragments (often repeated), random bytes and random scalars.
+    static func randomMessage(_ rng: inout SplitMix64, pool: [[UInt8]]) -> [UInt8] {
+        let seps = separators.map { Array($0.utf8) }
+        var out: [UInt8] = []
+        // Mostly short messages; some long ones, so a tiny memo starts over inside a message.
+        let parts = rng.next() % 8 == 0 ? Int(rng.next() % 120) : Int(rng.next() % 9)
+        for p in 0..<parts {
+            if p > 0 || rng.next() % 4 == 0 { out += seps[Int(rng.next() % UInt64(seps.count))] }
+            switch rng.next() % 16 {
+            case 0:
+                // Random bytes, including invalid UTF-8 and truncated sequences.
+                let lead: [UInt8] = [0xC3, 0xE2, 0xF0, 0xFF, 0x80, 0xBF, 0xC0, 0xED, 0xF4]
+                for _ in 0..<(1 + Int(rng.next() % 3)) {
+                    out.append(rng.next() % 2 == 0 ? lead[Int(rng.next() % UInt64(lead.count))] : UInt8(truncatingIfNeeded: rng.next()))
+                }
+            case 1:
+                // A random scalar (any plane), or a combining / invisible / emoji scalar.
+                let ranges: [ClosedRange<UInt32>] = [
+                    0x20...0x7E, 0xA0...0x17F, 0x300...0x36F, 0x2000...0x206F, 0x20A0...0x20CF, 0x1F300...0x1FAFF,
+                    0xFE00...0xFE0F, 0x1F3FB...0x1F3FF, 0xE0000...0xE007F, 0x0...0x10FFFF,
+                ]
+                let r = ranges[Int(rng.next() % UInt64(ranges.count))]
+                if let scalar = Unicode.Scalar(r.lowerBound + UInt32(rng.next() % UInt64(r.upperBound - r.lowerBound + 1))) {
+                    out += Array(String(Character(scalar)).utf8)
+                }
+            default:
+                // Fragments repeat, so warm memos get hits.
+                out += pool[Int(rng.next() % UInt64(pool.count))]
+            }
+        }
+        return out
+    }
+
+    static var settingsVariants: [TokenizerSettings] {
+        var noPlaceholders = TokenizerSettings.spanish
+        noPlaceholders.placeholders = false
+        var keepAccents = TokenizerSettings.spanish
+        keepAccents.foldAccents = false
+        var plain = TokenizerSettings.spanish
+        plain.deobfuscate = false
+        plain.chatAbbreviations = false
+        plain.voseo = false
+        var stop = TokenizerSettings.spanish
+        stop.stopwords = true
+        stop.stemming = false
+        return [.spanish, .basic, noPlaceholders, keepAccents, plain, stop]
+    }
+
+    /// The pool: fragments, a few whole corpus-like messages, and glued pairs.
+    static func fragmentPool(_ rng: inout SplitMix64) -> [[UInt8]] {
+        var pool = fragments.map { Array($0.utf8) } + tricky.map { Array($0.utf8) }
+        for _ in 0..<60 {
+            let a = fragments[Int(rng.next() % UInt64(fragments.count))]
+            let b = fragments[Int(rng.next() % UInt64(fragments.count))]
+            pool.append(Array((a + b).utf8))
+        }
+        return pool
+    }
+
+    func testRandomMessagesTokenizeLikeAMemoFreeBuffer() {
+        var rng = SplitMix64(seed: 0xC21B_A5EE)
+        let pool = Self.fragmentPool(&rng)
+        let variants = Self.settingsVariants
+        // Warm buffers: the default memo, a tiny one that starts over every few chunks, and one
+        // whose word budget runs out first.
+        let warm = [TokenBuffer(), TokenBuffer(memoLimit: 3), TokenBuffer(memoLimit: 50, memoWordLimit: 40)]
+        let reference = TokenBuffer(memoLimit: 0)
+        for round in 0..<6000 {
+            let message = Self.randomMessage(&rng, pool: pool)
+            // Settings change in runs, so memos warm up and then meet other settings.
+            let tokenizer = Tokenizer(settings: variants[(round / 300) % variants.count])
+            message.withUnsafeBufferPointer { bytes in
+                tokenizer.tokenize(bytes: bytes, into: reference)
+                let expected = reference.tokens
+                let fresh = TokenBuffer()
+                tokenizer.tokenize(bytes: bytes, into: fresh)
+                XCTAssertEqual(fresh.tokens, expected, "fresh buffer, round \(round): \(Self.show(message))")
+                for (k, buffer) in warm.enumerated() {
+                    tokenizer.tokenize(bytes: bytes, into: buffer)
+                    XCTAssertEqual(buffer.tokens, expected, "warm buffer \(k), round \(round): \(Self.show(message))")
+                }
+            }
+            if testRun?.failureCount ?? 0 > 0 { return }
+        }
+        XCTAssertGreaterThan(warm[0].chunkMemo.count, 100, "the messages fill the memo")
+    }
+
+    func testRandomMessagesExtractLikeAMemoFreeWorkspace() {
+        var rng = SplitMix64(seed: 0x5EED_F00D)
+        let pool = Self.fragmentPool(&rng)
+        var words = FeatureSettings()
+        words.charNgramMax = 0
+        var chars = FeatureSettings()
+        chars.charNgramMin = 1
+        chars.charNgramMax = 8
+        chars.bucketBits = 12
+        var trigrams = FeatureSettings()
+        trigrams.wordNgrams = 3
+        trigrams.charNgramMin = 3
+        trigrams.charNgramMax = 3
+        var extractors: [FeatureExtractor] = []
+        for settings in Self.settingsVariants {
+            for features in [FeatureSettings(), words, chars, trigrams] {
+                extractors.append(FeatureExtractor(tokenizer: settings, features: features))
+            }
+        }
+        let warm = [
+            FeatureWorkspace(), FeatureWorkspace(memoLimit: 3), FeatureWorkspace(memoLimit: 40, memoWordLimit: 200),
+        ]
+        let reference = FeatureWorkspace(memoLimit: 0)
+        for round in 0..<3000 {
+            let message = Self.randomMessage(&rng, pool: pool)
+            // Mostly long runs of one extractor, sometimes a switch every message.
+            let extractor = round % 1000 < 900
+                ? extractors[(round / 150) % extractors.count] : extractors[Int(rng.next() % UInt64(extractors.count))]
+            message.withUnsafeBufferPointer { bytes in
+                extractor.extract(bytes: bytes, into: reference)
+                let fresh = FeatureWorkspace()
+                extractor.extract(bytes: bytes, into: fresh)
+                XCTAssertEqual(fresh.keys, reference.keys, "fresh workspace, round \(round): \(Self.show(message))")
+                XCTAssertEqual(fresh.counts, reference.counts, "fresh workspace, round \(round): \(Self.show(message))")
+                for (k, ws) in warm.enumerated() {
+                    if round % 7 == 3 {
+                        // The workspace's token buffer used by a bare tokenizer in between.
+                        let other = Tokenizer(settings: Self.settingsVariants[round % Self.settingsVariants.count])
+                        other.tokenize(bytes: bytes, into: ws.tokens)
+                    }
+                    extractor.extract(bytes: bytes, into: ws)
+                    XCTAssertEqual(ws.tokens.tokens, reference.tokens.tokens, "warm workspace \(k), round \(round): \(Self.show(message))")
+                    XCTAssertEqual(ws.keys, reference.keys, "warm workspace \(k), round \(round): \(Self.show(message))")
+                    XCTAssertEqual(ws.counts, reference.counts, "warm workspace \(k), round \(round): \(Self.show(message))")
+                }
+            }
+            if testRun?.failureCount ?? 0 > 0 { return }
+        }
+    }
+
+    /// A message for failure output: valid UTF-8 as text, other bytes escaped.
+    static func show(_ bytes: [UInt8]) -> String {
+        var s = ""
+        var i = 0
+        while i < bytes.count {
+            var end = i + 1
+            while end < bytes.count && bytes[end] & 0xC0 == 0x80 && end - i < 4 { end += 1 }
+            if let piece = String(validatingUTF8: bytes[i..<end].map { CChar(bitPattern: $0) } + [0]) {
+                s += piece.unicodeScalars.map { $0.value < 0x20 || (0x7F...0xA0).contains($0.value) || (0x200B...0x206F).contains($0.value) || (0xFE00...0xFEFF).contains($0.value) || (0x300...0x36F).contains($0.value) ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
+            } else {
+                s += bytes[i..<end].map { "\\x" + String($0, radix: 16, uppercase: true) }.joined()
+            }
+            i = end
+        }
+        return "\"" + s + "\""
+    }
 }

@@ -11,7 +11,7 @@ let charBlockBit: FeatureKey = 1 << 31
 /// stemmer with its cache. Not thread-safe: never share one between concurrent tasks.
 public final class FeatureWorkspace {
     /// Tokens of the last message.
-    public let tokens = TokenBuffer()
+    public let tokens: TokenBuffer
     let keyBuffer = RawBuffer<FeatureKey>(capacity: 512)
     let countBuffer = RawBuffer<Float>(capacity: 512)
     let unitHashes = RawBuffer<UInt64>(capacity: 128)
@@ -20,12 +20,28 @@ public final class FeatureWorkspace {
     let charScratch = RawBuffer<UInt8>(capacity: 64)
     /// Word → (stem hash, stopword flag, character n-gram keys): a word's features depend
     /// only on its bytes, and most words of a stream repeat.
-    let wordMemo = ByteMemo(limit: 1 << 15)
+    let wordMemo: ByteMemo
+    /// Whether words go through ``wordMemo`` (always, except in tests that need a memo-free
+    /// reference).
+    let memoises: Bool
     /// Features of a word too long to memoise.
     let longWord = RawBuffer<UInt32>(capacity: 64)
 
     /// Creates an empty workspace.
-    public init() {}
+    public init() {
+        tokens = TokenBuffer()
+        wordMemo = ByteMemo(limit: 1 << 15)
+        memoises = true
+    }
+
+    /// A workspace whose word and chunk memos hold at most `memoLimit` entries and about
+    /// `memoWordLimit` words each (tests: tiny memos start over often); `memoLimit` 0
+    /// memoises nothing.
+    init(memoLimit: Int, memoWordLimit: Int = 1 << 22) {
+        tokens = TokenBuffer(memoLimit: memoLimit, memoWordLimit: memoWordLimit)
+        wordMemo = ByteMemo(limit: max(memoLimit, 1), wordLimit: memoWordLimit)
+        memoises = memoLimit > 0
+    }
 
     /// Distinct feature keys of the last message, in first-seen order.
     public var keys: [FeatureKey] { keyBuffer.array }
@@ -116,8 +132,10 @@ public struct FeatureExtractor: Sendable {
         var tag: UInt64 = 1
         tag = tag << 1 | (tokenizer.stemming ? 1 : 0)
         tag = tag << 1 | (tokenizer.stopwords ? 1 : 0)
-        tag = tag << 8 | UInt64(UInt8(clamping: features.charNgramMin))
-        tag = tag << 8 | UInt64(UInt8(clamping: features.charNgramMax))
+        // 16 bits each: n-gram lengths from 259 up act alike on memoised words (at most 256
+        // bytes, 258 with the boundaries), while 8 bits merged 255...258.
+        tag = tag << 16 | UInt64(UInt16(clamping: features.charNgramMin))
+        tag = tag << 16 | UInt64(UInt16(clamping: features.charNgramMax))
         tag = tag << 8 | UInt64(UInt8(clamping: features.bucketBits))
         self.memoTag = tag
     }
@@ -168,7 +186,7 @@ public struct FeatureExtractor: Sendable {
                 // Features kept next to the chunk this token was replayed from.
                 let v = Int(chunkMemo.words[cell])
                 w = UnsafeBufferPointer(start: chunkMemo.words.base + v, count: Int(chunkMemo.words[v - 1]))
-            } else if token.count <= Self.longestMemoisedWord {
+            } else if token.count <= Self.longestMemoisedWord && ws.memoises {
                 let h = ByteMemo.hash(token)
                 var e = memo.find(token, hash: h)
                 if e < 0 { e = memoizeWord(token, hash: h, ws) }

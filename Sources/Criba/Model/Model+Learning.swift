@@ -2,12 +2,12 @@ import Foundation
 
 /// How ``Model/learning(_:source:lines:warmStart:)`` updates a logistic-regression model.
 ///
-/// Logistic-regression models (`lr`, `nblr`) keep no counts, so learning runs a few epochs of
-/// stochastic gradient descent over the corrected messages only, starting from the model's
-/// current weights. Only features the model already knows are updated (its feature rows,
-/// idf and weighting stay fixed), there is no regularisation during these epochs, and the
-/// naive Bayes ratios of an `nblr` model are folded into its weights as they were at training
-/// time.
+/// Logistic-regression and SVM models (`lr`, `nblr`, `svm`, `nbsvm`) keep no counts, so
+/// learning runs a few epochs of stochastic gradient descent (with the model's loss) over the
+/// corrected messages only, starting from the model's current weights. Only features the model
+/// already knows are updated (its feature rows, idf and weighting stay fixed), there is no
+/// regularisation during these epochs, the naive Bayes ratios of an `nblr`/`nbsvm` model are
+/// folded into its weights as they were at training time, and the temperature is kept.
 public struct WarmStartOptions: Sendable, Hashable {
     /// Passes over the corrected messages (at least 1).
     public var epochs: Int
@@ -93,7 +93,7 @@ extension Model {
     public func unlearning(_ examples: [Example], source: String = "examples", lines: [Int]? = nil) throws -> Model {
         guard algorithm.isCountBased else {
             throw TrainingError(
-                message: "unlearn needs a naive Bayes model (nb or cnb), which keeps counts; this model is \(algorithm.rawValue) (logistic regression keeps only weights, so it cannot forget messages): retrain it without them")
+                message: "unlearn needs a naive Bayes model (nb or cnb), which keeps counts; this model is \(algorithm.rawValue) (logistic regression and SVMs keep only weights, so they cannot forget messages): retrain it without them")
         }
         let lines = lines ?? Array(1...max(examples.count, 1))
         if examples.isEmpty { return self }

@@ -26,6 +26,9 @@ final class ByteMemo {
     private var mask: Int
     private let limit: Int
     private(set) var count = 0
+    /// How many times the memo has started over: indices into ``words`` taken before a change
+    /// of generation point at nothing (or at another entry's values).
+    private(set) var generation = 0
     private let keyBytes = RawBuffer<UInt8>(capacity: 1024)
     /// Stored values: words and bytes.
     let words = RawBuffer<UInt32>(capacity: 1024)
@@ -71,6 +74,7 @@ final class ByteMemo {
     /// Empties the memo and sets its settings tag.
     func reset(tag: UInt64) {
         self.tag = tag
+        generation &+= 1
         if count > 0 { slots.update(repeating: Slot(), count: mask + 1) }
         count = 0
         keyBytes.removeAll()
@@ -138,7 +142,8 @@ final class ByteMemo {
 
     /// Starts an entry: the caller appends its value to ``words`` and ``bytes`` after
     /// calling this, then calls ``commit(_:hash:wordStart:byteStart:)``. Returns the value
-    /// offsets to pass on, after making room (starting over when full).
+    /// offsets to pass on, after making room (starting over when full, which changes
+    /// ``generation``).
     @inline(__always)
     func begin() -> (wordStart: Int, byteStart: Int) {
         if count >= limit || words.count >= wordLimit { reset(tag: tag) }

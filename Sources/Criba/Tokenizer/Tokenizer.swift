@@ -38,10 +38,23 @@ public final class TokenBuffer {
     let shape = RawBuffer<UInt8>(capacity: 64)
     let extra = RawBuffer<UInt8>(capacity: 64)
     /// Chunk → tokens, for chunks whose tokens depend on nothing else (see ``Scanner``).
-    let chunkMemo = ByteMemo(limit: 1 << 15)
+    let chunkMemo: ByteMemo
+    /// Whether chunks go through ``chunkMemo`` (always, except in tests that need a memo-free
+    /// reference).
+    let memoises: Bool
 
     /// Creates an empty buffer.
-    public init() {}
+    public init() {
+        chunkMemo = ByteMemo(limit: 1 << 15)
+        memoises = true
+    }
+
+    /// A buffer whose chunk memo holds at most `memoLimit` entries and about `memoWordLimit`
+    /// words (tests: a tiny memo starts over often); `memoLimit` 0 memoises nothing.
+    init(memoLimit: Int, memoWordLimit: Int = 1 << 22) {
+        chunkMemo = ByteMemo(limit: max(memoLimit, 1), wordLimit: memoWordLimit)
+        memoises = memoLimit > 0
+    }
 
     /// The number of tokens.
     public var count: Int { ends.count }
@@ -296,6 +309,8 @@ struct Scanner {
     var lowerWords = 0
     /// Set when a token depended on the tokens before it (a money word after a number).
     var contextual = false
+    /// Whether the buffer memoises chunks (see ``TokenBuffer/memoises``).
+    let memoises: Bool
     let scratch: RawBuffer<UInt8>
 
     struct PendingNumber {
@@ -318,6 +333,7 @@ struct Scanner {
         word = buffer.word
         shape = buffer.shape
         scratch = buffer.extra
+        memoises = buffer.memoises
         word.removeAll()
         shape.removeAll()
         if buffer.chunkMemo.tag != memoTag { buffer.chunkMemo.reset(tag: memoTag) }
@@ -354,7 +370,7 @@ struct Scanner {
                     j += d.length
                 }
             }
-            if memoisable && !currencyPending && j - i <= Self.longestMemoisedChunk {
+            if memoisable && memoises && !currencyPending && j - i <= Self.longestMemoisedChunk {
                 // The chunk's first word would flush a pending number before anything else.
                 flushNumber(into: out)
                 memoisedChunk(i, j, into: out)
@@ -424,7 +440,13 @@ struct Scanner {
         contextual = false
         chunk(s, e, into: out)
         if contextual || pendingNumber.active || currencyPending { return }
+        let generation = memo.generation
         let start = memo.begin()
+        if memo.generation != generation {
+            // The memo started over: cells of earlier tokens of this message (replayed or
+            // stored before) now point at nothing, or into the entry stored next.
+            for t in 0..<tokensBefore { out.cells[t] = -1 }
+        }
         memo.words.append(UInt32(capsWords - capsBefore))
         memo.words.append(UInt32(lowerWords - lowerBefore))
         for t in tokensBefore..<out.count {

@@ -9,7 +9,8 @@ extension Trainer {
     ///
     /// The result is deterministic for a given file, options and seed, but differs from
     /// ``train(on:warn:)`` (which shuffles the whole data set each epoch). Logistic regression
-    /// always uses SGD here.
+    /// and SVMs always use SGD here; an SVM gets its temperature fitted on the training
+    /// messages, as in memory, in one more pass (on at most 100 000 evenly spaced rows).
     ///
     /// - Throws: ``IOError``, ``DataError`` or ``TrainingError``; standard input cannot be
     ///   streamed twice, so `-` is refused.
@@ -136,13 +137,41 @@ extension Trainer {
                 algorithm: o.algorithm, tokenizerSettings: o.tokenizer, featureSettings: features, labels: labels,
                 keys: keys, idf: idf, weights: w, bias: Array(theta[(f * c)...]), counts: nil)
         }
-        var info = o.facts
+        // Logistic regression always uses SGD here: record its epochs and learning rate, not
+        // the L-BFGS settings the options may carry.
+        var facts = o
+        if !o.algorithm.isCountBased { facts.solver = .sgd }
+        var info = facts.facts
         info["rows"] = "\(rows)"
         if !o.algorithm.isCountBased {
             info["streaming_buffer"] = "\(bufferSize)"
-            info["solver"] = Solver.sgd.rawValue
+        }
+        if o.algorithm.loss == .squaredHinge {
+            // As in memory (``ModelBuilder``): SVM scores are margins, so a temperature fitted
+            // on the training messages turns them into usable probabilities. One more pass; at
+            // most `temperatureSampleLimit` evenly spaced rows keep their scores.
+            progress("temperature fit on the training messages")
+            let step = (rows + Self.temperatureSampleLimit - 1) / Self.temperatureSampleLimit
+            var scores: [Float] = []
+            var sampled: [Int32] = []
+            var row = 0
+            var s = [Float](repeating: 0, count: c)
+            try vectorized { v, y in
+                if row % step == 0 {
+                    s.withUnsafeMutableBufferPointer { model.scores(v, into: $0) }
+                    scores += s
+                    sampled.append(y)
+                }
+                row += 1
+            }
+            model.temperature = TemperatureScaling.fit(scores: scores, labels: sampled, classes: c).temperature
+            info["temperature_fit"] = "training"
         }
         model.info = info
         return model
     }
+
+    /// Most rows whose scores ``trainStreaming(on:bufferSize:warn:)`` keeps to fit an SVM's
+    /// temperature.
+    static let temperatureSampleLimit = 100_000
 }
