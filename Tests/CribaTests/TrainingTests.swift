@@ -256,9 +256,11 @@ final class LossTests: XCTestCase {
         let model = try Trainer(options: o).train(on: train)
         XCTAssertEqual(model.info["c"], "0.5", "svm's default C")
         XCTAssertEqual(model.info["learning_rate"], "0.1", "svm's default learning rate")
-        XCTAssertEqual(model.info["temperature_fit"], "training")
+        XCTAssertEqual(model.info["temperature_fit"], "halves", "temperature fitted on held-out halves")
         XCTAssertLessThan(model.temperature, 1, "margins are sharpened into probabilities")
+        XCTAssertGreaterThan(model.temperature, 0.02, "not the degenerate fit on the training messages")
         let e = Classifier(model: model).evaluate(test)
         XCTAssertGreaterThanOrEqual(e.accuracy, 0.92, "svm accuracy on Data/test.csv")
+        XCTAssertLessThanOrEqual(e.expectedCalibrationError(), 0.04, "svm ECE on Data/test.csv")
     }
 }

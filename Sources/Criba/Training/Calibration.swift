@@ -186,7 +186,7 @@ extension Trainer {
         guard (2...20).contains(folds) else { throw TrainingError(message: "folds must be in 2...20 (got \(folds))") }
         var set = set
         try set.validate(source: source)
-        let builder = ModelBuilder(options: options, labels: set.labels, progress: { _ in })
+        let builder = ModelBuilder(options: options, labels: set.labels, progress: { _ in }, fitsTemperature: false)
         let assignment = try Self.assignFolds(set.raw.labels, grouping: grouping, folds: folds, seed: options.seed, source: source)
         let c = set.labels.count
         var scores = [Float](repeating: 0, count: set.raw.rows * c)
@@ -211,7 +211,7 @@ extension Trainer {
             progress(
                 "calibration: temperature \(fit.temperature), held-out log loss \(String(format: "%.4f", fit.logLossBefore)) → \(String(format: "%.4f", fit.logLossAfter))"
             )
-            model = try ModelBuilder(options: options, labels: set.labels, progress: progress).fit(set.raw)
+            model = try ModelBuilder(options: options, labels: set.labels, progress: progress, fitsTemperature: false).fit(set.raw)
             model.temperature = fit.temperature
             model.info["calibration.method"] = "temperature"
             model.info["temperature_fit"] = nil
@@ -234,7 +234,7 @@ extension Trainer {
             progress(
                 "calibration: inverse temperature \(String(format: "%.4f", b.scale)) and \(c) offsets (\(b.iterations) Newton steps), held-out log loss \(String(format: "%.4f", fit.logLossBefore)) → \(String(format: "%.4f", after)), accuracy \(String(format: "%.4f", accuracyBefore)) → \(String(format: "%.4f", accuracyAfter))"
             )
-            model = try ModelBuilder(options: options, labels: set.labels, progress: progress).fit(set.raw)
+            model = try ModelBuilder(options: options, labels: set.labels, progress: progress, fitsTemperature: false).fit(set.raw)
                 .withScale(b.scale, offsets: b.offsets)
             model.info["calibration.method"] = "bias"
             model.info["temperature_fit"] = nil

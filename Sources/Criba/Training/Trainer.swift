@@ -249,6 +249,13 @@ struct ModelBuilder {
     let options: TrainingOptions
     let labels: [String]
     let progress: (String) -> Void
+    /// Whether an SVM gets a temperature (off where only the answers or the raw scores count:
+    /// calibration and tuning folds, and the models that calibration gives its own temperature).
+    var fitsTemperature = true
+
+    /// Messages below which an SVM's temperature is fitted on its training messages rather than
+    /// on two held-out halves.
+    static let heldOutTemperatureMinimum = 40
 
     func fit(_ raw: RawFeatures) throws -> Model {
         let o = options
@@ -310,13 +317,33 @@ struct ModelBuilder {
         }
         var info = o.facts
         info["rows"] = "\(matrix.rows)"
-        if o.algorithm.loss == .squaredHinge {
-            // SVM scores are margins, not log-odds: a temperature fitted on the training
-            // messages turns them into usable probabilities (`--calibrate` fits one on held-out
-            // folds instead, which is better).
-            let fit = TemperatureScaling.fit(scores: model.rawScores(raw), labels: raw.labels, classes: c)
-            model.temperature = fit.temperature
-            info["temperature_fit"] = "training"
+        if o.algorithm.loss == .squaredHinge && fitsTemperature {
+            // SVM scores are margins, not log-odds. On its own training messages an SVM is
+            // (nearly) always right with a wide margin, so a temperature fitted there is
+            // degenerate; instead two models trained on stratified halves score the other half,
+            // and the temperature is fitted on those held-out scores (`--calibrate` does the same
+            // with more folds and stores thresholds too).
+            if raw.rows >= Self.heldOutTemperatureMinimum {
+                let halves = Trainer.stratifiedFolds(raw.labels, folds: 2, seed: o.seed)
+                var scores = [Float](repeating: 0, count: raw.rows * c)
+                var half = self
+                half.fitsTemperature = false
+                for f in 0..<2 {
+                    let trainRows = halves.indices.filter { halves[$0] != f }
+                    let testRows = halves.indices.filter { halves[$0] == f }
+                    progress("temperature: half \(f + 1)/2")
+                    let s = try half.fit(raw.subset(trainRows)).rawScores(raw.subset(testRows))
+                    for (i, row) in testRows.enumerated() {
+                        for j in 0..<c { scores[row * c + j] = s[i * c + j] }
+                    }
+                }
+                model.temperature = TemperatureScaling.fit(scores: scores, labels: raw.labels, classes: c).temperature
+                info["temperature_fit"] = "halves"
+            } else {
+                let fit = TemperatureScaling.fit(scores: model.rawScores(raw), labels: raw.labels, classes: c)
+                model.temperature = fit.temperature
+                info["temperature_fit"] = "training"
+            }
         }
         model.info = info
         return model

@@ -115,7 +115,7 @@ extension Trainer {
             for f in 0..<folds {
                 let trainRows = assignment.indices.filter { assignment[$0] != f }
                 let testRows = assignment.indices.filter { assignment[$0] == f }
-                let model = try ModelBuilder(options: o, labels: set.labels, progress: { _ in }).fit(set.raw.subset(trainRows))
+                let model = try ModelBuilder(options: o, labels: set.labels, progress: { _ in }, fitsTemperature: false).fit(set.raw.subset(trainRows))
                 let e = Self.evaluate(model, on: set.raw.subset(testRows), labels: set.labels)
                 accuracy += e.accuracy
                 macroF1 += e.macroF1
