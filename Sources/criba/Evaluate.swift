@@ -76,7 +76,7 @@ extension CribaCLI {
                 var heldOutThreshold: ((Double) -> Float?)? = nil
                 let source: String
                 if let k = folds {
-                    let o = try training.options(defaultAlgorithm: .nbLogisticRegression)
+                    let o = try training.options(defaultAlgorithm: .linearSVM)
                     e = try Trainer(options: o).crossValidate(
                         on: LabelledCSV(path: data, options: csv.options), folds: k, keepMistakes: keep, groupColumn: training.groupColumn,
                         warn: warn)

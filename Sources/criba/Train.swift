@@ -79,7 +79,7 @@ extension CribaCLI {
 
         func run() throws {
             try reportingErrors {
-                let o = try training.options(defaultAlgorithm: countsOnly ? .naiveBayes : .nbLogisticRegression)
+                let o = try training.options(defaultAlgorithm: countsOnly ? .naiveBayes : .linearSVM)
                 let progress = Progress(quiet: quiet)
                 let start = Date()
                 let source = LabelledCSV(path: data, options: csv.options)

@@ -3,7 +3,7 @@ import Criba
 
 /// The options that decide a trained model, shared by `train` and `evaluate --folds`.
 struct TrainingArguments: ParsableArguments {
-    @Option(help: "Algorithm: nb (naive Bayes), cnb (complement naive Bayes), lr (logistic regression), nblr (NB-weighted logistic regression), svm (linear SVM, squared hinge), nbsvm (NB-weighted linear SVM). Default: nblr (nb for train --counts-only).")
+    @Option(help: "Algorithm: nb (naive Bayes), cnb (complement naive Bayes), lr (logistic regression), nblr (NB-weighted logistic regression), svm (linear SVM, squared hinge), nbsvm (NB-weighted linear SVM). Default: svm (nb for train --counts-only).")
     var algorithm: Algorithm?
 
     @Option(help: "Optimiser for lr/nblr/svm/nbsvm: sgd (fast) or lbfgs (exact optimum). Default: sgd.")
@@ -36,13 +36,13 @@ struct TrainingArguments: ParsableArguments {
     @Option(help: "Character n-gram range inside words, as MIN-MAX, or 0 for none. Default: 2-5.")
     var charNgrams: String = "2-5"
 
-    @Option(help: "Term weighting for lr/nblr: count, sublinear (1 + ln count) or binary. Default: sublinear.")
+    @Option(help: "Term weighting for lr/nblr/svm/nbsvm: count, sublinear (1 + ln count) or binary. Default: sublinear.")
     var weighting: FeatureSettings.Weighting = .sublinear
 
-    @Flag(help: "No inverse document frequency weighting (lr/nblr).")
+    @Flag(help: "No inverse document frequency weighting (lr/nblr/svm/nbsvm).")
     var noIdf = false
 
-    @Flag(help: "No per-block L2 normalisation of feature vectors (lr/nblr).")
+    @Flag(help: "No per-block L2 normalisation of feature vectors (lr/nblr/svm/nbsvm).")
     var noNormalize = false
 
     @Option(help: "Base-2 logarithm of the number of hash buckets (10-26). Default: 22.")

@@ -59,7 +59,9 @@ final class TrainingTests: XCTestCase {
             XCTAssertEqual(model.temperature, fit.temperature, "\(algorithm): the temperature of the training scores")
             XCTAssertNotEqual(model.temperature, 1, "\(algorithm)")
         }
-        let lr = try Trainer().trainStreaming(on: csv, bufferSize: 4)
+        var lrOptions = TrainingOptions()
+        lrOptions.algorithm = .nbLogisticRegression
+        let lr = try Trainer(options: lrOptions).trainStreaming(on: csv, bufferSize: 4)
         XCTAssertNil(lr.info["temperature_fit"], "logistic regression keeps temperature 1")
         XCTAssertEqual(lr.temperature, 1)
     }
@@ -246,6 +248,21 @@ final class LossTests: XCTestCase {
         let l2 = t.withUnsafeMutableBufferPointer { Loss.squaredHinge.gradient($0, label: 0, weight: 2) }
         XCTAssertEqual(l2, 2 * (0.25 + 1), accuracy: 1e-6)
         XCTAssertEqual(t, [-2, 4, 0])
+    }
+
+    func testSVMWithoutHeldOutMistakesKeepsTemperatureOne() throws {
+        // Twelve well-separated messages: both halves answer the other half right, so there is
+        // no temperature to fit and the margins must not be sharpened into certainties.
+        let examples = (0..<4).flatMap { k in [
+            Example(text: "cuánto cuesta el queque \(k)", label: "precio"),
+            Example(text: "hola buenas tardes \(k)", label: "saludo"),
+            Example(text: "ganaste un premio reclamalo ya \(k)", label: "spam"),
+        ] }
+        let model = try Trainer().train(on: examples)
+        XCTAssertEqual(model.algorithm, .linearSVM, "svm is the default")
+        XCTAssertNil(model.info["temperature_fit"])
+        XCTAssertEqual(model.temperature, 1)
+        XCTAssertLessThan(Classifier(model: model).classify("cuánto cuesta el queque").probability, 0.99)
     }
 
     func testLinearSVMOnTheCorpus() throws {

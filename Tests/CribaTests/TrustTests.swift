@@ -101,7 +101,9 @@ final class CalibrationTests: XCTestCase {
     /// The stored temperature and biases give softmax(a·s + d) of the raw scores.
     func testBiasCalibratedModelReproducesScaledAndOffsetProbabilities() throws {
         let examples = threeLabelExamples()
-        let plain = try Trainer().train(on: examples)
+        var o = TrainingOptions()
+        o.algorithm = .nbLogisticRegression  // temperature 1: log p = s − logsumexp(s)
+        let plain = try Trainer(options: o).train(on: examples)
         let a = 0.7
         let d = [0.3, -0.9, 0.6]
         let scaled = try Model(bytes: plain.withScale(a, offsets: d).serialized())
@@ -118,7 +120,7 @@ final class CalibrationTests: XCTestCase {
                 XCTAssertEqual(Double(p), exp(z[k] - m) / sum, accuracy: 1e-5, "\(text) \(label)")
             }
         }
-        let calibrated = try Trainer().trainCalibrated(on: examples, folds: 3, method: .bias)
+        let calibrated = try Trainer(options: o).trainCalibrated(on: examples, folds: 3, method: .bias)
         XCTAssertEqual(calibrated.info["calibration.method"], "bias")
         for key in ["log_loss_before", "log_loss_after", "accuracy_before", "accuracy_after"] {
             XCTAssertNotNil(calibrated.info["calibration.\(key)"], key)

@@ -550,7 +550,7 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: merged)), try Data(contentsOf: URL(fileURLWithPath: single)))
         try assertFails(["train", whole, "--counts-only", "--algorithm", "lr", "-o", single], status: 64, mentions: ["nb or cnb"])
         try assertFails(["train", whole, "--counts-only", "--min-count", "2", "-o", single], status: 64, mentions: ["--min-count"])
-        try assertFails(["merge", outputs[0], try trainedModel(), "-o", merged], status: 65, mentions: ["m.criba", "nblr"])
+        try assertFails(["merge", outputs[0], try trainedModel(), "-o", merged], status: 65, mentions: ["m.criba", "svm"])
     }
 
     // MARK: Example executable

@@ -11,7 +11,7 @@ public enum Solver: String, Sendable, CaseIterable, Codable {
 /// Everything that decides a trained model. Same options + same data = same bytes.
 public struct TrainingOptions: Sendable, Equatable {
     /// The algorithm.
-    public var algorithm: Algorithm = .nbLogisticRegression
+    public var algorithm: Algorithm = .linearSVM
     /// Tokenizer settings.
     public var tokenizer: TokenizerSettings = .spanish
     /// Feature settings.
@@ -253,9 +253,8 @@ struct ModelBuilder {
     /// calibration and tuning folds, and the models that calibration gives its own temperature).
     var fitsTemperature = true
 
-    /// Messages below which an SVM's temperature is fitted on its training messages rather than
-    /// on two held-out halves.
-    static let heldOutTemperatureMinimum = 40
+    /// Messages below which an SVM keeps temperature 1 (too few to hold half of them out).
+    static let heldOutTemperatureMinimum = 10
 
     func fit(_ raw: RawFeatures) throws -> Model {
         let o = options
@@ -337,12 +336,17 @@ struct ModelBuilder {
                         for j in 0..<c { scores[row * c + j] = s[i * c + j] }
                     }
                 }
-                model.temperature = TemperatureScaling.fit(scores: scores, labels: raw.labels, classes: c).temperature
-                info["temperature_fit"] = "halves"
-            } else {
-                let fit = TemperatureScaling.fit(scores: model.rawScores(raw), labels: raw.labels, classes: c)
-                model.temperature = fit.temperature
-                info["temperature_fit"] = "training"
+                // With no held-out mistake the log loss keeps falling as the temperature
+                // shrinks: nothing to fit, so the temperature stays 1.
+                var mistakes = 0
+                for i in 0..<raw.rows {
+                    let row = scores[(i * c)..<(i * c + c)]
+                    if row.firstIndex(of: row.max()!)! - i * c != Int(raw.labels[i]) { mistakes += 1 }
+                }
+                if mistakes > 0 {
+                    model.temperature = TemperatureScaling.fit(scores: scores, labels: raw.labels, classes: c).temperature
+                    info["temperature_fit"] = "halves"
+                }
             }
         }
         model.info = info
