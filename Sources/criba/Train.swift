@@ -42,7 +42,7 @@ extension CribaCLI {
         @Option(help: "Folds for --tune and --calibrate (2-20; see --group-column). Default: 3.")
         var folds: Int = 3
 
-        @Flag(help: "Stream the CSV instead of holding its messages in memory (several passes over the file; for data larger than memory). Logistic regression then uses SGD.")
+        @Flag(help: "Stream the CSV instead of holding its messages in memory (several passes over the file; for data larger than memory). Logistic regression and SVMs then use SGD.")
         var streaming = false
 
         @Option(help: "Messages shuffled together in --streaming mode. Default: 4096.")
