@@ -48,5 +48,25 @@ run "$TMP/massive-trainpart.csv" "$TMP/massive-dev.csv" --name "MASSIVE es-ES (t
 run "$DATA/mtod-es/train.csv" "$DATA/mtod-es/test.csv" --name "Multilingual task-oriented dialog, Spanish (train → test)"
 run "$DATA/spam-ham-spanish/train.csv" - --cv 5 --name "spam-ham-spanish"
 run Data/train.csv Data/test.csv --name "Criba's corpus (Data/train.csv → Data/test.csv)"
+# Every algorithm on the MASSIVE dev split (accuracy only; the peers are in the MASSIVE table).
+{
+    echo
+    echo "### Every algorithm on the MASSIVE dev split"
+    echo
+    echo "Accuracy and macro-F1 on the same dev split as above (train minus the last 2,000 rows → the last"
+    echo "2,000 rows), default features, measured one after the other on $(date -u +%Y-%m-%d) with"
+    echo "\`criba train TRAIN -o m.criba --algorithm A\` then \`criba evaluate --model m.criba DEV --json\`"
+    echo "(the peers on this split are in the MASSIVE table above):"
+    echo
+    echo "| algorithm | accuracy | macro-F1 |"
+    echo "|---|---:|---:|"
+    for spec in "nb:naive Bayes, counts" "cnb:complement naive Bayes" "lr:logistic regression" \
+        "nblr:NB-weighted logistic regression" "svm:linear SVM, the default" "nbsvm:NB-weighted linear SVM"; do
+        a=${spec%%:*}
+        .build/release/criba train "$TMP/massive-trainpart.csv" -o "$TMP/algo.criba" --algorithm "$a" --quiet
+        .build/release/criba evaluate --model "$TMP/algo.criba" "$TMP/massive-dev.csv" --json |
+            "$PY" -c 'import json,sys; d=json.load(sys.stdin); print("| `%s` (%s) | %.4f | %.4f |" % (sys.argv[1], sys.argv[2], d["accuracy"], d["macro_f1"]))' "$a" "${spec#*:}"
+    done
+} >> "$OUT.tmp"
 mv "$OUT.tmp" "$OUT"
 echo "wrote $OUT"
