@@ -321,6 +321,7 @@ final class MemoTests: XCTestCase {
             Array(key.utf8).withUnsafeBufferPointer { buf in
                 let h = ByteMemo.hash(buf)
                 XCTAssertEqual(memo.find(buf, hash: h), -1)
+                memo.startOverIfFull()
                 let start = memo.begin()
                 memo.words.append(UInt32(k))
                 memo.bytes.append(contentsOf: buf)
@@ -344,10 +345,12 @@ final class MemoTests: XCTestCase {
         XCTAssertEqual(found, memo.count)
         XCTAssertGreaterThan(found, 0)
     }
+
     /// Regression: when the chunk memo started over in the middle of a message, tokens
     /// replayed earlier in that message kept feature cells into the old entries; the next
     /// entry was stored over them, so "perro" got the features of "hola" (and a later replay
-    /// of the overwritten entry could read garbage).
+    /// of the overwritten entry could read garbage). Memos now fill up within a message and
+    /// start over only before the next one.
     func testMemoStartingOverMidMessageKeepsFeatures() {
         let extractor = FeatureExtractor()
         let tiny = FeatureWorkspace(memoLimit: 2)
@@ -381,7 +384,7 @@ final class MemoTests: XCTestCase {
         }
     }
 
-    /// The same with the default memo: it starts over when 32768 chunks are stored.
+    /// The same with the default memo: it fills up at 32768 chunks.
     func testDefaultMemoStartingOverMidMessageKeepsFeatures() {
         let extractor = FeatureExtractor(features: FeatureSettings.wordCounts)
         let warm = FeatureWorkspace()

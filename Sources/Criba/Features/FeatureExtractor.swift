@@ -172,6 +172,7 @@ public struct FeatureExtractor: Sendable {
         let wordSeed = FeatureHash.seed(.word)
         let memo = ws.wordMemo
         if memo.tag != memoTag { memo.reset(tag: memoTag) }
+        memo.startOverIfFull()
         for t in 0..<tokens.count {
             let token = tokens.token(t)
             if tokens.kinds[t] != .word {
@@ -186,10 +187,7 @@ public struct FeatureExtractor: Sendable {
                 // Features kept next to the chunk this token was replayed from.
                 let v = Int(chunkMemo.words[cell])
                 w = UnsafeBufferPointer(start: chunkMemo.words.base + v, count: Int(chunkMemo.words[v - 1]))
-            } else if token.count <= Self.longestMemoisedWord && ws.memoises {
-                let h = ByteMemo.hash(token)
-                var e = memo.find(token, hash: h)
-                if e < 0 { e = memoizeWord(token, hash: h, ws) }
+            } else if let e = memoSlot(token, ws) {
                 let features = memo.words(of: e)
                 if cell >= 0 {
                     let cw = chunkMemo.words
@@ -237,6 +235,17 @@ public struct FeatureExtractor: Sendable {
 
     /// Longer words (a pasted blob) are not memoised.
     static let longestMemoisedWord = 256
+
+    /// The slot of the word's features in the workspace's memo, computing and storing them
+    /// if there is room; `nil` for a word too long to memoise or a full memo.
+    @inline(__always)
+    func memoSlot(_ token: UnsafeBufferPointer<UInt8>, _ ws: FeatureWorkspace) -> Int? {
+        guard ws.memoises && token.count <= Self.longestMemoisedWord else { return nil }
+        let h = ByteMemo.hash(token)
+        let e = ws.wordMemo.find(token, hash: h)
+        if e >= 0 { return e }
+        return ws.wordMemo.isFull ? nil : memoizeWord(token, hash: h, ws)
+    }
 
     /// Computes and stores a word's features in the workspace's memo; returns its slot.
     func memoizeWord(_ token: UnsafeBufferPointer<UInt8>, hash h: UInt64, _ ws: FeatureWorkspace) -> Int {

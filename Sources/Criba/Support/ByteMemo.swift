@@ -26,9 +26,6 @@ final class ByteMemo {
     private var mask: Int
     private let limit: Int
     private(set) var count = 0
-    /// How many times the memo has started over: indices into ``words`` taken before a change
-    /// of generation point at nothing (or at another entry's values).
-    private(set) var generation = 0
     private let keyBytes = RawBuffer<UInt8>(capacity: 1024)
     /// Stored values: words and bytes.
     let words = RawBuffer<UInt32>(capacity: 1024)
@@ -74,7 +71,6 @@ final class ByteMemo {
     /// Empties the memo and sets its settings tag.
     func reset(tag: UInt64) {
         self.tag = tag
-        generation &+= 1
         if count > 0 { slots.update(repeating: Slot(), count: mask + 1) }
         count = 0
         keyBytes.removeAll()
@@ -140,14 +136,23 @@ final class ByteMemo {
         return UnsafeBufferPointer(start: bytes.base + Int(s.byteStart), count: Int(s.byteCount))
     }
 
-    /// Starts an entry: the caller appends its value to ``words`` and ``bytes`` after
-    /// calling this, then calls ``commit(_:hash:wordStart:byteStart:)``. Returns the value
-    /// offsets to pass on, after making room (starting over when full, which changes
-    /// ``generation``).
+    /// Whether the memo holds `limit` entries or `wordLimit` value words: nothing more is
+    /// stored until ``startOverIfFull()``.
+    var isFull: Bool { count >= limit || words.count >= wordLimit }
+
+    /// Empties a full memo. Callers do this only between messages, so that indices into
+    /// ``words`` taken during one message (``TokenBuffer/cells``) stay valid for all of it.
+    @inline(__always)
+    func startOverIfFull() {
+        if isFull { reset(tag: tag) }
+    }
+
+    /// Starts an entry in a memo that is not full: the caller appends its value to ``words``
+    /// and ``bytes`` after calling this, then calls ``commit(_:hash:wordStart:byteStart:)``.
+    /// Returns the value offsets to pass on.
     @inline(__always)
     func begin() -> (wordStart: Int, byteStart: Int) {
-        if count >= limit || words.count >= wordLimit { reset(tag: tag) }
-        return (words.count, bytes.count)
+        (words.count, bytes.count)
     }
 
     /// Stores `key` (not yet stored) with the words and bytes appended since ``begin()``, and

@@ -337,6 +337,7 @@ struct Scanner {
         word.removeAll()
         shape.removeAll()
         if buffer.chunkMemo.tag != memoTag { buffer.chunkMemo.reset(tag: memoTag) }
+        buffer.chunkMemo.startOverIfFull()
     }
 
     mutating func run(into out: TokenBuffer) {
@@ -439,14 +440,8 @@ struct Scanner {
         let lowerBefore = lowerWords
         contextual = false
         chunk(s, e, into: out)
-        if contextual || pendingNumber.active || currencyPending { return }
-        let generation = memo.generation
+        if contextual || pendingNumber.active || currencyPending || memo.isFull { return }
         let start = memo.begin()
-        if memo.generation != generation {
-            // The memo started over: cells of earlier tokens of this message (replayed or
-            // stored before) now point at nothing, or into the entry stored next.
-            for t in 0..<tokensBefore { out.cells[t] = -1 }
-        }
         memo.words.append(UInt32(capsWords - capsBefore))
         memo.words.append(UInt32(lowerWords - lowerBefore))
         for t in tokensBefore..<out.count {
