@@ -189,20 +189,8 @@ extension Trainer {
         let builder = ModelBuilder(options: options, labels: set.labels, progress: { _ in }, fitsTemperature: false)
         let assignment = try Self.assignFolds(set.raw.labels, grouping: grouping, folds: folds, seed: options.seed, source: source)
         let c = set.labels.count
-        var scores = [Float](repeating: 0, count: set.raw.rows * c)
-        var labels = [Int32](repeating: 0, count: set.raw.rows)
-        var k = 0
-        for f in 0..<folds {
-            let trainRows = assignment.indices.filter { assignment[$0] != f }
-            let testRows = assignment.indices.filter { assignment[$0] == f }
+        let (scores, labels) = try builder.outOfFoldScores(set.raw, assignment: assignment, folds: folds) { f in
             progress("calibration fold \(f + 1)/\(folds)")
-            let model = try builder.fit(set.raw.subset(trainRows))
-            let s = model.rawScores(set.raw.subset(testRows))
-            for (i, row) in testRows.enumerated() {
-                for j in 0..<c { scores[k * c + j] = s[i * c + j] }
-                labels[k] = set.raw.labels[row]
-                k += 1
-            }
         }
         let fit = TemperatureScaling.fit(scores: scores, labels: labels, classes: c)
         var model: Model

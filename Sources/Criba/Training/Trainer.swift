@@ -323,33 +323,43 @@ struct ModelBuilder {
             // and the temperature is fitted on those held-out scores (`--calibrate` does the same
             // with more folds and stores thresholds too).
             if raw.rows >= Self.heldOutTemperatureMinimum {
-                let halves = Trainer.stratifiedFolds(raw.labels, folds: 2, seed: o.seed)
-                var scores = [Float](repeating: 0, count: raw.rows * c)
                 var half = self
                 half.fitsTemperature = false
-                for f in 0..<2 {
-                    let trainRows = halves.indices.filter { halves[$0] != f }
-                    let testRows = halves.indices.filter { halves[$0] == f }
+                let halves = Trainer.stratifiedFolds(raw.labels, folds: 2, seed: o.seed)
+                let (scores, labels) = try half.outOfFoldScores(raw, assignment: halves, folds: 2) { f in
                     progress("temperature: half \(f + 1)/2")
-                    let s = try half.fit(raw.subset(trainRows)).rawScores(raw.subset(testRows))
-                    for (i, row) in testRows.enumerated() {
-                        for j in 0..<c { scores[row * c + j] = s[i * c + j] }
-                    }
                 }
                 // With no held-out mistake the log loss keeps falling as the temperature
                 // shrinks: nothing to fit, so the temperature stays 1.
-                var mistakes = 0
-                for i in 0..<raw.rows {
-                    let row = scores[(i * c)..<(i * c + c)]
-                    if row.firstIndex(of: row.max()!)! - i * c != Int(raw.labels[i]) { mistakes += 1 }
-                }
-                if mistakes > 0 {
-                    model.temperature = TemperatureScaling.fit(scores: scores, labels: raw.labels, classes: c).temperature
+                if Trainer.accuracy(scores: scores, labels: labels, classes: c) < 1 {
+                    model.temperature = TemperatureScaling.fit(scores: scores, labels: labels, classes: c).temperature
                     info["temperature_fit"] = "halves"
                 }
             }
         }
         model.info = info
         return model
+    }
+
+    /// Raw scores of every row of `raw` by a model that never saw it: for each fold, a model
+    /// trained on the other folds scores the fold's rows. Rows come fold by fold (in row order
+    /// within a fold), with their labels; `progress` receives each fold's index before its
+    /// training.
+    func outOfFoldScores(
+        _ raw: RawFeatures, assignment: [Int], folds: Int, progress: (Int) -> Void
+    ) throws -> (scores: [Float], labels: [Int32]) {
+        let c = labels.count
+        var scores: [Float] = []
+        var heldOutLabels: [Int32] = []
+        scores.reserveCapacity(raw.rows * c)
+        heldOutLabels.reserveCapacity(raw.rows)
+        for f in 0..<folds {
+            let trainRows = assignment.indices.filter { assignment[$0] != f }
+            let testRows = assignment.indices.filter { assignment[$0] == f }
+            progress(f)
+            scores += try fit(raw.subset(trainRows)).rawScores(raw.subset(testRows))
+            heldOutLabels += testRows.map { raw.labels[$0] }
+        }
+        return (scores, heldOutLabels)
     }
 }
