@@ -2,6 +2,17 @@ import XCTest
 
 @testable import Criba
 
+/// The index drawn by `u` (in `0..<Σ weights`) from `weights` taken as unnormalised
+/// probabilities.
+func sampleIndex(weights: [Double], at u: Double) -> Int {
+    var acc = 0.0
+    for (j, w) in weights.enumerated() {
+        acc += w
+        if u < acc { return j }
+    }
+    return weights.count - 1
+}
+
 final class CalibrationTests: XCTestCase {
     /// Labels drawn from softmax(z / 2) must give back a temperature near 2 when fitted on z.
     func testTemperatureFitRecoversAKnownTemperature() {
@@ -15,15 +26,7 @@ final class CalibrationTests: XCTestCase {
             let z = (0..<c).map { _ in Double.random(in: -4...4, using: &rng) }
             let e = z.map { exp($0 / trueT) }
             let u = Double.random(in: 0..<e.reduce(0, +), using: &rng)
-            var acc = 0.0
-            var y = c - 1
-            for j in 0..<c {
-                acc += e[j]
-                if u < acc {
-                    y = j
-                    break
-                }
-            }
+            let y = sampleIndex(weights: e, at: u)
             scores += z.map(Float.init)
             labels.append(Int32(y))
         }
@@ -68,15 +71,7 @@ final class CalibrationTests: XCTestCase {
             let s = (0..<c).map { _ in Float(Double(rng.below(8001)) / 1000 - 4) }
             let e = (0..<c).map { exp(trueA * Double(s[$0]) + trueD[$0]) }
             let u = Double(rng.below(1 << 30)) / Double(1 << 30) * e.reduce(0, +)
-            var acc = 0.0
-            var y = c - 1
-            for j in 0..<c {
-                acc += e[j]
-                if u < acc {
-                    y = j
-                    break
-                }
-            }
+            let y = sampleIndex(weights: e, at: u)
             scores += s
             labels.append(Int32(y))
         }
