@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     @preconcurrency import Glibc
@@ -109,10 +110,14 @@ public final class Classifier: Sendable {
     /// The unsure policy applied to predictions.
     public let policy: UnsurePolicy
     let extractor: FeatureExtractor
+    /// Names this classifier's per-thread word score memos (``WordScoreMemo``): unique in the
+    /// process, so a memo never serves another model.
+    let scoringID: UInt64
 
     /// Creates a classifier for a model.
     public init(model: Model, policy: UnsurePolicy = UnsurePolicy()) {
         BLAS.singleThreaded
+        self.scoringID = Self.nextScoringID.add(1, ordering: .relaxed).newValue
         self.model = model
         self.policy = policy
         self.extractor = FeatureExtractor(tokenizer: model.tokenizerSettings, features: model.featureSettings)
@@ -183,11 +188,13 @@ public final class Classifier: Sendable {
         return try scratch.probabilities.withUnsafeBufferPointer(body)
     }
 
+    private static let nextScoringID = Atomic<UInt64>(0)
+
     /// Probabilities for UTF-8 bytes, written to `scratch.probabilities` (no allocation).
     func probabilities(of bytes: UnsafeBufferPointer<UInt8>, scratch: ClassifierScratch) {
-        extractor.extract(bytes: bytes, into: scratch.workspace)
+        let memo = scratch.wordScores(for: scoringID)
         scratch.probabilities.withUnsafeMutableBufferPointer { p in
-            model.scores(of: scratch.workspace, scratch: scratch.scoring, into: p)
+            model.scores(of: bytes, extractor: extractor, scratch: scratch, wordScores: memo, into: p)
             model.softmax(p)
         }
     }
@@ -218,11 +225,31 @@ final class ClassifierScratch {
     let scoring = ScoringScratch()
     var vector = SparseVector()
     var probabilities: [Float] = []
+    /// Word score memos of the classifiers this thread used last, most recent last.
+    private var wordScores: [WordScoreMemo] = []
+    /// How many classifiers' memos a thread keeps.
+    static let wordScoreMemos = 4
 
     init(classes: Int) {
         probabilities = [Float](repeating: 0, count: classes)
         vector.rows.reserveCapacity(512)
         vector.values.reserveCapacity(512)
+    }
+
+    /// The word score memo of classifier `id` on this thread (created on first use; the
+    /// least recently used one is dropped beyond ``wordScoreMemos``).
+    @inline(__always)
+    func wordScores(for id: UInt64) -> WordScoreMemo {
+        if let last = wordScores.last, last.owner == id { return last }
+        if let k = wordScores.firstIndex(where: { $0.owner == id }) {
+            let memo = wordScores.remove(at: k)
+            wordScores.append(memo)
+            return memo
+        }
+        if wordScores.count == Self.wordScoreMemos { wordScores.removeFirst() }
+        let memo = WordScoreMemo(owner: id)
+        wordScores.append(memo)
+        return memo
     }
 
     private static let key: pthread_key_t = {

@@ -151,6 +151,14 @@ public struct FeatureExtractor: Sendable {
     ///
     /// - Complexity: O(*n*) in the number of bytes.
     public func extract(bytes: UnsafeBufferPointer<UInt8>, into ws: FeatureWorkspace) {
+        extract(bytes: bytes, into: ws, charNgrams: true)
+    }
+
+    /// Extracts the features of UTF-8 `bytes`, leaving out character n-grams when
+    /// `charNgrams` is false (``Model/scores(of:extractor:scratch:into:)`` takes a word's
+    /// character n-grams from its ``WordScoreMemo`` instead).
+    @inline(__always)
+    func extract(bytes: UnsafeBufferPointer<UInt8>, into ws: FeatureWorkspace, charNgrams: Bool) {
         let tokens = ws.tokens
         let chunkMemo = tokens.chunkMemo
         if chunkMemo.secondaryTag != memoTag {
@@ -165,7 +173,7 @@ public struct FeatureExtractor: Sendable {
         keys.removeAll()
         counts.removeAll()
         units.removeAll()
-        let charSpan = settings.charNgramMax == 0 ? 0 : settings.charNgramMax - settings.charNgramMin + 1
+        let charSpan = settings.charNgramMax == 0 || !charNgrams ? 0 : settings.charNgramMax - settings.charNgramMin + 1
         accumulator.reset(
             expected: (tokens.bytes.count + 2 * tokens.count) * (charSpan + 1) + tokens.count * 4 + 8, keys: keys,
             counts: counts)
@@ -209,8 +217,10 @@ public struct FeatureExtractor: Sendable {
             if w[2] == 0 {
                 accumulator.add(bucket(unit), keys: keys, counts: counts)
             }
-            for k in 3..<w.count {
-                accumulator.add(w[k], keys: keys, counts: counts)
+            if charNgrams {
+                for k in 3..<w.count {
+                    accumulator.add(w[k], keys: keys, counts: counts)
+                }
             }
         }
         if settings.wordNgrams >= 2 && units.count >= 2 {

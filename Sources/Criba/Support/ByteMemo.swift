@@ -129,6 +129,13 @@ final class ByteMemo {
         return UnsafeBufferPointer(start: words.base + Int(s.wordStart), count: Int(s.wordCount))
     }
 
+    /// Where the stored words of the entry in `slot` start in ``words``, and how many there are.
+    @inline(__always)
+    func wordRange(of slot: Int) -> (start: Int, count: Int) {
+        let s = slots[slot]
+        return (Int(s.wordStart), Int(s.wordCount))
+    }
+
     /// The stored bytes of the entry in `slot`.
     @inline(__always)
     func bytes(of slot: Int) -> UnsafeBufferPointer<UInt8> {

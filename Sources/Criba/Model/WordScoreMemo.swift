@@ -1,0 +1,299 @@
+import CribaShims
+
+/// Per-word character n-gram scores of one model, for one thread.
+///
+/// A word's character n-grams depend only on its bytes, so their contribution to the label
+/// scores can be summed once per word and reused: for a word with known n-gram rows
+/// `r₁ … r_m` (repeats included) the memo keeps
+///
+/// - `N = Σ idf(rᵢ)²`, its share of the squared norm of the message's character block,
+/// - `S[c] = Σ idf(rᵢ) · W[rᵢ, c]`, its share of each label's score before normalisation,
+/// - the rows themselves, to find n-grams that a message holds more than once.
+///
+/// Summing `N` and `S` over a message's words gives what the n-grams would give with every
+/// count weighted linearly; ``Model/scores(of:extractor:scratch:into:)`` then corrects the
+/// few rows whose count is 2 or more (sublinear or binary weighting), so the scores equal
+/// those of ``FeatureSpace/vectorize(_:into:)`` followed by ``Model/scores(_:into:)`` up to
+/// float rounding. A message then reads one `C`-float line per word instead of one weight row
+/// per n-gram.
+///
+/// Entries are `UInt32` words: `N` (float bits), `S` (`C` floats), then the rows. The memo
+/// starts over only between messages, so offsets taken during a message stay valid.
+final class WordScoreMemo {
+    /// The classifier whose model the entries belong to (``Classifier/scoringID``).
+    let owner: UInt64
+    let memo: ByteMemo
+    /// Entries of the current message that the memo could not keep (a long word, a full memo).
+    let transient = RawBuffer<UInt32>(capacity: 256)
+    /// Where each word's entry starts: `≥ 0` in the memo's words, `< 0` at `-(start + 1)` in
+    /// ``transient``; and its length in words.
+    let entryStarts = RawBuffer<Int32>(capacity: 128)
+    let entryLengths = RawBuffer<Int32>(capacity: 128)
+    /// Scratch for computing an entry.
+    let charKeys = RawBuffer<UInt32>(capacity: 128)
+    let rows = RawBuffer<Int32>(capacity: 128)
+    let scores = RawBuffer<Float>(capacity: 64)
+    /// Summed character-block scores of the current message.
+    let charScores = RawBuffer<Float>(capacity: 64)
+    /// Bit sets over row hashes: rows met once, and hashes met twice (candidate repeats).
+    let seen: UnsafeMutablePointer<UInt64>
+    let repeated: UnsafeMutablePointer<UInt64>
+    static let bitWords = 128
+    /// Exact counts of the candidate repeats.
+    let repeats = SparseAccumulator()
+    let repeatRows = RawBuffer<FeatureKey>(capacity: 64)
+    let repeatCounts = RawBuffer<Float>(capacity: 64)
+
+    /// A memo of at most `limit` words (0: nothing is kept between messages; tests) and
+    /// about `wordLimit` value words.
+    init(owner: UInt64, limit: Int = 1 << 15, wordLimit: Int = 1 << 21) {
+        self.owner = owner
+        memo = ByteMemo(limit: max(limit, 1), wordLimit: limit == 0 ? 0 : wordLimit)
+        seen = .allocate(capacity: Self.bitWords)
+        seen.initialize(repeating: 0, count: Self.bitWords)
+        repeated = .allocate(capacity: Self.bitWords)
+        repeated.initialize(repeating: 0, count: Self.bitWords)
+    }
+
+    deinit {
+        seen.deallocate()
+        repeated.deallocate()
+    }
+
+    /// The bit of `row` in ``seen`` and ``repeated``: word index and mask.
+    @inline(__always)
+    static func bit(_ row: Int32) -> (Int, UInt64) {
+        let h = Int((UInt32(bitPattern: row) &* 0x9E37_79B1) >> 19)
+        return (h >> 6, 1 << UInt64(h & 63))
+    }
+
+    /// Computes the entry of `token` into `out`.
+    func computeEntry(
+        _ token: UnsafeBufferPointer<UInt8>, model: Model, extractor: FeatureExtractor, workspace: FeatureWorkspace,
+        into out: RawBuffer<UInt32>
+    ) {
+        let c = model.labels.count
+        charKeys.removeAll()
+        extractor.appendCharNgrams(token, workspace, into: charKeys)
+        rows.removeAll()
+        scores.removeAll()
+        scores.reserve(c)
+        for j in 0..<c { scores.base[j] = 0 }
+        let useIDF = !model.space.idf.isEmpty
+        var norm: Float = 0
+        model.weights.withUnsafeBufferPointer { w in
+            model.space.idf.withUnsafeBufferPointer { idf in
+                model.space.withSlots { slots in
+                    for k in 0..<charKeys.count {
+                        let r = model.space.row(charKeys[k], slots)
+                        if r < 0 { continue }
+                        rows.append(Int32(r))
+                        let x: Float = useIDF ? idf[r] : 1
+                        norm += x * x
+                        let row = w.baseAddress! + r * c
+                        for j in 0..<c { scores.base[j] += x * row[j] }
+                    }
+                }
+            }
+        }
+        out.append(norm.bitPattern)
+        for j in 0..<c { out.append(scores.base[j].bitPattern) }
+        for k in 0..<rows.count { out.append(UInt32(bitPattern: rows[k])) }
+    }
+
+    /// Finds or computes the entries of the word tokens in `tokens`, in order, into
+    /// ``entryStarts`` and ``entryLengths``.
+    func collectEntries(_ tokens: TokenBuffer, model: Model, extractor: FeatureExtractor, workspace: FeatureWorkspace) {
+        memo.startOverIfFull()
+        transient.removeAll()
+        entryStarts.removeAll()
+        entryLengths.removeAll()
+        for t in 0..<tokens.count where tokens.kinds[t] == .word {
+            let token = tokens.token(t)
+            let h = ByteMemo.hash(token)
+            var slot = token.count <= FeatureExtractor.longestMemoisedWord ? memo.find(token, hash: h) : -1
+            if slot < 0 && token.count <= FeatureExtractor.longestMemoisedWord && !memo.isFull {
+                let start = memo.begin()
+                computeEntry(token, model: model, extractor: extractor, workspace: workspace, into: memo.words)
+                slot = memo.commit(token, hash: h, wordStart: start.wordStart, byteStart: start.byteStart)
+            }
+            if slot >= 0 {
+                let (start, length) = memo.wordRange(of: slot)
+                entryStarts.append(Int32(start))
+                entryLengths.append(Int32(length))
+            } else {
+                let start = transient.count
+                computeEntry(token, model: model, extractor: extractor, workspace: workspace, into: transient)
+                entryStarts.append(Int32(-(start + 1)))
+                entryLengths.append(Int32(transient.count - start))
+            }
+        }
+    }
+
+    /// The words of entry `k` (valid until the next message).
+    @inline(__always)
+    func entry(_ k: Int) -> UnsafeBufferPointer<UInt32> {
+        let s = Int(entryStarts[k])
+        let base = s >= 0 ? memo.words.base + s : transient.base + (-s - 1)
+        return UnsafeBufferPointer(start: base, count: Int(entryLengths[k]))
+    }
+}
+
+extension Model {
+    /// Raw linear scores of the message in UTF-8 `bytes`: word features weighted and scored
+    /// row by row, character n-grams through the per-word sums of `scratch`'s
+    /// ``WordScoreMemo`` (see there). Equal to vectorising the message and calling
+    /// ``scores(_:into:)``, up to float rounding.
+    func scores(
+        of bytes: UnsafeBufferPointer<UInt8>, extractor: FeatureExtractor, scratch: ClassifierScratch,
+        wordScores memo: WordScoreMemo, into out: UnsafeMutableBufferPointer<Float>
+    ) {
+        let ws = scratch.workspace
+        let charNgrams = featureSettings.charNgramMax > 0
+        extractor.extract(bytes: bytes, into: ws, charNgrams: false)
+        let c = labels.count
+        var wordNorm: Float = 0
+        var charNorm: Float = 0
+        let s = scratch.scoring
+        let kept = wordRows(of: ws, scratch: s, norm: &wordNorm)
+        let charScores = memo.charScores
+        if charNgrams {
+            memo.collectEntries(ws.tokens, model: self, extractor: extractor, workspace: ws)
+            charScores.removeAll()
+            charScores.reserve(c)
+            let acc = charScores.base
+            for j in 0..<c { acc[j] = 0 }
+            var anyRepeat = false
+            let seen = memo.seen
+            let repeated = memo.repeated
+            var rowCount = 0
+            for e in 0..<memo.entryStarts.count {
+                let entry = memo.entry(e)
+                charNorm += Float(bitPattern: entry[0])
+                for j in 0..<c { acc[j] += Float(bitPattern: entry[1 + j]) }
+                rowCount += entry.count - 1 - c
+                for k in (1 + c)..<entry.count {
+                    let (i, m) = WordScoreMemo.bit(Int32(bitPattern: entry[k]))
+                    if seen[i] & m != 0 {
+                        repeated[i] |= m
+                        anyRepeat = true
+                    } else {
+                        seen[i] |= m
+                    }
+                }
+            }
+            seen.update(repeating: 0, count: WordScoreMemo.bitWords)
+            if anyRepeat {
+                correctRepeats(memo, rowCount: rowCount, norm: &charNorm)
+                repeated.update(repeating: 0, count: WordScoreMemo.bitWords)
+            }
+        }
+        var wScale: Float = 1
+        var cScale: Float = 1
+        if featureSettings.normalize {
+            wScale = wordNorm > 0 ? 1 / wordNorm.squareRoot() : 0
+            cScale = charNorm > 0 ? 1 / charNorm.squareRoot() : 0
+        }
+        bias.withUnsafeBufferPointer { b in
+            for j in 0..<c { out[j] = b[j] }
+        }
+        weights.withUnsafeBufferPointer { w in
+            for k in 0..<kept {
+                let x = s.values.base[k] * wScale
+                let base = w.baseAddress! + Int(s.rows.base[k]) * c
+                for j in 0..<c { out[j] += x * base[j] }
+            }
+        }
+        if charNgrams {
+            let acc = charScores.base
+            for j in 0..<c { out[j] += cScale * acc[j] }
+        }
+    }
+
+    /// Rows and weighted values (before normalisation) of the word features in `ws`, into
+    /// `s.rows` and `s.values`; adds their squares to `norm`. Returns how many are known.
+    /// Memory loads are issued in batches (slot table, then idf and weight rows) so their
+    /// cache misses overlap.
+    func wordRows(of ws: FeatureWorkspace, scratch s: ScoringScratch, norm: inout Float) -> Int {
+        let c = labels.count
+        let keys = ws.keyBuffer.base
+        let counts = ws.countBuffer.base
+        let n = ws.keyBuffer.count
+        s.slots.removeAll()
+        s.rows.removeAll()
+        s.values.removeAll()
+        s.slots.reserve(n)
+        s.rows.reserve(n)
+        s.values.reserve(n)
+        let useIDF = !space.idf.isEmpty
+        let weighting = featureSettings.weighting
+        var kept = 0
+        weights.withUnsafeBufferPointer { w in
+            space.idf.withUnsafeBufferPointer { idf in
+                space.withSlots { slots in
+                    for k in 0..<n {
+                        let slot = space.firstSlot(keys[k])
+                        s.slots.base[k] = Int32(slot)
+                        criba_prefetch(slots.baseAddress! + slot)
+                    }
+                    for k in 0..<n {
+                        let r = space.row(keys[k], from: Int(s.slots.base[k]), slots)
+                        if r < 0 { continue }
+                        if useIDF { criba_prefetch(idf.baseAddress! + r) }
+                        let row = w.baseAddress! + r * c
+                        var line = 0
+                        while line < c {
+                            criba_prefetch(row + line)
+                            line += 16
+                        }
+                        s.rows.base[kept] = Int32(r)
+                        s.values.base[kept] = counts[k]
+                        kept += 1
+                    }
+                    for k in 0..<kept {
+                        var x = weighting.weight(ofCount: s.values.base[k])
+                        if useIDF { x *= idf[Int(s.rows.base[k])] }
+                        s.values.base[k] = x
+                        norm += x * x
+                    }
+                }
+            }
+        }
+        return kept
+    }
+
+    /// Corrects ``WordScoreMemo/charScores`` and the character block's squared `norm` for
+    /// the rows a message holds more than once: the entries counted each occurrence with
+    /// weight 1, the weighting gives `weight(count)` to all of them together.
+    func correctRepeats(_ memo: WordScoreMemo, rowCount: Int, norm: inout Float) {
+        let c = labels.count
+        let keys = memo.repeatRows
+        let counts = memo.repeatCounts
+        keys.removeAll()
+        counts.removeAll()
+        memo.repeats.reset(expected: rowCount, keys: keys, counts: counts)
+        for e in 0..<memo.entryStarts.count {
+            let entry = memo.entry(e)
+            for k in (1 + c)..<entry.count {
+                let (i, m) = WordScoreMemo.bit(Int32(bitPattern: entry[k]))
+                if memo.repeated[i] & m != 0 { memo.repeats.add(entry[k], keys: keys, counts: counts) }
+            }
+        }
+        let weighting = featureSettings.weighting
+        let useIDF = !space.idf.isEmpty
+        let acc = memo.charScores.base
+        weights.withUnsafeBufferPointer { w in
+            for k in 0..<keys.count where counts[k] >= 2 {
+                let r = Int(keys[k])
+                let n = counts[k]
+                let x = weighting.weight(ofCount: n)
+                let idf: Float = useIDF ? space.idf[r] : 1
+                norm += (x * x - n) * idf * idf
+                let d = (x - n) * idf
+                if d == 0 { continue }
+                let row = w.baseAddress! + r * c
+                for j in 0..<c { acc[j] += d * row[j] }
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import XCTest
+
+@testable import Criba
+
+/// The classifier scores character n-grams through per-word sums (``WordScoreMemo``); these
+/// tests compare it with vectorising each message and scoring the sparse vector.
+final class WordScoreTests: XCTestCase {
+    /// Messages whose words share n-grams (`la casa`, `papa papa`), repeat words, have long
+    /// words, unknown words, placeholders and nothing known at all.
+    static let messages: [String] = [
+        "hola, cuánto cuesta la casa de la playa?",
+        "papa papa papa, la papaya",
+        "jajaja sí sí sí sí",
+        "GANASTE UN IPHONE ingresá a http://premio.example.com ya ya ya",
+        "quiero saber el precio del envío a San José, ¿cuánto sale el envío?",
+        "xyzzy qwrtp",
+        "",
+        "!!! ??? 👍👍",
+        String(repeating: "a", count: 300) + " " + String(repeating: "ab", count: 200) + " la la",
+        "decime si tenés la talla M, la M, la m",
+        "ana ana ana banana anana",
+    ]
+
+    static func reference(_ model: Model, _ text: String) -> [Float] {
+        let extractor = FeatureExtractor(tokenizer: model.tokenizerSettings, features: model.featureSettings)
+        let ws = FeatureWorkspace(memoLimit: 0)
+        extractor.extract(text, into: ws)
+        var v = SparseVector()
+        model.space.vectorize(ws, into: &v)
+        var s = [Float](repeating: 0, count: model.labels.count)
+        s.withUnsafeMutableBufferPointer { model.scores(v, into: $0) }
+        return s
+    }
+
+    static func fast(_ model: Model, _ text: String, memo: WordScoreMemo, scratch: ClassifierScratch) -> [Float] {
+        let extractor = FeatureExtractor(tokenizer: model.tokenizerSettings, features: model.featureSettings)
+        var s = [Float](repeating: 0, count: model.labels.count)
+        var t = text
+        t.withUTF8 { bytes in
+            s.withUnsafeMutableBufferPointer {
+                model.scores(of: bytes, extractor: extractor, scratch: scratch, wordScores: memo, into: $0)
+            }
+        }
+        return s
+    }
+
+    func assertAgrees(_ model: Model, _ texts: [String], memoLimit: Int, file: StaticString = #filePath, line: UInt = #line) {
+        let memo = WordScoreMemo(owner: 0, limit: memoLimit, wordLimit: memoLimit * 40)
+        let scratch = ClassifierScratch(classes: model.labels.count)
+        // Twice: the second pass replays the memoised entries.
+        for text in texts + texts {
+            let want = Self.reference(model, text)
+            let got = Self.fast(model, text, memo: memo, scratch: scratch)
+            for j in want.indices {
+                let tolerance = 1e-4 * max(1, abs(want[j]))
+                if abs(want[j] - got[j]) > tolerance {
+                    XCTFail("`\(text)` label \(model.labels[j]): \(got[j]) vs \(want[j]) (memo \(memoLimit))", file: file, line: line)
+                    return
+                }
+            }
+        }
+    }
+
+    func train(_ features: FeatureSettings, algorithm: Algorithm = .linearSVM) throws -> Model {
+        var o = TrainingOptions()
+        o.algorithm = algorithm
+        o.features = features
+        o.epochs = 3
+        let rows = try LabelledCSV(path: repositoryRoot.appendingPathComponent("Data/train.csv").path).examples()
+        return try Trainer(options: o).train(on: Array(rows.prefix(600)))
+    }
+
+    func testAgreesWithVectorisedScoringForEveryWeighting() throws {
+        let data = try LabelledCSV(path: repositoryRoot.appendingPathComponent("Data/test.csv").path).examples()
+        let texts = Self.messages + data.prefix(120).map(\.text)
+        for weighting in FeatureSettings.Weighting.allCases {
+            for (idf, normalize) in [(true, true), (false, true), (true, false), (false, false)] {
+                var f = FeatureSettings()
+                f.weighting = weighting
+                f.idf = idf
+                f.normalize = normalize
+                f.bucketBits = 18
+                let model = try train(f)
+                // A memo that keeps every word, one that starts over every few words, and none.
+                for limit in [1 << 15, 7, 0] { assertAgrees(model, texts, memoLimit: limit) }
+            }
+        }
+    }
+
+    func testAgreesForOtherNgramRangesAndNaiveBayes() throws {
+        var f = FeatureSettings()
+        f.charNgramMin = 1
+        f.charNgramMax = 3
+        assertAgrees(try train(f), Self.messages, memoLimit: 1 << 15)
+        var words = FeatureSettings()
+        words.charNgramMax = 0
+        assertAgrees(try train(words), Self.messages, memoLimit: 1 << 15)
+        var counts = FeatureSettings()
+        counts.weighting = .count
+        counts.idf = false
+        counts.normalize = false
+        assertAgrees(try train(counts, algorithm: .naiveBayes), Self.messages, memoLimit: 1 << 15)
+    }
+
+    /// Memos belong to one classifier: two models used in turn on one thread never mix.
+    func testClassifiersOnOneThreadKeepTheirOwnMemos() throws {
+        var f = FeatureSettings()
+        f.bucketBits = 18
+        let a = try train(f)
+        f.charNgramMin = 3
+        let b = try train(f, algorithm: .logisticRegression)
+        let ca = Classifier(model: a)
+        let cb = Classifier(model: b)
+        for text in Self.messages + Self.messages {
+            for (model, classifier) in [(a, ca), (b, cb)] {
+                let p = classifier.classify(text)
+                var want = Self.reference(model, text)
+                want.withUnsafeMutableBufferPointer { model.softmax($0) }
+                let best = want.indices.max { want[$0] < want[$1] }!
+                XCTAssertEqual(Double(p.probability), Double(want[best]), accuracy: 1e-4, text)
+            }
+        }
+    }
+}
