@@ -35,36 +35,14 @@ final class WordScoreMemo {
     let scores = RawBuffer<Float>(capacity: 64)
     /// Summed character-block scores of the current message.
     let charScores = RawBuffer<Float>(capacity: 64)
-    /// Bit sets over row hashes: rows met once, and hashes met twice (candidate repeats).
-    let seen: UnsafeMutablePointer<UInt64>
-    let repeated: UnsafeMutablePointer<UInt64>
-    static let bitWords = 128
-    /// Exact counts of the candidate repeats.
-    let repeats = SparseAccumulator()
-    let repeatRows = RawBuffer<FeatureKey>(capacity: 64)
-    let repeatCounts = RawBuffer<Float>(capacity: 64)
+    /// Occurrences of each row in the current message.
+    let rowCounts = RowCounter()
 
     /// A memo of at most `limit` words (0: nothing is kept between messages; tests) and
     /// about `wordLimit` value words.
     init(owner: UInt64, limit: Int = 1 << 15, wordLimit: Int = 1 << 21) {
         self.owner = owner
         memo = ByteMemo(limit: max(limit, 1), wordLimit: limit == 0 ? 0 : wordLimit)
-        seen = .allocate(capacity: Self.bitWords)
-        seen.initialize(repeating: 0, count: Self.bitWords)
-        repeated = .allocate(capacity: Self.bitWords)
-        repeated.initialize(repeating: 0, count: Self.bitWords)
-    }
-
-    deinit {
-        seen.deallocate()
-        repeated.deallocate()
-    }
-
-    /// The bit of `row` in ``seen`` and ``repeated``: word index and mask.
-    @inline(__always)
-    static func bit(_ row: Int32) -> (Int, UInt64) {
-        let h = Int((UInt32(bitPattern: row) &* 0x9E37_79B1) >> 19)
-        return (h >> 6, 1 << UInt64(h & 63))
     }
 
     /// Computes the entry of `token` into `out`.
@@ -163,30 +141,17 @@ extension Model {
             charScores.reserve(c)
             let acc = charScores.base
             for j in 0..<c { acc[j] = 0 }
-            var anyRepeat = false
-            let seen = memo.seen
-            let repeated = memo.repeated
             var rowCount = 0
+            for e in 0..<memo.entryStarts.count { rowCount += Int(memo.entryLengths[e]) - 1 - c }
+            let counter = memo.rowCounts
+            counter.reset(expected: rowCount)
             for e in 0..<memo.entryStarts.count {
                 let entry = memo.entry(e)
                 charNorm += Float(bitPattern: entry[0])
                 for j in 0..<c { acc[j] += Float(bitPattern: entry[1 + j]) }
-                rowCount += entry.count - 1 - c
-                for k in (1 + c)..<entry.count {
-                    let (i, m) = WordScoreMemo.bit(Int32(bitPattern: entry[k]))
-                    if seen[i] & m != 0 {
-                        repeated[i] |= m
-                        anyRepeat = true
-                    } else {
-                        seen[i] |= m
-                    }
-                }
+                for k in (1 + c)..<entry.count { counter.add(entry[k]) }
             }
-            seen.update(repeating: 0, count: WordScoreMemo.bitWords)
-            if anyRepeat {
-                correctRepeats(memo, rowCount: rowCount, norm: &charNorm)
-                repeated.update(repeating: 0, count: WordScoreMemo.bitWords)
-            }
+            if !counter.repeats.isEmpty { correctRepeats(memo, norm: &charNorm) }
         }
         var wScale: Float = 1
         var cScale: Float = 1
@@ -265,27 +230,16 @@ extension Model {
     /// Corrects ``WordScoreMemo/charScores`` and the character block's squared `norm` for
     /// the rows a message holds more than once: the entries counted each occurrence with
     /// weight 1, the weighting gives `weight(count)` to all of them together.
-    func correctRepeats(_ memo: WordScoreMemo, rowCount: Int, norm: inout Float) {
+    func correctRepeats(_ memo: WordScoreMemo, norm: inout Float) {
         let c = labels.count
-        let keys = memo.repeatRows
-        let counts = memo.repeatCounts
-        keys.removeAll()
-        counts.removeAll()
-        memo.repeats.reset(expected: rowCount, keys: keys, counts: counts)
-        for e in 0..<memo.entryStarts.count {
-            let entry = memo.entry(e)
-            for k in (1 + c)..<entry.count {
-                let (i, m) = WordScoreMemo.bit(Int32(bitPattern: entry[k]))
-                if memo.repeated[i] & m != 0 { memo.repeats.add(entry[k], keys: keys, counts: counts) }
-            }
-        }
+        let counter = memo.rowCounts
         let weighting = featureSettings.weighting
         let useIDF = !space.idf.isEmpty
         let acc = memo.charScores.base
         weights.withUnsafeBufferPointer { w in
-            for k in 0..<keys.count where counts[k] >= 2 {
-                let r = Int(keys[k])
-                let n = counts[k]
+            for k in 0..<counter.repeats.count {
+                let (r, count) = counter.entry(Int(counter.repeats[k]))
+                let n = Float(count)
                 let x = weighting.weight(ofCount: n)
                 let idf: Float = useIDF ? space.idf[r] : 1
                 norm += (x * x - n) * idf * idf
@@ -295,5 +249,70 @@ extension Model {
                 for j in 0..<c { acc[j] += d * row[j] }
             }
         }
+    }
+}
+
+/// Exact occurrence counts of feature rows within one message: an open-addressing table of
+/// `(row + 1) << 32 | count` slots (0 = empty), cleared after each message through the list of
+/// slots it used. Rows met a second time are listed in ``repeats``.
+final class RowCounter {
+    private var slots: UnsafeMutablePointer<UInt64>
+    private var mask: Int
+    private let used = RawBuffer<Int32>(capacity: 256)
+    /// Slots whose row occurred at least twice.
+    let repeats = RawBuffer<Int32>(capacity: 64)
+
+    init() {
+        mask = 1023
+        slots = .allocate(capacity: mask + 1)
+        slots.initialize(repeating: 0, count: mask + 1)
+    }
+
+    deinit { slots.deallocate() }
+
+    /// Forgets the previous message; room for `expected` rows.
+    func reset(expected: Int) {
+        for k in 0..<used.count { slots[Int(used[k])] = 0 }
+        used.removeAll()
+        repeats.removeAll()
+        if expected * 2 > mask + 1 {
+            var capacity = mask + 1
+            while capacity < expected * 2 { capacity <<= 1 }
+            slots.deallocate()
+            slots = .allocate(capacity: capacity)
+            slots.initialize(repeating: 0, count: capacity)
+            mask = capacity - 1
+        }
+        used.reserve(expected)
+    }
+
+    /// Counts one occurrence of `row` (as stored in an entry). The caller reserved room with
+    /// ``reset(expected:)``.
+    @inline(__always)
+    func add(_ row: UInt32) {
+        let tag = UInt64(row &+ 1) << 32
+        var slot = Int((row &* 0x9E37_79B1) >> 16) & mask
+        while true {
+            let s = slots[slot]
+            if s == 0 {
+                slots[slot] = tag | 1
+                used.base[used.count] = Int32(slot)
+                used.count += 1
+                return
+            }
+            if s & 0xFFFF_FFFF_0000_0000 == tag {
+                slots[slot] = s + 1
+                if s & 0xFFFF_FFFF == 1 { repeats.append(Int32(slot)) }
+                return
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// The row and count in `slot`.
+    @inline(__always)
+    func entry(_ slot: Int) -> (row: Int, count: Int) {
+        let s = slots[slot]
+        return (Int(s >> 32) - 1, Int(s & 0xFFFF_FFFF))
     }
 }
