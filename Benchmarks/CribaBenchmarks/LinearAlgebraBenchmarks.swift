@@ -183,6 +183,48 @@ final class ModelBenchmarks: BenchmarkCase {
         }
         let tnb = run(nb)
         let tlr = run(lr)
-        report(String(format: "classify %d messages: naive Bayes %.0f msgs/s, nblr %.0f msgs/s", texts.count, Double(texts.count) / tnb, Double(texts.count) / tlr))
+        report(String(format: "classify %d messages: naive Bayes %.0f msgs/s, svm (defaults) %.0f msgs/s", texts.count, Double(texts.count) / tnb, Double(texts.count) / tlr))
+    }
+
+    /// Scoring through per-word character n-gram sums (``WordScoreMemo``, what ``Classifier``
+    /// does) against vectorising each message and scoring it row by row, on the same model:
+    /// the project's corpus (12 labels) and, when the shared data sets are next to the
+    /// repository, MASSIVE es-ES (60 labels).
+    func testWordScoresAgainstRowByRow() throws {
+        var sets: [(String, [Example])] = [("Data/train.csv", Self.examples)]
+        let massive = Self.root.deletingLastPathComponent().appendingPathComponent("shared/datasets/massive-es/train.csv").path
+        if FileManager.default.fileExists(atPath: massive) {
+            sets.append(("massive-es/train.csv", try LabelledCSV(path: massive).examples()))
+        }
+        for (name, examples) in sets {
+            let model = try Trainer().train(on: examples)
+            let classifier = Classifier(model: model)
+            let utf8 = examples.map { Array($0.text.utf8) }
+            let c = model.labels.count
+            let memoised = median {
+                var n = 0
+                for m in utf8 {
+                    m.withUnsafeBufferPointer { b in classifier.withProbabilities(utf8: b) { p in n &+= p[0] > 0.5 ? 1 : 0 } }
+                }
+                blackHole(n)
+            }
+            let ws = FeatureWorkspace()
+            var v = SparseVector()
+            var scores = [Float](repeating: 0, count: c)
+            let rowByRow = median {
+                var n = 0
+                for m in utf8 {
+                    m.withUnsafeBufferPointer { classifier.extractor.extract(bytes: $0, into: ws) }
+                    model.space.vectorize(ws, into: &v)
+                    scores.withUnsafeMutableBufferPointer { s in
+                        model.scores(v, into: s)
+                        model.softmax(s)
+                        n &+= s[0] > 0.5 ? 1 : 0
+                    }
+                }
+                blackHole(n)
+            }
+            report(String(format: "classify %@ (%d messages, %d labels, %d rows): word scores %.0f msgs/s, row by row %.0f msgs/s (%.2fx)", name, utf8.count, c, model.featureCount, Double(utf8.count) / memoised, Double(utf8.count) / rowByRow, rowByRow / memoised))
+        }
     }
 }
