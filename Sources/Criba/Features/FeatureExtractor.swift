@@ -155,7 +155,7 @@ public struct FeatureExtractor: Sendable {
     }
 
     /// Extracts the features of UTF-8 `bytes`, leaving out character n-grams when
-    /// `charNgrams` is false (``Model/scores(of:extractor:scratch:into:)`` takes a word's
+    /// `charNgrams` is false (``Model/scores(of:extractor:scratch:wordScores:into:)`` takes a word's
     /// character n-grams from its ``WordScoreMemo`` instead).
     @inline(__always)
     func extract(bytes: UnsafeBufferPointer<UInt8>, into ws: FeatureWorkspace, charNgrams: Bool) {

@@ -11,7 +11,7 @@ import CribaShims
 /// - the rows themselves, to find n-grams that a message holds more than once.
 ///
 /// Summing `N` and `S` over a message's words gives what the n-grams would give with every
-/// count weighted linearly; ``Model/scores(of:extractor:scratch:into:)`` then corrects the
+/// count weighted linearly; ``Model/scores(of:extractor:scratch:wordScores:into:)`` then corrects the
 /// few rows whose count is 2 or more (sublinear or binary weighting), so the scores equal
 /// those of ``FeatureSpace/vectorize(_:into:)`` followed by ``Model/scores(_:into:)`` up to
 /// float rounding. A message then reads one `C`-float line per word instead of one weight row
