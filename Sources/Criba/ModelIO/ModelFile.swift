@@ -170,19 +170,38 @@ enum ModelFile {
                 let size = MemoryLayout<T>.size
                 guard b.count % size == 0 else { throw fail("a numeric section has a length that is not a multiple of \(size)") }
                 return [T](unsafeUninitializedCapacity: b.count / size) { out, n in
-                    for i in 0..<(b.count / size) {
-                        out[i] = T(littleEndian: b.loadUnaligned(fromByteOffset: i * size, as: T.self))
-                    }
                     n = b.count / size
+                    guard n > 0 else { return }
+                    // The file is little-endian: on a little-endian host the section is the array.
+                    if 1.littleEndian == 1 {
+                        UnsafeMutableRawPointer(out.baseAddress!).copyMemory(from: b.baseAddress!, byteCount: b.count)
+                    } else {
+                        for i in 0..<n { out[i] = T(littleEndian: b.loadUnaligned(fromByteOffset: i * size, as: T.self)) }
+                    }
+                }
+            }
+            /// A section of little-endian IEEE 754 single-precision values.
+            func floats(_ b: UnsafeRawBufferPointer) throws -> [Float] {
+                guard b.count % 4 == 0 else { throw fail("a numeric section has a length that is not a multiple of 4") }
+                return [Float](unsafeUninitializedCapacity: b.count / 4) { out, n in
+                    n = b.count / 4
+                    guard n > 0 else { return }
+                    if 1.littleEndian == 1 {
+                        UnsafeMutableRawPointer(out.baseAddress!).copyMemory(from: b.baseAddress!, byteCount: b.count)
+                    } else {
+                        for i in 0..<n {
+                            out[i] = Float(bitPattern: UInt32(littleEndian: b.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
+                        }
+                    }
                 }
             }
             let metaText = String(decoding: try bytes(.metadata), as: UTF8.self)
             let labelText = String(decoding: try bytes(.labels), as: UTF8.self)
             let labels = labelText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             let keys = try array(try bytes(.keys), UInt32.self)
-            let idf = try optionalBytes(.idf).map { try array($0, UInt32.self).map(Float.init(bitPattern:)) } ?? []
-            let weights = try array(try bytes(.weights), UInt32.self).map(Float.init(bitPattern:))
-            let bias = try array(try bytes(.bias), UInt32.self).map(Float.init(bitPattern:))
+            let idf = try optionalBytes(.idf).map { try floats($0) } ?? []
+            let weights = try floats(try bytes(.weights))
+            let bias = try floats(try bytes(.bias))
             var counts: NaiveBayesCounts? = nil
             if let fc = optionalBytes(.featureCounts), let cc = optionalBytes(.classCounts) {
                 counts = NaiveBayesCounts(
@@ -226,8 +245,18 @@ enum FileIO {
             throw IOError(kind: e == ENOENT ? .missing : .failed, path: path, message: "cannot open: \(String(cString: strerror(e)))")
         }
         defer { fclose(f) }
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        // One read into an array of the file's size; a file that grows meanwhile is read on
+        // in chunks, and one that shrinks ends where the read does.
+        var st = stat()
+        let expected = fstat(fileno(f), &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG ? Int(st.st_size) : 0
+        var out = [UInt8](unsafeUninitializedCapacity: expected) { buffer, n in
+            n = expected > 0 ? fread(buffer.baseAddress, 1, expected, f) : 0
+        }
+        if ferror(f) != 0 {
+            throw IOError(kind: .failed, path: path, message: "read error: \(String(cString: strerror(errno)))")
+        }
+        if out.count < expected { return out }
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, f) }
             if n > 0 { out.append(contentsOf: chunk[0..<n]) }
