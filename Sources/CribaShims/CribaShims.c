@@ -1,3 +1,60 @@
-// The shims are static inline functions in include/CribaShims.h; this file gives the target a
-// translation unit.
+// Kernels written in C so that the compiler vectorises them on every build (the Swift
+// code is built for baseline x86-64 and does not vectorise calls to `expf`).
 #include "CribaShims.h"
+
+#include <stdint.h>
+#include <string.h>
+
+/// e^x for x <= 0, to about 1 ulp: range reduction by ln 2 in two parts, a degree-6
+/// polynomial on [-ln 2 / 2, ln 2 / 2] (Cephes' `expf` coefficients), and the power of two
+/// put into the exponent bits. Below -87 (where e^x < 2^-125) the result is 0. Pure
+/// arithmetic with no library call, so the loop below vectorises and the result is the
+/// same on every machine.
+static inline float criba_exp_nonpositive(float x) {
+    const float lowest = -87.0f;
+    float xc = x < lowest ? lowest : x;
+    // Round x / ln 2 to the nearest integer with the 1.5 * 2^23 trick (exact in
+    // round-to-nearest mode for |x / ln 2| < 2^22).
+    float t = xc * 1.44269504088896341f + 12582912.0f;
+    float n = t - 12582912.0f;
+    int32_t tb;
+    memcpy(&tb, &t, sizeof tb);
+    int32_t ni = tb - 0x4B400000;
+    float r = xc - n * 0.693359375f;
+    r = r - n * -2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    float y = p * r * r + r + 1.0f;
+    int32_t sb = (ni + 127) << 23;
+    float scale;
+    memcpy(&scale, &sb, sizeof scale);
+    return x < lowest ? 0.0f : y * scale;
+}
+
+void criba_softmax(float *scores, long count, float inverseTemperature) {
+    if (count <= 0) return;
+    float m = scores[0] * inverseTemperature;
+    for (long j = 1; j < count; j++) {
+        float v = scores[j] * inverseTemperature;
+        m = v > m ? v : m;
+    }
+    for (long j = 0; j < count; j++) {
+        scores[j] = criba_exp_nonpositive(scores[j] * inverseTemperature - m);
+    }
+    // Four partial sums in a fixed order: vectorisable and deterministic.
+    float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    long j = 0;
+    for (; j + 4 <= count; j += 4) {
+        s0 += scores[j];
+        s1 += scores[j + 1];
+        s2 += scores[j + 2];
+        s3 += scores[j + 3];
+    }
+    for (; j < count; j++) s0 += scores[j];
+    float r = 1.0f / ((s0 + s1) + (s2 + s3));
+    for (long k = 0; k < count; k++) scores[k] *= r;
+}

@@ -128,7 +128,7 @@ extension FeatureSettings.Weighting {
     func weight(ofCount count: Float) -> Float {
         switch self {
         case .count: return count
-        case .sublinear: return 1 + logf(count)
+        case .sublinear: return count == 1 ? 1 : 1 + logf(count)
         case .binary: return 1
         }
     }

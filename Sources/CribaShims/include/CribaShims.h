@@ -7,4 +7,9 @@ static inline void criba_prefetch(const void *address) {
     __builtin_prefetch(address, 0, 3);
 }
 
+/// Turns `count` raw label scores into probabilities in place: softmax of
+/// `scores[j] * inverseTemperature`, with e^x computed by a vectorised polynomial
+/// (relative error about 1e-7; scores more than 87 below the best get probability 0).
+void criba_softmax(float *scores, long count, float inverseTemperature);
+
 #endif
