@@ -1,3 +1,5 @@
+import CribaShims
+
 /// A bounded memo from byte strings to a few `UInt32` words and bytes, for results that are a
 /// pure function of a short byte string (a word's features, a chunk's tokens).
 ///
@@ -120,6 +122,26 @@ final class ByteMemo {
             }
             slot = (slot + 1) & mask
         }
+    }
+
+    /// Hints the CPU to load the slot where a lookup of `h` starts (no effect on results).
+    @inline(__always)
+    func prefetchSlot(hash h: UInt64) {
+        criba_prefetch(slots + (Int(truncatingIfNeeded: h) & mask))
+    }
+
+    /// Hints the CPU to load the key and values of the entry of hash `h` when it sits in the
+    /// slot a lookup starts at (the usual case): call after ``prefetchSlot(hash:)`` for a
+    /// batch of keys, so that their cache misses overlap. No effect on results.
+    /// `wordLines` is how many 64-byte lines of its words to ask for.
+    @inline(__always)
+    func prefetchEntry(hash h: UInt64, wordLines: Int = 1) {
+        let s = slots[Int(truncatingIfNeeded: h) & mask]
+        guard s.used != 0 && s.hash == h else { return }
+        criba_prefetch(keyBytes.base + Int(s.keyStart))
+        let w = words.base + Int(s.wordStart)
+        for line in 0..<wordLines { criba_prefetch(w + 16 * line) }
+        if s.byteCount > 0 { criba_prefetch(bytes.base + Int(s.byteStart)) }
     }
 
     /// The stored words of the entry in `slot`.

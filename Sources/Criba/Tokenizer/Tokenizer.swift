@@ -39,6 +39,16 @@ public final class TokenBuffer {
     let extra = RawBuffer<UInt8>(capacity: 64)
     /// Chunk → tokens, for chunks whose tokens depend on nothing else (see ``Scanner``).
     let chunkMemo: ByteMemo
+    /// One chunk (a run of non-whitespace) of the message being scanned.
+    struct Chunk {
+        var start: Int32
+        var end: Int32
+        /// Whether it goes through ``chunkMemo``, and then its ``ByteMemo/hash(_:)``.
+        var memoisable: Bool
+        var hash: UInt64
+    }
+    /// The chunks of the message being scanned.
+    let chunks = RawBuffer<Chunk>(capacity: 64)
     /// Whether chunks go through ``chunkMemo`` (always, except in tests that need a memo-free
     /// reference).
     let memoises: Bool
@@ -342,8 +352,14 @@ struct Scanner {
 
     mutating func run(into out: TokenBuffer) {
         let n = input.count
+        // Pass 1: the message's chunks (runs of non-whitespace), and for each one that could
+        // go through the memo its hash, with a prefetch of the memo slot it starts probing at.
+        // A chunk that starts with a letter and holds no digit or currency sign turns into
+        // tokens by itself alone (no number or money context): memoisable.
+        let chunks = out.chunks
+        chunks.removeAll()
+        let memo = out.chunkMemo
         var i = 0
-        var previousChunkEnd = -1
         while i < n {
             let b = input[i]
             if b < 0x80 {
@@ -352,8 +368,6 @@ struct Scanner {
                 let d = decodeUTF8(input, i)
                 if d.scalar != Decoded.invalid && isWhitespace(d.scalar) { i += d.length; continue }
             }
-            // A chunk that starts with a letter and holds no digit or currency sign turns into
-            // tokens by itself alone (no number or money context): memoised.
             let first = input[i]
             var memoisable = ASCII.isLetter(first)
                 || (first == 0xC3 && i + 1 < n && input[i + 1] & 0xC0 == 0x80 && latinFold[Int(input[i + 1] & 0x3F)] != 0)
@@ -371,19 +385,38 @@ struct Scanner {
                     j += d.length
                 }
             }
-            if memoisable && memoises && !currencyPending && j - i <= Self.longestMemoisedChunk {
+            memoisable = memoisable && memoises && j - i <= Self.longestMemoisedChunk
+            var h: UInt64 = 0
+            if memoisable {
+                h = ByteMemo.hash(UnsafeBufferPointer(rebasing: input[i..<j]))
+                memo.prefetchSlot(hash: h)
+            }
+            chunks.append(TokenBuffer.Chunk(start: Int32(i), end: Int32(j), memoisable: memoisable, hash: h))
+            i = j
+        }
+        // Pass 2: with the slots on their way, prefetch the entries they point to, so that the
+        // misses of all chunks overlap instead of following one another. Hints only.
+        if chunks.count > 1 {
+            for k in 0..<chunks.count where chunks[k].memoisable { memo.prefetchEntry(hash: chunks[k].hash) }
+        }
+        // Pass 3: the tokens.
+        var previousChunkEnd = -1
+        for k in 0..<chunks.count {
+            let chunk = chunks[k]
+            let i = Int(chunk.start)
+            let j = Int(chunk.end)
+            if chunk.memoisable && !currencyPending {
                 // The chunk's first word would flush a pending number before anything else.
                 flushNumber(into: out)
-                memoisedChunk(i, j, into: out)
+                memoisedChunk(i, j, hash: chunk.hash, into: out)
             } else {
                 // A number group may continue across exactly one space.
                 if pendingNumber.active && !(previousChunkEnd == i - 1 && input[i - 1] == ASCII.space) {
                     flushNumber(into: out)
                 }
-                chunk(i, j, into: out)
+                self.chunk(i, j, into: out)
             }
             previousChunkEnd = j
-            i = j
         }
         flushNumber(into: out)
         if settings.placeholders && capsWords > 0 {
@@ -414,10 +447,9 @@ struct Scanner {
     /// depend on the tokens before it. An entry's words are the ALL-CAPS and lower-case word
     /// counts, then for each token `kind << 24 | length` and a feature cell (0 until a feature
     /// extractor fills it, see ``TokenBuffer/cells``).
-    mutating func memoisedChunk(_ s: Int, _ e: Int, into out: TokenBuffer) {
+    mutating func memoisedChunk(_ s: Int, _ e: Int, hash h: UInt64, into out: TokenBuffer) {
         let memo = out.chunkMemo
         let key = UnsafeBufferPointer(rebasing: input[s..<e])
-        let h = ByteMemo.hash(key)
         let found = memo.find(key, hash: h)
         if found >= 0 {
             let words = memo.words(of: found)
