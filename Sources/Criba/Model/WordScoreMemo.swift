@@ -37,6 +37,8 @@ final class WordScoreMemo {
     let charScores = RawBuffer<Float>(capacity: 64)
     /// Occurrences of each row in the current message.
     let rowCounts = RowCounter()
+    /// Memo hashes of the current message's words.
+    let wordHashes = RawBuffer<UInt64>(capacity: 64)
 
     /// A memo of at most `limit` words (0: nothing is kept between messages; tests) and
     /// about `wordLimit` value words.
@@ -86,9 +88,26 @@ final class WordScoreMemo {
         transient.removeAll()
         entryStarts.removeAll()
         entryLengths.removeAll()
+        // Hash every word first and ask for its slot, then for the entry the slot points to
+        // (its N and S lines), so that the cache misses of all words overlap.
+        let hashes = wordHashes
+        hashes.removeAll()
+        hashes.reserve(tokens.count)
+        for t in 0..<tokens.count where tokens.kinds[t] == .word {
+            let h = ByteMemo.hash(tokens.token(t))
+            hashes.base[hashes.count] = h
+            hashes.count += 1
+            memo.prefetchSlot(hash: h)
+        }
+        if hashes.count > 1 {
+            let lines = (model.labels.count + 1 + 15) / 16
+            for k in 0..<hashes.count { memo.prefetchEntry(hash: hashes.base[k], wordLines: lines) }
+        }
+        var k = 0
         for t in 0..<tokens.count where tokens.kinds[t] == .word {
             let token = tokens.token(t)
-            let h = ByteMemo.hash(token)
+            let h = hashes.base[k]
+            k += 1
             var slot = token.count <= FeatureExtractor.longestMemoisedWord ? memo.find(token, hash: h) : -1
             if slot < 0 && token.count <= FeatureExtractor.longestMemoisedWord && !memo.isFull {
                 let start = memo.begin()
@@ -149,7 +168,17 @@ extension Model {
                 let entry = memo.entry(e)
                 charNorm += Float(bitPattern: entry[0])
                 for j in 0..<c { acc[j] += Float(bitPattern: entry[1 + j]) }
-                for k in (1 + c)..<entry.count { counter.add(entry[k]) }
+                for k in (1 + c)..<entry.count where counter.add(entry[k]) {
+                    // A second occurrence: its weight row will be needed by correctRepeats.
+                    weights.withUnsafeBufferPointer { w in
+                        let row = w.baseAddress! + Int(entry[k]) * c
+                        var line = 0
+                        while line < c {
+                            criba_prefetch(row + line)
+                            line += 16
+                        }
+                    }
+                }
             }
             if !counter.repeats.isEmpty { correctRepeats(memo, norm: &charNorm) }
         }
@@ -286,10 +315,11 @@ final class RowCounter {
         used.reserve(expected)
     }
 
-    /// Counts one occurrence of `row` (as stored in an entry). The caller reserved room with
-    /// ``reset(expected:)``.
+    /// Counts one occurrence of `row` (as stored in an entry); true when this is its second.
+    /// The caller reserved room with ``reset(expected:)``.
     @inline(__always)
-    func add(_ row: UInt32) {
+    @discardableResult
+    func add(_ row: UInt32) -> Bool {
         let tag = UInt64(row &+ 1) << 32
         var slot = Int((row &* 0x9E37_79B1) >> 16) & mask
         while true {
@@ -298,12 +328,15 @@ final class RowCounter {
                 slots[slot] = tag | 1
                 used.base[used.count] = Int32(slot)
                 used.count += 1
-                return
+                return false
             }
             if s & 0xFFFF_FFFF_0000_0000 == tag {
                 slots[slot] = s + 1
-                if s & 0xFFFF_FFFF == 1 { repeats.append(Int32(slot)) }
-                return
+                if s & 0xFFFF_FFFF == 1 {
+                    repeats.append(Int32(slot))
+                    return true
+                }
+                return false
             }
             slot = (slot + 1) & mask
         }
