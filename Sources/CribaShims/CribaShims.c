@@ -37,11 +37,23 @@ static inline float criba_exp_nonpositive(float x) {
 
 void criba_softmax(float *scores, long count, float inverseTemperature) {
     if (count <= 0) return;
-    float m = scores[0] * inverseTemperature;
-    for (long j = 1; j < count; j++) {
-        float v = scores[j] * inverseTemperature;
-        m = v > m ? v : m;
+    // The largest scaled score, in four lanes (the order does not change a maximum).
+    float m0 = scores[0] * inverseTemperature, m1 = m0, m2 = m0, m3 = m0;
+    long i = 0;
+    for (; i + 4 <= count; i += 4) {
+        float v0 = scores[i] * inverseTemperature, v1 = scores[i + 1] * inverseTemperature;
+        float v2 = scores[i + 2] * inverseTemperature, v3 = scores[i + 3] * inverseTemperature;
+        m0 = v0 > m0 ? v0 : m0;
+        m1 = v1 > m1 ? v1 : m1;
+        m2 = v2 > m2 ? v2 : m2;
+        m3 = v3 > m3 ? v3 : m3;
     }
+    for (; i < count; i++) {
+        float v = scores[i] * inverseTemperature;
+        m0 = v > m0 ? v : m0;
+    }
+    float ma = m0 > m1 ? m0 : m1, mb = m2 > m3 ? m2 : m3;
+    float m = ma > mb ? ma : mb;
     for (long j = 0; j < count; j++) {
         scores[j] = criba_exp_nonpositive(scores[j] * inverseTemperature - m);
     }

@@ -128,8 +128,16 @@ extension FeatureSettings.Weighting {
     func weight(ofCount count: Float) -> Float {
         switch self {
         case .count: return count
-        case .sublinear: return count == 1 ? 1 : 1 + logf(count)
+        case .sublinear:
+            // Counts are whole numbers: small ones from a table of the same values.
+            if count == 1 { return 1 }
+            let k = Int(count)
+            if k >= 0 && k < sublinearWeights.count && Float(k) == count { return sublinearWeights[k] }
+            return 1 + logf(count)
         case .binary: return 1
         }
     }
 }
+
+/// `1 + logf(k)` for k below 64: the sublinear weight of small counts.
+private let sublinearWeights: [Float] = (0..<64).map { 1 + logf(Float($0)) }
