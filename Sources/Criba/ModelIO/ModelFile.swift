@@ -123,13 +123,19 @@ enum ModelFile {
     // MARK: Reading
 
     static func decode(_ data: [UInt8], path: String) throws -> Model {
+        try data.withUnsafeBytes { try decode(raw: $0, path: path) }
+    }
+
+    /// Decodes a model from the bytes of a whole model file.
+    static func decode(raw: UnsafeRawBufferPointer, path: String) throws -> Model {
         func fail(_ message: String) -> ModelFileError { ModelFileError(path: path, message: message) }
-        guard data.count >= 8, Array(data[0..<8]) == magic else {
-            if data.isEmpty { throw fail("the model file is empty") }
+        guard raw.count >= 8, magic.indices.allSatisfy({ raw[$0] == magic[$0] }) else {
+            if raw.isEmpty { throw fail("the model file is empty") }
             throw fail("not a Criba model (wrong magic number)")
         }
-        guard data.count >= 24 else { throw fail("the model file is truncated (\(data.count) bytes)") }
-        return try data.withUnsafeBytes { raw -> Model in
+        guard raw.count >= 24 else { throw fail("the model file is truncated (\(raw.count) bytes)") }
+        let data = raw
+        do {
             let version = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
             if version > Self.version {
                 throw fail(
@@ -227,8 +233,30 @@ enum ModelFile {
         if (st.st_mode & S_IFMT) == S_IFDIR {
             throw IOError(kind: .notAFile, path: path, message: "is a directory, not a model file")
         }
+        if let model = try decodeMapped(path: path) { return model }
         let data = try FileIO.readAll(path: path)
         return try decode(data, path: path)
+    }
+
+    /// Decodes a regular, non-empty model file through a read-only private mapping with its
+    /// pages populated up front: the numeric sections are copied once, from the page cache
+    /// straight into the model's arrays, instead of being read into a buffer first. `nil`
+    /// when the file cannot be mapped (the caller reads it instead).
+    static func decodeMapped(path: String) throws -> Model? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size > 0 else { return nil }
+        let size = Int(st.st_size)
+        #if os(Linux)
+            let flags = MAP_PRIVATE | MAP_POPULATE
+        #else
+            let flags = MAP_PRIVATE
+        #endif
+        guard let base = mmap(nil, size, PROT_READ, flags, fd, 0), base != MAP_FAILED else { return nil }
+        defer { munmap(base, size) }
+        return try decode(raw: UnsafeRawBufferPointer(start: base, count: size), path: path)
     }
 
     /// Writes a model file atomically (temporary file in the same folder, then rename).
