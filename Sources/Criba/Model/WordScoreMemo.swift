@@ -1,4 +1,5 @@
 import CribaShims
+import Synchronization
 
 /// Per-word character n-gram scores of one model, for one thread.
 ///
@@ -37,6 +38,17 @@ final class WordScoreMemo {
     let charScores = RawBuffer<Float>(capacity: 64)
     /// Occurrences of each row in the current message.
     let rowCounts = RowCounter()
+    /// Names the memo's current contents in ``TokenBuffer/cells``: unique over all memos of
+    /// the process (up to 2³² - 1 of them) and renewed whenever this one starts over, so a
+    /// cell written for other contents does not match. Never 0, the value of an empty cell.
+    private(set) var generation: UInt32 = WordScoreMemo.nextGeneration()
+    private static let generations = Atomic<UInt32>(0)
+    static func nextGeneration() -> UInt32 {
+        while true {
+            let g = generations.add(1, ordering: .relaxed).newValue
+            if g != 0 { return g }
+        }
+    }
     /// Memo hashes of the current message's words.
     let wordHashes = RawBuffer<UInt64>(capacity: 64)
 
@@ -84,30 +96,57 @@ final class WordScoreMemo {
     /// Finds or computes the entries of the word tokens in `tokens`, in order, into
     /// ``entryStarts`` and ``entryLengths``.
     func collectEntries(_ tokens: TokenBuffer, model: Model, extractor: FeatureExtractor, workspace: FeatureWorkspace) {
-        memo.startOverIfFull()
+        if memo.isFull {
+            memo.startOverIfFull()
+            generation = Self.nextGeneration()
+        }
         transient.removeAll()
         entryStarts.removeAll()
         entryLengths.removeAll()
-        // Hash every word first and ask for its slot, then for the entry the slot points to
-        // (its N and S lines), so that the cache misses of all words overlap.
+        let cw = tokens.chunkMemo.words
+        // A token replayed from the chunk memo may carry the place of its entry from an earlier
+        // message (cell words 1...3, valid while they name this memo's generation). The other
+        // words are hashed first and their slots and entries asked for, so that the cache
+        // misses of all of them overlap.
         let hashes = wordHashes
         hashes.removeAll()
         hashes.reserve(tokens.count)
         for t in 0..<tokens.count where tokens.kinds[t] == .word {
-            let h = ByteMemo.hash(tokens.token(t))
-            hashes.base[hashes.count] = h
+            let cell = Int(tokens.cells[t])
+            if cell >= 0 && cw[cell + 1] == generation {
+                hashes.base[hashes.count] = 0
+            } else {
+                let h = ByteMemo.hash(tokens.token(t))
+                hashes.base[hashes.count] = h
+                memo.prefetchSlot(hash: h)
+            }
             hashes.count += 1
-            memo.prefetchSlot(hash: h)
         }
         if hashes.count > 1 {
             let lines = (model.labels.count + 1 + 15) / 16
-            for k in 0..<hashes.count { memo.prefetchEntry(hash: hashes.base[k], wordLines: lines) }
+            var k = 0
+            for t in 0..<tokens.count where tokens.kinds[t] == .word {
+                let cell = Int(tokens.cells[t])
+                if cell >= 0 && cw[cell + 1] == generation {
+                    let start = memo.words.base + Int(cw[cell + 2])
+                    for line in 0..<lines { criba_prefetch(start + 16 * line) }
+                } else {
+                    memo.prefetchEntry(hash: hashes.base[k], wordLines: lines)
+                }
+                k += 1
+            }
         }
         var k = 0
         for t in 0..<tokens.count where tokens.kinds[t] == .word {
-            let token = tokens.token(t)
+            let cell = Int(tokens.cells[t])
             let h = hashes.base[k]
             k += 1
+            if cell >= 0 && cw[cell + 1] == generation {
+                entryStarts.append(Int32(bitPattern: cw[cell + 2]))
+                entryLengths.append(Int32(bitPattern: cw[cell + 3]))
+                continue
+            }
+            let token = tokens.token(t)
             var slot = token.count <= FeatureExtractor.longestMemoisedWord ? memo.find(token, hash: h) : -1
             if slot < 0 && token.count <= FeatureExtractor.longestMemoisedWord && !memo.isFull {
                 let start = memo.begin()
@@ -118,6 +157,11 @@ final class WordScoreMemo {
                 let (start, length) = memo.wordRange(of: slot)
                 entryStarts.append(Int32(start))
                 entryLengths.append(Int32(length))
+                if cell >= 0 {
+                    cw[cell + 1] = generation
+                    cw[cell + 2] = UInt32(start)
+                    cw[cell + 3] = UInt32(length)
+                }
             } else {
                 let start = transient.count
                 computeEntry(token, model: model, extractor: extractor, workspace: workspace, into: transient)

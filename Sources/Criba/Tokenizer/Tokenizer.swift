@@ -33,6 +33,9 @@ public final class TokenBuffer {
     /// For each token replayed from ``chunkMemo``, the index in the memo's words of a cell
     /// where a feature extractor keeps the token's features; -1 otherwise.
     let cells = RawBuffer<Int32>(capacity: 128)
+    /// Words of a cell: the feature extractor's offset of the token's features, then a word
+    /// score memo's generation, entry start and entry length (see ``WordScoreMemo``).
+    static let cellWords = 4
     /// Scanner scratch kept between messages.
     let word = RawBuffer<UInt8>(capacity: 64)
     let shape = RawBuffer<UInt8>(capacity: 64)
@@ -445,8 +448,9 @@ struct Scanner {
     /// Tokenizes a chunk through the buffer's memo: a hit replays the stored tokens and
     /// ALL-CAPS counts; a miss tokenizes and stores them, unless a money word made the result
     /// depend on the tokens before it. An entry's words are the ALL-CAPS and lower-case word
-    /// counts, then for each token `kind << 24 | length` and a feature cell (0 until a feature
-    /// extractor fills it, see ``TokenBuffer/cells``).
+    /// counts, then for each token `kind << 24 | length` and ``TokenBuffer/cellWords`` cell
+    /// words (0 until a feature extractor or a word score memo fills them, see
+    /// ``TokenBuffer/cells``).
     mutating func memoisedChunk(_ s: Int, _ e: Int, hash h: UInt64, into out: TokenBuffer) {
         let memo = out.chunkMemo
         let key = UnsafeBufferPointer(rebasing: input[s..<e])
@@ -463,7 +467,7 @@ struct Scanner {
                 out.append(UnsafeBufferPointer(start: bytes, count: length), kind: TokenKind(rawValue: UInt8(words[k] >> 24))!)
                 out.cells[out.count - 1] = Int32(cellBase + k + 1)
                 bytes += length
-                k += 2
+                k += 1 + TokenBuffer.cellWords
             }
             return
         }
@@ -479,12 +483,12 @@ struct Scanner {
         for t in tokensBefore..<out.count {
             let token = out.token(t)
             memo.words.append(UInt32(out.kinds[t].rawValue) << 24 | UInt32(token.count))
-            memo.words.append(0)
+            for _ in 0..<TokenBuffer.cellWords { memo.words.append(0) }
             memo.bytes.append(contentsOf: token)
         }
         if memo.commit(key, hash: h, wordStart: start.wordStart, byteStart: start.byteStart) >= 0 {
             for t in tokensBefore..<out.count {
-                out.cells[t] = Int32(start.wordStart + 2 + 2 * (t - tokensBefore) + 1)
+                out.cells[t] = Int32(start.wordStart + 2 + (1 + TokenBuffer.cellWords) * (t - tokensBefore) + 1)
             }
         }
     }
