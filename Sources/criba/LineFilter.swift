@@ -7,6 +7,9 @@ struct LineFilter {
     let labelBytes: [[UInt8]]
     let unsureBytes: [UInt8]
     let jsonLabels: [String]
+    /// The policy's probability threshold for each label, by index (no label lookup per line).
+    let thresholds: [Float]
+    let margin: Float
     /// How many ranked labels to give (nil = only the answer).
     let topK: Int?
     /// Whether to add the deciding features.
@@ -22,6 +25,8 @@ struct LineFilter {
         labelBytes = classifier.labels.map { Array($0.utf8) }
         unsureBytes = Array(classifier.policy.unsureLabel.utf8)
         jsonLabels = classifier.labels.map(jsonString)
+        thresholds = classifier.labels.map { classifier.policy.perLabel[$0] ?? classifier.policy.threshold }
+        margin = classifier.policy.margin
     }
 
     func answer(_ line: UnsafeBufferPointer<UInt8>, into out: OutputBuffer) {
@@ -43,7 +48,8 @@ struct LineFilter {
                     sp = v
                 }
             }
-            let unsure = classifier.policy.isUnsure(label: classifier.labels[best], top: bp, second: sp)
+            // UnsurePolicy.isUnsure(label:top:second:) with the label's threshold by index.
+            let unsure = bp < thresholds[best] || bp - sp < margin
             var order: [Int] = []
             if json || topK != nil {
                 order = Array(0..<p.count)
