@@ -326,12 +326,16 @@ extension Model {
 }
 
 /// Exact occurrence counts of feature rows within one message: an open-addressing table of
-/// `(row + 1) << 32 | count` slots (0 = empty), cleared after each message through the list of
-/// slots it used. Rows met a second time are listed in ``repeats``.
+/// `(row + 1) << 32 | count` slots, each valid only when stamped with the current message's
+/// epoch (so nothing is cleared between messages). Rows met a second time are listed in
+/// ``repeats``.
 final class RowCounter {
+    /// `(row + 1) << 32 | count`, valid only where `stamps` holds the current `epoch`: a new
+    /// message bumps the epoch instead of clearing the slots it used.
     private var slots: UnsafeMutablePointer<UInt64>
+    private var stamps: UnsafeMutablePointer<UInt16>
+    private var epoch: UInt16 = 1
     private var mask: Int
-    private let used = RawBuffer<Int32>(capacity: 256)
     /// Slots whose row occurred at least twice.
     let repeats = RawBuffer<Int32>(capacity: 64)
 
@@ -339,24 +343,37 @@ final class RowCounter {
         mask = 1023
         slots = .allocate(capacity: mask + 1)
         slots.initialize(repeating: 0, count: mask + 1)
+        stamps = .allocate(capacity: mask + 1)
+        stamps.initialize(repeating: 0, count: mask + 1)
     }
 
-    deinit { slots.deallocate() }
+    deinit {
+        slots.deallocate()
+        stamps.deallocate()
+    }
 
     /// Forgets the previous message; room for `expected` rows.
     func reset(expected: Int) {
-        for k in 0..<used.count { slots[Int(used[k])] = 0 }
-        used.removeAll()
         repeats.removeAll()
         if expected * 2 > mask + 1 {
             var capacity = mask + 1
             while capacity < expected * 2 { capacity <<= 1 }
             slots.deallocate()
+            stamps.deallocate()
             slots = .allocate(capacity: capacity)
             slots.initialize(repeating: 0, count: capacity)
+            stamps = .allocate(capacity: capacity)
+            stamps.initialize(repeating: 0, count: capacity)
             mask = capacity - 1
+            epoch = 1
+            return
         }
-        used.reserve(expected)
+        epoch &+= 1
+        if epoch == 0 {
+            // Every 65,535 messages the stamps wrap: clear them once.
+            stamps.update(repeating: 0, count: mask + 1)
+            epoch = 1
+        }
     }
 
     /// Counts one occurrence of `row` (as stored in an entry); true when this is its second.
@@ -367,13 +384,12 @@ final class RowCounter {
         let tag = UInt64(row &+ 1) << 32
         var slot = Int((row &* 0x9E37_79B1) >> 16) & mask
         while true {
-            let s = slots[slot]
-            if s == 0 {
+            if stamps[slot] != epoch {
+                stamps[slot] = epoch
                 slots[slot] = tag | 1
-                used.base[used.count] = Int32(slot)
-                used.count += 1
                 return false
             }
+            let s = slots[slot]
             if s & 0xFFFF_FFFF_0000_0000 == tag {
                 slots[slot] = s + 1
                 if s & 0xFFFF_FFFF == 1 {
