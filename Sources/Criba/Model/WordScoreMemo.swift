@@ -334,7 +334,8 @@ final class RowCounter {
     /// message bumps the epoch instead of clearing the slots it used.
     private var slots: UnsafeMutablePointer<UInt64>
     private var stamps: UnsafeMutablePointer<UInt16>
-    private var epoch: UInt16 = 1
+    /// The current message's stamp (internal so tests can move it next to the wrap).
+    var epoch: UInt16 = 1
     private var mask: Int
     /// Slots whose row occurred at least twice.
     let repeats = RawBuffer<Int32>(capacity: 64)
