@@ -1,3 +1,4 @@
+import CribaShims
 /// The kind of a token produced by ``Tokenizer``.
 public enum TokenKind: UInt8, Sendable {
     /// A word: lower-case letters (accents folded, ñ kept) and digits.
@@ -466,6 +467,8 @@ struct Scanner {
                 let length = Int(words[k] & 0xFF_FFFF)
                 out.append(UnsafeBufferPointer(start: bytes, count: length), kind: TokenKind(rawValue: UInt8(words[k] >> 24))!)
                 out.cells[out.count - 1] = Int32(cellBase + k + 1)
+                // The features a feature extractor keeps for the token are read soon after.
+                if words[k + 1] != 0 { criba_prefetch(memo.words.base + Int(words[k + 1])) }
                 bytes += length
                 k += 1 + TokenBuffer.cellWords
             }
