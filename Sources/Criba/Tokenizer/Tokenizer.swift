@@ -1,4 +1,5 @@
 import CribaShims
+
 /// The kind of a token produced by ``Tokenizer``.
 public enum TokenKind: UInt8, Sendable {
     /// A word: lower-case letters (accents folded, ñ kept) and digits.
