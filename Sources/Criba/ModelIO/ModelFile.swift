@@ -134,7 +134,6 @@ enum ModelFile {
             throw fail("not a Criba model (wrong magic number)")
         }
         guard raw.count >= 24 else { throw fail("the model file is truncated (\(raw.count) bytes)") }
-        let data = raw
         do {
             let version = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
             if version > Self.version {
@@ -143,11 +142,11 @@ enum ModelFile {
             }
             if version == 0 { throw fail("invalid model format version 0") }
             let length = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self))
-            if length > UInt64(data.count) || 32 + Int(length) > data.count {
-                throw fail("the model file is truncated (\(data.count) bytes; its header says \(length &+ 32))")
+            if length > UInt64(raw.count) || 32 + Int(length) > raw.count {
+                throw fail("the model file is truncated (\(raw.count) bytes; its header says \(length &+ 32))")
             }
-            if 32 + Int(length) < data.count {
-                throw fail("the model file has \(data.count - 32 - Int(length)) unexpected bytes after its end")
+            if 32 + Int(length) < raw.count {
+                throw fail("the model file has \(raw.count - 32 - Int(length)) unexpected bytes after its end")
             }
             let end = 24 + Int(length)
             let stored = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: end, as: UInt64.self))
