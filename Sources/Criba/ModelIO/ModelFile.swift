@@ -134,92 +134,83 @@ enum ModelFile {
             throw fail("not a Criba model (wrong magic number)")
         }
         guard raw.count >= 24 else { throw fail("the model file is truncated (\(raw.count) bytes)") }
+        let version = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+        if version > Self.version {
+            throw fail(
+                "the model was written by a newer Criba (model format \(version); this build reads up to \(Self.version)); upgrade Criba or retrain the model")
+        }
+        if version == 0 { throw fail("invalid model format version 0") }
+        let length = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self))
+        if length > UInt64(raw.count) || 32 + Int(length) > raw.count {
+            throw fail("the model file is truncated (\(raw.count) bytes; its header says \(length &+ 32))")
+        }
+        if 32 + Int(length) < raw.count {
+            throw fail("the model file has \(raw.count - 32 - Int(length)) unexpected bytes after its end")
+        }
+        let end = 24 + Int(length)
+        let stored = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: end, as: UInt64.self))
+        let actual = checksum(UnsafeRawBufferPointer(rebasing: raw[0..<end]))
+        guard stored == actual else { throw fail("the model file is corrupted (checksum mismatch)") }
+        var sections: [UInt32: Range<Int>] = [:]
+        var offset = 24
+        while offset < end {
+            guard offset + 16 <= end else { throw fail("malformed section header at byte \(offset)") }
+            let tag = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+            let size = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
+            guard size <= UInt64(end - offset - 16) else { throw fail("section at byte \(offset) overruns the file") }
+            let start = offset + 16
+            sections[tag] = start..<(start + Int(size))
+            offset = start + Int(size)
+            offset = (offset + 7) & ~7
+        }
+        func bytes(_ tag: Tag) throws -> UnsafeRawBufferPointer {
+            guard let r = sections[tag.rawValue] else { throw fail("missing section \(tag)") }
+            return UnsafeRawBufferPointer(rebasing: raw[r])
+        }
+        func optionalBytes(_ tag: Tag) -> UnsafeRawBufferPointer? {
+            sections[tag.rawValue].map { UnsafeRawBufferPointer(rebasing: raw[$0]) }
+        }
+        /// A numeric section as an array: one copy on a little-endian host (the file's byte
+        /// order), else element `i` from `load(i)`.
+        func section<T>(_ b: UnsafeRawBufferPointer, size: Int, _ load: (Int) -> T) throws -> [T] {
+            guard b.count % size == 0 else { throw fail("a numeric section has a length that is not a multiple of \(size)") }
+            return [T](unsafeUninitializedCapacity: b.count / size) { out, n in
+                n = b.count / size
+                guard n > 0 else { return }
+                if 1.littleEndian == 1 {
+                    UnsafeMutableRawPointer(out.baseAddress!).copyMemory(from: b.baseAddress!, byteCount: b.count)
+                } else {
+                    for i in 0..<n { out[i] = load(i) }
+                }
+            }
+        }
+        func array<T: FixedWidthInteger>(_ b: UnsafeRawBufferPointer, _: T.Type) throws -> [T] {
+            let size = MemoryLayout<T>.size
+            return try section(b, size: size) { T(littleEndian: b.loadUnaligned(fromByteOffset: $0 * size, as: T.self)) }
+        }
+        /// A section of little-endian IEEE 754 single-precision values.
+        func floats(_ b: UnsafeRawBufferPointer) throws -> [Float] {
+            try section(b, size: 4) { Float(bitPattern: UInt32(littleEndian: b.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
+        }
+        let metaText = String(decoding: try bytes(.metadata), as: UTF8.self)
+        let labelText = String(decoding: try bytes(.labels), as: UTF8.self)
+        let labels = labelText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let keys = try array(try bytes(.keys), UInt32.self)
+        let idf = try optionalBytes(.idf).map { try floats($0) } ?? []
+        let weights = try floats(try bytes(.weights))
+        let bias = try floats(try bytes(.bias))
+        var counts: NaiveBayesCounts? = nil
+        if let fc = optionalBytes(.featureCounts), let cc = optionalBytes(.classCounts) {
+            counts = NaiveBayesCounts(
+                featureCounts: try array(fc, UInt64.self).map(Double.init(bitPattern:)),
+                classCounts: try array(cc, UInt64.self).map(Double.init(bitPattern:)))
+        }
         do {
-            let version = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
-            if version > Self.version {
-                throw fail(
-                    "the model was written by a newer Criba (model format \(version); this build reads up to \(Self.version)); upgrade Criba or retrain the model")
-            }
-            if version == 0 { throw fail("invalid model format version 0") }
-            let length = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self))
-            if length > UInt64(raw.count) || 32 + Int(length) > raw.count {
-                throw fail("the model file is truncated (\(raw.count) bytes; its header says \(length &+ 32))")
-            }
-            if 32 + Int(length) < raw.count {
-                throw fail("the model file has \(raw.count - 32 - Int(length)) unexpected bytes after its end")
-            }
-            let end = 24 + Int(length)
-            let stored = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: end, as: UInt64.self))
-            let actual = checksum(UnsafeRawBufferPointer(rebasing: raw[0..<end]))
-            guard stored == actual else { throw fail("the model file is corrupted (checksum mismatch)") }
-            var sections: [UInt32: Range<Int>] = [:]
-            var offset = 24
-            while offset < end {
-                guard offset + 16 <= end else { throw fail("malformed section header at byte \(offset)") }
-                let tag = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-                let size = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
-                guard size <= UInt64(end - offset - 16) else { throw fail("section at byte \(offset) overruns the file") }
-                let start = offset + 16
-                sections[tag] = start..<(start + Int(size))
-                offset = start + Int(size)
-                offset = (offset + 7) & ~7
-            }
-            func bytes(_ tag: Tag) throws -> UnsafeRawBufferPointer {
-                guard let r = sections[tag.rawValue] else { throw fail("missing section \(tag)") }
-                return UnsafeRawBufferPointer(rebasing: raw[r])
-            }
-            func optionalBytes(_ tag: Tag) -> UnsafeRawBufferPointer? {
-                sections[tag.rawValue].map { UnsafeRawBufferPointer(rebasing: raw[$0]) }
-            }
-            func array<T: FixedWidthInteger>(_ b: UnsafeRawBufferPointer, _: T.Type) throws -> [T] {
-                let size = MemoryLayout<T>.size
-                guard b.count % size == 0 else { throw fail("a numeric section has a length that is not a multiple of \(size)") }
-                return [T](unsafeUninitializedCapacity: b.count / size) { out, n in
-                    n = b.count / size
-                    guard n > 0 else { return }
-                    // The file is little-endian: on a little-endian host the section is the array.
-                    if 1.littleEndian == 1 {
-                        UnsafeMutableRawPointer(out.baseAddress!).copyMemory(from: b.baseAddress!, byteCount: b.count)
-                    } else {
-                        for i in 0..<n { out[i] = T(littleEndian: b.loadUnaligned(fromByteOffset: i * size, as: T.self)) }
-                    }
-                }
-            }
-            /// A section of little-endian IEEE 754 single-precision values.
-            func floats(_ b: UnsafeRawBufferPointer) throws -> [Float] {
-                guard b.count % 4 == 0 else { throw fail("a numeric section has a length that is not a multiple of 4") }
-                return [Float](unsafeUninitializedCapacity: b.count / 4) { out, n in
-                    n = b.count / 4
-                    guard n > 0 else { return }
-                    if 1.littleEndian == 1 {
-                        UnsafeMutableRawPointer(out.baseAddress!).copyMemory(from: b.baseAddress!, byteCount: b.count)
-                    } else {
-                        for i in 0..<n {
-                            out[i] = Float(bitPattern: UInt32(littleEndian: b.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
-                        }
-                    }
-                }
-            }
-            let metaText = String(decoding: try bytes(.metadata), as: UTF8.self)
-            let labelText = String(decoding: try bytes(.labels), as: UTF8.self)
-            let labels = labelText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            let keys = try array(try bytes(.keys), UInt32.self)
-            let idf = try optionalBytes(.idf).map { try floats($0) } ?? []
-            let weights = try floats(try bytes(.weights))
-            let bias = try floats(try bytes(.bias))
-            var counts: NaiveBayesCounts? = nil
-            if let fc = optionalBytes(.featureCounts), let cc = optionalBytes(.classCounts) {
-                counts = NaiveBayesCounts(
-                    featureCounts: try array(fc, UInt64.self).map(Double.init(bitPattern:)),
-                    classCounts: try array(cc, UInt64.self).map(Double.init(bitPattern:)))
-            }
-            do {
-                return try Model(
-                    metadataText: metaText, labels: labels, keys: keys, idf: idf, weights: weights, bias: bias,
-                    counts: counts)
-            } catch let error as ModelFileError {
-                throw ModelFileError(path: path, message: error.message)
-            }
+            return try Model(
+                metadataText: metaText, labels: labels, keys: keys, idf: idf, weights: weights, bias: bias,
+                counts: counts)
+        } catch let error as ModelFileError {
+            throw ModelFileError(path: path, message: error.message)
         }
     }
 
