@@ -123,15 +123,14 @@ final class WordScoreMemo {
             hashes.count += 1
         }
         if hashes.count > 1 {
-            let lines = (model.labels.count + 1 + 15) / 16
+            let head = model.labels.count + 1  // N and S, the words a message sums
             var k = 0
             for t in 0..<tokens.count where tokens.kinds[t] == .word {
                 let cell = Int(tokens.cells[t])
                 if cell >= 0 && cw[cell + 1] == generation {
-                    let start = memo.words.base + Int(cw[cell + 2])
-                    for line in 0..<lines { criba_prefetch(start + 16 * line) }
+                    prefetch(memo.words.base + Int(cw[cell + 2]), count: head)
                 } else {
-                    memo.prefetchEntry(hash: hashes.base[k], wordLines: lines)
+                    memo.prefetchEntry(hash: hashes.base[k], wordCount: head)
                 }
                 k += 1
             }
@@ -214,14 +213,7 @@ extension Model {
                 for j in 0..<c { acc[j] += Float(bitPattern: entry[1 + j]) }
                 for k in (1 + c)..<entry.count where counter.add(entry[k]) {
                     // A second occurrence: its weight row will be needed by correctRepeats.
-                    weights.withUnsafeBufferPointer { w in
-                        let row = w.baseAddress! + Int(entry[k]) * c
-                        var line = 0
-                        while line < c {
-                            criba_prefetch(row + line)
-                            line += 16
-                        }
-                    }
+                    weights.withUnsafeBufferPointer { w in prefetch(w.baseAddress! + Int(entry[k]) * c, count: c) }
                 }
             }
             if !counter.repeats.isEmpty { correctRepeats(memo, norm: &charNorm) }
@@ -278,12 +270,7 @@ extension Model {
                         let r = space.row(keys[k], from: Int(s.slots.base[k]), slots)
                         if r < 0 { continue }
                         if useIDF { criba_prefetch(idf.baseAddress! + r) }
-                        let row = w.baseAddress! + r * c
-                        var line = 0
-                        while line < c {
-                            criba_prefetch(row + line)
-                            line += 16
-                        }
+                        prefetch(w.baseAddress! + r * c, count: c)
                         s.rows.base[kept] = Int32(r)
                         s.values.base[kept] = counts[k]
                         kept += 1

@@ -133,14 +133,13 @@ final class ByteMemo {
     /// Hints the CPU to load the key and values of the entry of hash `h` when it sits in the
     /// slot a lookup starts at (the usual case): call after ``prefetchSlot(hash:)`` for a
     /// batch of keys, so that their cache misses overlap. No effect on results.
-    /// `wordLines` is how many 64-byte lines of its words to ask for.
+    /// `wordCount` is how many of its first words to ask for.
     @inline(__always)
-    func prefetchEntry(hash h: UInt64, wordLines: Int = 1) {
+    func prefetchEntry(hash h: UInt64, wordCount: Int = 1) {
         let s = slots[Int(truncatingIfNeeded: h) & mask]
         guard s.used != 0 && s.hash == h else { return }
         criba_prefetch(keyBytes.base + Int(s.keyStart))
-        let w = words.base + Int(s.wordStart)
-        for line in 0..<wordLines { criba_prefetch(w + 16 * line) }
+        prefetch(words.base + Int(s.wordStart), count: wordCount)
         if s.byteCount > 0 { criba_prefetch(bytes.base + Int(s.byteStart)) }
     }
 
@@ -204,5 +203,18 @@ final class ByteMemo {
         keyBytes.append(contentsOf: key)
         count += 1
         return slot
+    }
+}
+
+/// Hints the CPU to load the `count` elements from `p`: one prefetch per 64-byte line from
+/// `p` on (no effect on results).
+@inline(__always)
+func prefetch<T>(_ p: UnsafePointer<T>, count: Int) {
+    let raw = UnsafeRawPointer(p)
+    let bytes = count * MemoryLayout<T>.stride
+    var offset = 0
+    while offset < bytes {
+        criba_prefetch(raw + offset)
+        offset += 64
     }
 }
