@@ -33,6 +33,7 @@ let package = Package(
             name: "criba",
             dependencies: [
                 "Criba",
+                "CribaShims",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

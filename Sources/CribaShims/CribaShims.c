@@ -70,3 +70,47 @@ void criba_softmax(float *scores, long count, float inverseTemperature) {
     float r = 1.0f / ((s0 + s1) + (s2 + s3));
     for (long k = 0; k < count; k++) scores[k] *= r;
 }
+
+long criba_top2(const float *values, long count, float *top, float *second) {
+    // The largest value (at least -1), in four lanes; then its first index; then the
+    // largest of the others (at least 0). Equal to one pass keeping the best and the
+    // runner-up, for values that are not NaN, without its hard-to-predict branches.
+    float m0 = -1.0f, m1 = -1.0f, m2 = -1.0f, m3 = -1.0f;
+    long i = 0;
+    for (; i + 4 <= count; i += 4) {
+        m0 = values[i] > m0 ? values[i] : m0;
+        m1 = values[i + 1] > m1 ? values[i + 1] : m1;
+        m2 = values[i + 2] > m2 ? values[i + 2] : m2;
+        m3 = values[i + 3] > m3 ? values[i + 3] : m3;
+    }
+    for (; i < count; i++) m0 = values[i] > m0 ? values[i] : m0;
+    float ma = m0 > m1 ? m0 : m1, mb = m2 > m3 ? m2 : m3;
+    float m = ma > mb ? ma : mb;
+    long best = 0;
+    for (long j = 0; j < count; j++) {
+        if (values[j] == m) {
+            best = j;
+            break;
+        }
+    }
+    float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
+    long j = 0;
+    for (; j + 4 <= best; j += 4) {
+        s0 = values[j] > s0 ? values[j] : s0;
+        s1 = values[j + 1] > s1 ? values[j + 1] : s1;
+        s2 = values[j + 2] > s2 ? values[j + 2] : s2;
+        s3 = values[j + 3] > s3 ? values[j + 3] : s3;
+    }
+    for (; j < best; j++) s0 = values[j] > s0 ? values[j] : s0;
+    for (j = best + 1; j + 4 <= count; j += 4) {
+        s0 = values[j] > s0 ? values[j] : s0;
+        s1 = values[j + 1] > s1 ? values[j + 1] : s1;
+        s2 = values[j + 2] > s2 ? values[j + 2] : s2;
+        s3 = values[j + 3] > s3 ? values[j + 3] : s3;
+    }
+    for (; j < count; j++) s0 = values[j] > s0 ? values[j] : s0;
+    float sa = s0 > s1 ? s0 : s1, sb = s2 > s3 ? s2 : s3;
+    *top = m;
+    *second = sa > sb ? sa : sb;
+    return best;
+}

@@ -1,4 +1,5 @@
 import Criba
+import CribaShims
 
 /// Turns one input line into one output line.
 struct LineFilter {
@@ -35,19 +36,9 @@ struct LineFilter {
             return
         }
         classifier.withProbabilities(utf8: line) { p in
-            var best = 0
             var bp: Float = -1
             var sp: Float = 0
-            for j in 0..<p.count {
-                let v = p[j]
-                if v > bp {
-                    sp = max(bp, 0)
-                    bp = v
-                    best = j
-                } else if v > sp {
-                    sp = v
-                }
-            }
+            let best = p.isEmpty ? 0 : criba_top2(p.baseAddress!, p.count, &bp, &sp)
             // UnsurePolicy.isUnsure(label:top:second:) with the label's threshold by index.
             let unsure = bp < thresholds[best] || bp - sp < margin
             var order: [Int] = []

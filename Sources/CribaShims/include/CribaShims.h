@@ -12,4 +12,8 @@ static inline void criba_prefetch(const void *address) {
 /// (relative error about 1e-7; scores more than 87 below the best get probability 0).
 void criba_softmax(float *scores, long count, float inverseTemperature);
 
+/// The index of the first largest of `count` values, with that value in `*top` (at least
+/// -1) and the largest of the others in `*second` (at least 0).
+long criba_top2(const float *values, long count, float *top, float *second);
+
 #endif
