@@ -122,20 +122,19 @@ final class WordScoreTests: XCTestCase {
         }
     }
 
-    /// Row counts stay exact across messages, including where the per-message epoch wraps
-    /// and where a long message makes the table grow.
+    /// Row counts stay exact across messages, including a row met more than `UInt16.max`
+    /// times and a reset that makes room for more rows.
     func testRowCounterCountsEachMessageOnItsOwn() {
         let counter = RowCounter()
         var rng = SplitMix64(seed: 11)
         for message in 0..<12 {
-            // Messages 0 and 1 are stamped 2 and 3; then the epoch wraps and comes back to them.
-            if message == 2 { counter.epoch = UInt16.max - 2 }
             let n = message == 8 ? 5000 : 40
             // Messages 0, 5 and 10 share their rows; the others draw from rows of their own,
-            // so a stamp left by message 0 is still there when message 5 reuses it.
+            // so a count left by message 0 would show in message 5.
             let pool = UInt32(message % 5 == 0 ? 0 : 100 * message)
-            let rows = (0..<n).map { _ in pool + UInt32(rng.next() % (message == 8 ? 4000 : 30)) }
-            counter.reset(expected: rows.count)
+            var rows = (0..<n).map { _ in pool + UInt32(rng.next() % (message == 8 ? 4000 : 30)) }
+            if message == 6 { rows += Array(repeating: 7, count: 70_000) }
+            counter.reset(rows: message < 3 ? 1200 : 6000, expected: rows.count)
             var want: [UInt32: Int] = [:]
             for r in rows {
                 let second = counter.add(r)
@@ -144,7 +143,8 @@ final class WordScoreTests: XCTestCase {
             }
             var got: [Int: Int] = [:]
             for k in 0..<counter.repeats.count {
-                let (row, count) = counter.entry(Int(counter.repeats[k]))
+                let (row, count) = counter.repeated(k)
+                XCTAssertNil(got[row], "message \(message): row \(row) listed twice")
                 got[row] = count
             }
             XCTAssertEqual(got, Dictionary(uniqueKeysWithValues: want.filter { $0.value >= 2 }.map { (Int($0.key), $0.value) }), "message \(message)")

@@ -206,7 +206,7 @@ extension Model {
             var rowCount = 0
             for e in 0..<memo.entryStarts.count { rowCount += Int(memo.entryLengths[e]) - 1 - c }
             let counter = memo.rowCounts
-            counter.reset(expected: rowCount)
+            counter.reset(rows: space.count, expected: rowCount)
             for e in 0..<memo.entryStarts.count {
                 let entry = memo.entry(e)
                 charNorm += Float(bitPattern: entry[0])
@@ -298,7 +298,7 @@ extension Model {
         let acc = memo.charScores.base
         weights.withUnsafeBufferPointer { w in
             for k in 0..<counter.repeats.count {
-                let (r, count) = counter.entry(Int(counter.repeats[k]))
+                let (r, count) = counter.repeated(k)
                 let n = Float(count)
                 let x = weighting.weight(ofCount: n)
                 let idf: Float = useIDF ? space.idf[r] : 1
@@ -312,88 +312,73 @@ extension Model {
     }
 }
 
-/// Exact occurrence counts of feature rows within one message: an open-addressing table of
-/// `(row + 1) << 32 | count` slots, each valid only when stamped with the current message's
-/// epoch (so nothing is cleared between messages). Rows met a second time are listed in
-/// ``repeats``.
+/// Exact occurrence counts of feature rows within one message, indexed by row: a `UInt16`
+/// per row of the model (the whole table stays in cache for models of a few hundred
+/// thousand rows), reset after each message by zeroing only the rows it touched. Counts past
+/// `UInt16.max` go on in ``overflow``. Rows met a second time are listed in ``repeats``.
 final class RowCounter {
-    /// `(row + 1) << 32 | count`, valid only where `stamps` holds the current `epoch`: a new
-    /// message bumps the epoch instead of clearing the slots it used.
-    private var slots: UnsafeMutablePointer<UInt64>
-    private var stamps: UnsafeMutablePointer<UInt16>
-    /// The current message's stamp (internal so tests can move it next to the wrap).
-    var epoch: UInt16 = 1
-    private var mask: Int
-    /// Slots whose row occurred at least twice.
+    private var counts: UnsafeMutablePointer<UInt16>
+    private var capacity: Int
+    /// Rows counted in the current message.
+    private let touched = RawBuffer<Int32>(capacity: 256)
+    /// Occurrences past `UInt16.max`, by row (only ever used by pathological messages).
+    private var overflow: [Int32: Int] = [:]
+    /// Rows that occurred at least twice, in the order they did.
     let repeats = RawBuffer<Int32>(capacity: 64)
 
     init() {
-        mask = 1023
-        slots = .allocate(capacity: mask + 1)
-        slots.initialize(repeating: 0, count: mask + 1)
-        stamps = .allocate(capacity: mask + 1)
-        stamps.initialize(repeating: 0, count: mask + 1)
+        capacity = 0
+        counts = .allocate(capacity: 1)
     }
 
-    deinit {
-        slots.deallocate()
-        stamps.deallocate()
-    }
+    deinit { counts.deallocate() }
 
-    /// Forgets the previous message; room for `expected` rows.
-    func reset(expected: Int) {
+    /// Forgets the previous message; room for rows below `rows` and for `expected` additions.
+    func reset(rows: Int, expected: Int) {
+        for k in 0..<touched.count { counts[Int(touched.base[k])] = 0 }
+        touched.removeAll()
         repeats.removeAll()
-        if expected * 2 > mask + 1 {
-            var capacity = mask + 1
-            while capacity < expected * 2 { capacity <<= 1 }
-            slots.deallocate()
-            stamps.deallocate()
-            slots = .allocate(capacity: capacity)
-            slots.initialize(repeating: 0, count: capacity)
-            stamps = .allocate(capacity: capacity)
-            stamps.initialize(repeating: 0, count: capacity)
-            mask = capacity - 1
-            epoch = 1
-            return
+        if !overflow.isEmpty { overflow.removeAll() }
+        if rows > capacity {
+            counts.deallocate()
+            counts = .allocate(capacity: rows)
+            counts.initialize(repeating: 0, count: rows)
+            capacity = rows
         }
-        epoch &+= 1
-        if epoch == 0 {
-            // Every 65,535 messages the stamps wrap: clear them once.
-            stamps.update(repeating: 0, count: mask + 1)
-            epoch = 1
-        }
+        touched.reserve(expected)
     }
 
     /// Counts one occurrence of `row` (as stored in an entry); true when this is its second.
-    /// The caller reserved room with ``reset(expected:)``.
+    /// The caller reserved room with ``reset(rows:expected:)``.
     @inline(__always)
     @discardableResult
     func add(_ row: UInt32) -> Bool {
-        let tag = UInt64(row &+ 1) << 32
-        var slot = Int((row &* 0x9E37_79B1) >> 16) & mask
-        while true {
-            if stamps[slot] != epoch {
-                stamps[slot] = epoch
-                slots[slot] = tag | 1
-                return false
-            }
-            let s = slots[slot]
-            if s & 0xFFFF_FFFF_0000_0000 == tag {
-                slots[slot] = s + 1
-                if s & 0xFFFF_FFFF == 1 {
-                    repeats.append(Int32(slot))
-                    return true
-                }
-                return false
-            }
-            slot = (slot + 1) & mask
+        let r = Int(row)
+        let c = counts[r]
+        if c == 0 {
+            counts[r] = 1
+            touched.base[touched.count] = Int32(bitPattern: row)
+            touched.count += 1
+            return false
         }
+        if c == 1 {
+            counts[r] = 2
+            repeats.append(Int32(bitPattern: row))
+            return true
+        }
+        if c == .max {
+            overflow[Int32(bitPattern: row), default: 0] += 1
+        } else {
+            counts[r] = c + 1
+        }
+        return false
     }
 
-    /// The row and count in `slot`.
+    /// The row and count of the `k`-th repeated row.
     @inline(__always)
-    func entry(_ slot: Int) -> (row: Int, count: Int) {
-        let s = slots[slot]
-        return (Int(s >> 32) - 1, Int(s & 0xFFFF_FFFF))
+    func repeated(_ k: Int) -> (row: Int, count: Int) {
+        let r = Int(repeats.base[k])
+        let c = Int(counts[r])
+        return (r, c == Int(UInt16.max) ? c + (overflow[Int32(r)] ?? 0) : c)
     }
 }
