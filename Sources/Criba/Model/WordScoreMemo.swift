@@ -203,10 +203,8 @@ extension Model {
             charScores.reserve(c)
             let acc = charScores.base
             for j in 0..<c { acc[j] = 0 }
-            var rowCount = 0
-            for e in 0..<memo.entryStarts.count { rowCount += Int(memo.entryLengths[e]) - 1 - c }
             let counter = memo.rowCounts
-            counter.reset(rows: space.count, expected: rowCount)
+            counter.reset(rows: space.count)
             for e in 0..<memo.entryStarts.count {
                 let entry = memo.entry(e)
                 charNorm += Float(bitPattern: entry[0])
@@ -312,15 +310,17 @@ extension Model {
     }
 }
 
-/// Exact occurrence counts of feature rows within one message, indexed by row: a `UInt16`
-/// per row of the model (the whole table stays in cache for models of a few hundred
-/// thousand rows), reset after each message by zeroing only the rows it touched. Counts past
-/// `UInt16.max` go on in ``overflow``. Rows met a second time are listed in ``repeats``.
+/// Exact occurrence counts of feature rows within one message, indexed by row: a `UInt32`
+/// per row of the model holding the message's 16-bit epoch above a 16-bit count, so a new
+/// message bumps the epoch instead of clearing anything (the table is cleared once every
+/// 65,535 messages, when the epoch wraps). Counts past `UInt16.max` go on in ``overflow``.
+/// Rows met a second time are listed in ``repeats``.
 final class RowCounter {
-    private var counts: UnsafeMutablePointer<UInt16>
+    private var cells: UnsafeMutablePointer<UInt32>
     private var capacity: Int
-    /// Rows counted in the current message.
-    private let touched = RawBuffer<Int32>(capacity: 256)
+    /// The current message's epoch, in the high half of a cell (internal so tests can move
+    /// it next to the wrap).
+    var epoch: UInt32 = 1
     /// Occurrences past `UInt16.max`, by row (only ever used by pathological messages).
     private var overflow: [Int32: Int] = [:]
     /// Rows that occurred at least twice, in the order they did.
@@ -328,48 +328,52 @@ final class RowCounter {
 
     init() {
         capacity = 0
-        counts = .allocate(capacity: 1)
+        cells = .allocate(capacity: 1)
     }
 
-    deinit { counts.deallocate() }
+    deinit { cells.deallocate() }
 
-    /// Forgets the previous message; room for rows below `rows` and for `expected` additions.
-    func reset(rows: Int, expected: Int) {
-        for k in 0..<touched.count { counts[Int(touched.base[k])] = 0 }
-        touched.removeAll()
+    /// Forgets the previous message; room for rows below `rows`.
+    func reset(rows: Int) {
         repeats.removeAll()
         if !overflow.isEmpty { overflow.removeAll() }
         if rows > capacity {
-            counts.deallocate()
-            counts = .allocate(capacity: rows)
-            counts.initialize(repeating: 0, count: rows)
+            cells.deallocate()
+            cells = .allocate(capacity: rows)
+            cells.initialize(repeating: 0, count: rows)
             capacity = rows
+            epoch = 1
+            return
         }
-        touched.reserve(expected)
+        epoch += 1
+        if epoch > 0xFFFF {
+            cells.update(repeating: 0, count: capacity)
+            epoch = 1
+        }
     }
 
     /// Counts one occurrence of `row` (as stored in an entry); true when this is its second.
-    /// The caller reserved room with ``reset(rows:expected:)``.
+    /// The caller made room with ``reset(rows:)``.
     @inline(__always)
     @discardableResult
     func add(_ row: UInt32) -> Bool {
         let r = Int(row)
-        let c = counts[r]
-        if c == 0 {
-            counts[r] = 1
-            touched.base[touched.count] = Int32(bitPattern: row)
-            touched.count += 1
+        let v = cells[r]
+        let stamp = epoch << 16
+        if v & 0xFFFF_0000 != stamp {
+            cells[r] = stamp | 1
             return false
         }
+        let c = v & 0xFFFF
         if c == 1 {
-            counts[r] = 2
+            cells[r] = stamp | 2
             repeats.append(Int32(bitPattern: row))
             return true
         }
-        if c == .max {
+        if c == 0xFFFF {
             overflow[Int32(bitPattern: row), default: 0] += 1
         } else {
-            counts[r] = c + 1
+            cells[r] = v + 1
         }
         return false
     }
@@ -378,7 +382,7 @@ final class RowCounter {
     @inline(__always)
     func repeated(_ k: Int) -> (row: Int, count: Int) {
         let r = Int(repeats.base[k])
-        let c = Int(counts[r])
-        return (r, c == Int(UInt16.max) ? c + (overflow[Int32(r)] ?? 0) : c)
+        let c = Int(cells[r] & 0xFFFF)
+        return (r, c == 0xFFFF ? c + (overflow[Int32(r)] ?? 0) : c)
     }
 }
