@@ -310,18 +310,19 @@ extension Model {
     }
 }
 
-/// Exact occurrence counts of feature rows within one message, indexed by row: a `UInt32`
-/// per row of the model holding the message's 16-bit epoch above a 16-bit count, so a new
-/// message bumps the epoch instead of clearing anything (the table is cleared once every
-/// 65,535 messages, when the epoch wraps). Counts past `UInt16.max` go on in ``overflow``.
-/// Rows met a second time are listed in ``repeats``.
+/// Exact occurrence counts of feature rows within one message, indexed by row: a `UInt16`
+/// per row of the model holding the message's 8-bit epoch above an 8-bit count (the table
+/// of a 50,000-row model takes 100 kB and stays in cache), so a new message bumps the epoch
+/// instead of clearing anything; the table is cleared once every 255 messages, when the
+/// epoch wraps. Counts past 255 go on in ``overflow``. Rows met a second time are listed in
+/// ``repeats``.
 final class RowCounter {
-    private var cells: UnsafeMutablePointer<UInt32>
+    private var cells: UnsafeMutablePointer<UInt16>
     private var capacity: Int
-    /// The current message's epoch, in the high half of a cell (internal so tests can move
+    /// The current message's epoch, in the high byte of a cell (internal so tests can move
     /// it next to the wrap).
-    var epoch: UInt32 = 1
-    /// Occurrences past `UInt16.max`, by row (only ever used by pathological messages).
+    var epoch: UInt16 = 1
+    /// Occurrences past 255, by row (messages with hundreds of copies of an n-gram).
     private var overflow: [Int32: Int] = [:]
     /// Rows that occurred at least twice, in the order they did.
     let repeats = RawBuffer<Int32>(capacity: 64)
@@ -346,7 +347,7 @@ final class RowCounter {
             return
         }
         epoch += 1
-        if epoch > 0xFFFF {
+        if epoch > 0xFF {
             cells.update(repeating: 0, count: capacity)
             epoch = 1
         }
@@ -359,18 +360,18 @@ final class RowCounter {
     func add(_ row: UInt32) -> Bool {
         let r = Int(row)
         let v = cells[r]
-        let stamp = epoch << 16
-        if v & 0xFFFF_0000 != stamp {
+        let stamp = epoch << 8
+        if v & 0xFF00 != stamp {
             cells[r] = stamp | 1
             return false
         }
-        let c = v & 0xFFFF
+        let c = v & 0xFF
         if c == 1 {
             cells[r] = stamp | 2
             repeats.append(Int32(bitPattern: row))
             return true
         }
-        if c == 0xFFFF {
+        if c == 0xFF {
             overflow[Int32(bitPattern: row), default: 0] += 1
         } else {
             cells[r] = v + 1
@@ -382,7 +383,7 @@ final class RowCounter {
     @inline(__always)
     func repeated(_ k: Int) -> (row: Int, count: Int) {
         let r = Int(repeats.base[k])
-        let c = Int(cells[r] & 0xFFFF)
-        return (r, c == 0xFFFF ? c + (overflow[Int32(r)] ?? 0) : c)
+        let c = Int(cells[r] & 0xFF)
+        return (r, c == 0xFF ? c + (overflow[Int32(r)] ?? 0) : c)
     }
 }
