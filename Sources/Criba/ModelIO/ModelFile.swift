@@ -177,6 +177,7 @@ enum ModelFile {
             return [T](unsafeUninitializedCapacity: b.count / size) { out, n in
                 n = b.count / size
                 guard n > 0 else { return }
+                adviseHugePages(UnsafeMutableRawPointer(out.baseAddress!), byteCount: b.count)
                 if 1.littleEndian == 1 {
                     UnsafeMutableRawPointer(out.baseAddress!).copyMemory(from: b.baseAddress!, byteCount: b.count)
                 } else {
@@ -336,4 +337,18 @@ enum FileIO {
 /// - Throws: ``IOError``.
 public func writeFileAtomically(_ bytes: [UInt8], to path: String) throws {
     try FileIO.writeAtomically(bytes, to: path)
+}
+
+/// Asks the kernel for transparent huge pages for the 2 MiB-aligned part of a large buffer
+/// not yet written (a model's weight matrix): scoring reads its rows at random, and 2 MiB pages
+/// spare it TLB misses. Only advice; no effect on results, nothing elsewhere than on Linux.
+func adviseHugePages(_ start: UnsafeMutableRawPointer, byteCount: Int) {
+    #if os(Linux)
+        let huge = 1 << 21
+        guard byteCount >= 2 * huge else { return }
+        let first = (Int(bitPattern: start) + huge - 1) & ~(huge - 1)
+        let end = (Int(bitPattern: start) + byteCount) & ~(huge - 1)
+        guard end > first, let p = UnsafeMutableRawPointer(bitPattern: first) else { return }
+        _ = madvise(p, end - first, MADV_HUGEPAGE)
+    #endif
 }
