@@ -583,7 +583,7 @@ final class MemoTests: XCTestCase {
         while i < bytes.count {
             var end = i + 1
             while end < bytes.count && bytes[end] & 0xC0 == 0x80 && end - i < 4 { end += 1 }
-            if let piece = String(validatingUTF8: bytes[i..<end].map { CChar(bitPattern: $0) } + [0]) {
+            if let piece = String(validating: bytes[i..<end], as: UTF8.self) {
                 s += piece.unicodeScalars.map { $0.value < 0x20 || (0x7F...0xA0).contains($0.value) || (0x200B...0x206F).contains($0.value) || (0xFE00...0xFEFF).contains($0.value) || (0x300...0x36F).contains($0.value) ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
             } else {
                 s += bytes[i..<end].map { "\\x" + String($0, radix: 16, uppercase: true) }.joined()
