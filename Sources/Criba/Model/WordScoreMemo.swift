@@ -314,8 +314,7 @@ extension Model {
 /// per row of the model holding the message's 8-bit epoch above an 8-bit count (the table
 /// of a 50,000-row model takes 100 kB and stays in cache), so a new message bumps the epoch
 /// instead of clearing anything; the table is cleared once every 255 messages, when the
-/// epoch wraps (only the rows stamped since the last wrap, for very large models). Counts past
-/// 255 go on in ``overflow``. Rows met a second time are listed in
+/// epoch wraps. Counts past 255 go on in ``overflow``. Rows met a second time are listed in
 /// ``repeats``.
 final class RowCounter {
     private var cells: UnsafeMutablePointer<UInt16>
@@ -327,11 +326,6 @@ final class RowCounter {
     private var overflow: [Int32: Int] = [:]
     /// Rows that occurred at least twice, in the order they did.
     let repeats = RawBuffer<Int32>(capacity: 64)
-    /// For tables too large to clear whole every 255 messages (models of more than
-    /// ``largeTable`` rows): the rows stamped since the last wrap, zeroed at the next one.
-    private let touched = RawBuffer<Int32>(capacity: 64)
-    private var tracksTouched = false
-    static let largeTable = 1 << 18
 
     init() {
         capacity = 0
@@ -349,19 +343,12 @@ final class RowCounter {
             cells = .allocate(capacity: rows)
             cells.initialize(repeating: 0, count: rows)
             capacity = rows
-            tracksTouched = rows > Self.largeTable
-            touched.removeAll()
             epoch = 1
             return
         }
         epoch += 1
         if epoch > 0xFF {
-            if tracksTouched && touched.count < capacity / 8 {
-                for k in 0..<touched.count { cells[Int(touched.base[k])] = 0 }
-            } else {
-                cells.update(repeating: 0, count: capacity)
-            }
-            touched.removeAll()
+            cells.update(repeating: 0, count: capacity)
             epoch = 1
         }
     }
@@ -376,7 +363,6 @@ final class RowCounter {
         let stamp = epoch << 8
         if v & 0xFF00 != stamp {
             cells[r] = stamp | 1
-            if tracksTouched { touched.append(Int32(bitPattern: row)) }
             return false
         }
         let c = v & 0xFF
