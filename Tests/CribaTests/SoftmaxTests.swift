@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 
 @testable import Criba
+import CribaShims
 
 /// The vectorised softmax against the same formula in double precision.
 final class SoftmaxTests: XCTestCase {
@@ -57,5 +58,44 @@ final class SoftmaxTests: XCTestCase {
         var p: [Float] = [3, 1]
         p.withUnsafeMutableBufferPointer { softmaxInPlace($0, inverseTemperature: 1) }
         XCTAssertEqual(Double(p[0]), 1 / (1 + Foundation.exp(-2.0)), accuracy: 1e-7)
+    }
+}
+
+/// The C top-two pass behind `criba classify` against the plain one-pass loop it replaces.
+final class TopTwoTests: XCTestCase {
+    func reference(_ v: [Float]) -> (best: Int, top: Float, second: Float) {
+        var best = 0
+        var top: Float = -1
+        var second: Float = 0
+        for (j, x) in v.enumerated() {
+            if x > top {
+                second = max(top, 0)
+                top = x
+                best = j
+            } else if x > second {
+                second = x
+            }
+        }
+        return (best, top, second)
+    }
+
+    func testTopTwoMatchesOnePassLoop() {
+        var rng = SplitMix64(seed: 5)
+        var cases: [[Float]] = [[0.7], [0.5, 0.5], [0.2, 0.3, 0.5], [0, 0, 0, 0, 1], [1, 0, 0, 0, 0, 0, 0, 0, 0]]
+        for n in [2, 3, 4, 5, 7, 8, 12, 13, 60, 61] {
+            for _ in 0..<200 {
+                // Few distinct values, so ties (at the top and below it) are common.
+                cases.append((0..<n).map { _ in Float(rng.next() % 6) / 8 })
+            }
+        }
+        for v in cases {
+            var top: Float = -1
+            var second: Float = 0
+            let best = v.withUnsafeBufferPointer { criba_top2($0.baseAddress!, $0.count, &top, &second) }
+            let want = reference(v)
+            XCTAssertEqual(best, want.best, "\(v)")
+            XCTAssertEqual(top, want.top, "\(v)")
+            XCTAssertEqual(second, want.second, "\(v)")
+        }
     }
 }
