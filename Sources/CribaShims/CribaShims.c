@@ -71,21 +71,27 @@ void criba_softmax(float *scores, long count, float inverseTemperature) {
     for (long k = 0; k < count; k++) scores[k] *= r;
 }
 
-long criba_top2(const float *values, long count, float *top, float *second) {
-    // The largest value (at least -1), in four lanes; then its first index; then the
-    // largest of the others (at least 0). Equal to one pass keeping the best and the
-    // runner-up, for values that are not NaN, without its hard-to-predict branches.
-    float m0 = -1.0f, m1 = -1.0f, m2 = -1.0f, m3 = -1.0f;
-    long i = 0;
-    for (; i + 4 <= count; i += 4) {
+/// The largest of `values[from..<to]` and `floor`, in four lanes (a maximum does not depend on
+/// the order; values that are NaN are never taken).
+static inline float criba_max_in(const float *values, long from, long to, float floor) {
+    float m0 = floor, m1 = floor, m2 = floor, m3 = floor;
+    long i = from;
+    for (; i + 4 <= to; i += 4) {
         m0 = values[i] > m0 ? values[i] : m0;
         m1 = values[i + 1] > m1 ? values[i + 1] : m1;
         m2 = values[i + 2] > m2 ? values[i + 2] : m2;
         m3 = values[i + 3] > m3 ? values[i + 3] : m3;
     }
-    for (; i < count; i++) m0 = values[i] > m0 ? values[i] : m0;
+    for (; i < to; i++) m0 = values[i] > m0 ? values[i] : m0;
     float ma = m0 > m1 ? m0 : m1, mb = m2 > m3 ? m2 : m3;
-    float m = ma > mb ? ma : mb;
+    return ma > mb ? ma : mb;
+}
+
+long criba_top2(const float *values, long count, float *top, float *second) {
+    // The largest value (at least -1), then its first index, then the largest of the others
+    // (at least 0): equal to one pass keeping the best and the runner-up, for values that
+    // are not NaN, without its hard-to-predict branches.
+    float m = criba_max_in(values, 0, count, -1.0f);
     long best = 0;
     for (long j = 0; j < count; j++) {
         if (values[j] == m) {
@@ -93,24 +99,9 @@ long criba_top2(const float *values, long count, float *top, float *second) {
             break;
         }
     }
-    float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
-    long j = 0;
-    for (; j + 4 <= best; j += 4) {
-        s0 = values[j] > s0 ? values[j] : s0;
-        s1 = values[j + 1] > s1 ? values[j + 1] : s1;
-        s2 = values[j + 2] > s2 ? values[j + 2] : s2;
-        s3 = values[j + 3] > s3 ? values[j + 3] : s3;
-    }
-    for (; j < best; j++) s0 = values[j] > s0 ? values[j] : s0;
-    for (j = best + 1; j + 4 <= count; j += 4) {
-        s0 = values[j] > s0 ? values[j] : s0;
-        s1 = values[j + 1] > s1 ? values[j + 1] : s1;
-        s2 = values[j + 2] > s2 ? values[j + 2] : s2;
-        s3 = values[j + 3] > s3 ? values[j + 3] : s3;
-    }
-    for (; j < count; j++) s0 = values[j] > s0 ? values[j] : s0;
-    float sa = s0 > s1 ? s0 : s1, sb = s2 > s3 ? s2 : s3;
+    float before = criba_max_in(values, 0, best, 0.0f);
+    float after = criba_max_in(values, best + 1, count, 0.0f);
     *top = m;
-    *second = sa > sb ? sa : sb;
+    *second = before > after ? before : after;
     return best;
 }
