@@ -79,8 +79,20 @@ public struct UnsurePolicy: Sendable, Hashable {
 
     /// Whether a prediction of `label` with probability `top` (runner-up `second`) is unsure.
     public func isUnsure(label: String, top: Float, second: Float) -> Bool {
-        let t = perLabel[label] ?? threshold
-        return top < t || top - second < margin
+        isUnsure(threshold: threshold(for: label), top: top, second: second)
+    }
+
+    /// The probability below which an answer of `label` is unsure: its own threshold, else
+    /// the common one.
+    public func threshold(for label: String) -> Float {
+        perLabel[label] ?? threshold
+    }
+
+    /// Whether an answer with probability `top`, runner-up `second`, is unsure under
+    /// `threshold` (the answer's ``threshold(for:)``, looked up once by callers that answer
+    /// many messages) and the margin.
+    public func isUnsure(threshold: Float, top: Float, second: Float) -> Bool {
+        top < threshold || top - second < margin
     }
 }
 

@@ -10,7 +10,7 @@ struct LineFilter {
     let jsonLabels: [String]
     /// The policy's probability threshold for each label, by index (no label lookup per line).
     let thresholds: [Float]
-    let margin: Float
+    let policy: UnsurePolicy
     /// How many ranked labels to give (nil = only the answer).
     let topK: Int?
     /// Whether to add the deciding features.
@@ -26,8 +26,8 @@ struct LineFilter {
         labelBytes = classifier.labels.map { Array($0.utf8) }
         unsureBytes = Array(classifier.policy.unsureLabel.utf8)
         jsonLabels = classifier.labels.map(jsonString)
-        thresholds = classifier.labels.map { classifier.policy.perLabel[$0] ?? classifier.policy.threshold }
-        margin = classifier.policy.margin
+        policy = classifier.policy
+        thresholds = classifier.labels.map(policy.threshold(for:))
     }
 
     func answer(_ line: UnsafeBufferPointer<UInt8>, into out: OutputBuffer) {
@@ -39,8 +39,7 @@ struct LineFilter {
             var bp: Float = -1
             var sp: Float = 0
             let best = p.isEmpty ? 0 : criba_top2(p.baseAddress!, p.count, &bp, &sp)
-            // UnsurePolicy.isUnsure(label:top:second:) with the label's threshold by index.
-            let unsure = bp < thresholds[best] || bp - sp < margin
+            let unsure = policy.isUnsure(threshold: thresholds[best], top: bp, second: sp)
             var order: [Int] = []
             if json || topK != nil {
                 order = Array(0..<p.count)
