@@ -50,62 +50,97 @@ public final class FeatureWorkspace {
 }
 
 /// Merges repeated feature keys of one message in O(1) per feature: an open-addressing table
-/// whose slots pack `key << 32 | (index + 1)` (0 = empty), cleared after each message by
-/// zeroing only the slots it used.
+/// whose slots pack `key << 32 | stamp`, where the stamp names the message that stored the
+/// slot, next to the key's index in the message's key list. A slot stamped by an earlier
+/// message counts as empty, so nothing is cleared between messages (the whole table is
+/// cleared once every 2^32 messages, when the stamp wraps).
 final class SparseAccumulator {
     private var slots: UnsafeMutablePointer<UInt64>
+    private var indices: UnsafeMutablePointer<Int32>
     private var capacity: Int
-    private var mask: Int
-    private let used = RawBuffer<Int32>(capacity: 512)
+    private var stamp: UInt32 = 0
 
     init() {
         capacity = 1024
-        mask = capacity - 1
         slots = .allocate(capacity: capacity)
         slots.initialize(repeating: 0, count: capacity)
+        indices = .allocate(capacity: capacity)
+        indices.initialize(repeating: 0, count: capacity)
     }
 
-    deinit { slots.deallocate() }
+    deinit {
+        slots.deallocate()
+        indices.deallocate()
+    }
 
-    /// Starts a new message whose feature count may reach `expected`; `keys` and `counts`
-    /// get room for that many entries.
-    func reset(expected: Int, keys: RawBuffer<FeatureKey>, counts: RawBuffer<Float>) {
-        for k in 0..<used.count { slots[Int(used[k])] = 0 }
-        used.removeAll()
+    /// Starts a new message whose feature count may reach `expected`: empties `keys` and
+    /// `counts`, gives them room for that many entries, and returns the adder that fills
+    /// them. Call ``finish(_:keys:counts:)`` with it when the message is done.
+    func start(expected: Int, keys: RawBuffer<FeatureKey>, counts: RawBuffer<Float>) -> FeatureAdder {
+        stamp &+= 1
         if expected * 2 > capacity {
             var c = capacity
             while c < expected * 2 { c <<= 1 }
             slots.deallocate()
+            indices.deallocate()
             capacity = c
-            mask = c - 1
             slots = .allocate(capacity: c)
             slots.initialize(repeating: 0, count: c)
+            indices = .allocate(capacity: c)
+            indices.initialize(repeating: 0, count: c)
+        } else if stamp == 0 {
+            slots.update(repeating: 0, count: capacity)
         }
-        used.reserve(expected)
+        if stamp == 0 { stamp = 1 }
+        keys.removeAll()
+        counts.removeAll()
         keys.reserve(expected)
         counts.reserve(expected)
+        return FeatureAdder(
+            slots: slots, indices: indices, mask: capacity - 1, stamp: stamp, keys: keys.base, counts: counts.base,
+            limit: expected)
     }
 
-    /// Adds one occurrence of `key`. The caller guarantees room (see ``reset(expected:keys:counts:)``).
+    /// Sets the lengths of `keys` and `counts` to what `adder` stored.
     @inline(__always)
-    func add(_ key: FeatureKey, keys: RawBuffer<FeatureKey>, counts: RawBuffer<Float>) {
+    func finish(_ adder: FeatureAdder, keys: RawBuffer<FeatureKey>, counts: RawBuffer<Float>) {
+        keys.count = adder.count
+        counts.count = adder.count
+    }
+}
+
+/// Adds the feature keys of one message (see ``SparseAccumulator``): a value kept in
+/// registers by the loops that call it, writing into memory the accumulator reserved.
+struct FeatureAdder {
+    let slots: UnsafeMutablePointer<UInt64>
+    let indices: UnsafeMutablePointer<Int32>
+    let mask: Int
+    let stamp: UInt32
+    let keys: UnsafeMutablePointer<FeatureKey>
+    let counts: UnsafeMutablePointer<Float>
+    /// The room reserved: at most this many distinct keys.
+    let limit: Int
+    /// Distinct keys so far.
+    private(set) var count = 0
+
+    /// Adds one occurrence of `key`.
+    @inline(__always)
+    mutating func add(_ key: FeatureKey) {
         var slot = Int((key &* 0x9E37_79B1) >> 7) & mask
-        let tag = UInt64(key) << 32
+        let tag = UInt64(key) << 32 | UInt64(stamp)
         while true {
             let s = slots[slot]
-            if s == 0 {
-                let index = keys.count
-                slots[slot] = tag | UInt64(index + 1)
-                used.base[used.count] = Int32(slot)
-                used.count += 1
-                keys.base[index] = key
-                keys.count = index + 1
-                counts.base[index] = 1
-                counts.count = index + 1
+            if s == tag {
+                counts[Int(indices[slot])] += 1
                 return
             }
-            if s & 0xFFFF_FFFF_0000_0000 == tag {
-                counts.base[Int(s & 0xFFFF_FFFF) - 1] += 1
+            if UInt32(truncatingIfNeeded: s) != stamp {
+                precondition(count < limit, "more distinct features than reserved")
+                slots[slot] = tag
+                indices[slot] = Int32(truncatingIfNeeded: count)
+                keys[count] = key
+                counts[count] = 1
+                count += 1
                 return
             }
             slot = (slot + 1) & mask
@@ -170,11 +205,9 @@ public struct FeatureExtractor: Sendable {
         let counts = ws.countBuffer
         let units = ws.unitHashes
         let accumulator = ws.accumulator
-        keys.removeAll()
-        counts.removeAll()
         units.removeAll()
         let charSpan = settings.charNgramMax == 0 || !charNgrams ? 0 : settings.charNgramMax - settings.charNgramMin + 1
-        accumulator.reset(
+        var adder = accumulator.start(
             expected: (tokens.bytes.count + 2 * tokens.count) * (charSpan + 1) + tokens.count * 4 + 8, keys: keys,
             counts: counts)
         let wordSeed = FeatureHash.seed(.word)
@@ -186,7 +219,7 @@ public struct FeatureExtractor: Sendable {
             if tokens.kinds[t] != .word {
                 let unit = FeatureHash.fnv1a(token, from: wordSeed)
                 units.append(unit)
-                accumulator.add(bucket(unit), keys: keys, counts: counts)
+                adder.add(bucket(unit))
                 continue
             }
             let w: UnsafeBufferPointer<UInt32>
@@ -215,11 +248,11 @@ public struct FeatureExtractor: Sendable {
             let unit = UInt64(w[0]) | UInt64(w[1]) << 32
             units.append(unit)
             if w[2] == 0 {
-                accumulator.add(bucket(unit), keys: keys, counts: counts)
+                adder.add(bucket(unit))
             }
             if charNgrams {
                 for k in 3..<w.count {
-                    accumulator.add(w[k], keys: keys, counts: counts)
+                    adder.add(w[k])
                 }
             }
         }
@@ -228,14 +261,15 @@ public struct FeatureExtractor: Sendable {
             let u = units.base
             for k in 1..<units.count {
                 let h = FeatureHash.combine(FeatureHash.combine(ngramSeed, u[k - 1]), u[k])
-                accumulator.add(bucket(h), keys: keys, counts: counts)
+                adder.add(bucket(h))
                 if settings.wordNgrams >= 3 && k >= 2 {
                     let h3 = FeatureHash.combine(
                         FeatureHash.combine(FeatureHash.combine(ngramSeed, u[k - 2]), u[k - 1]), u[k])
-                    accumulator.add(bucket(h3), keys: keys, counts: counts)
+                    adder.add(bucket(h3))
                 }
             }
         }
+        accumulator.finish(adder, keys: keys, counts: counts)
     }
 
     @inline(__always)
