@@ -312,6 +312,37 @@ final class MemoTests: XCTestCase {
         }
     }
 
+    /// The word-at-a-time tail load and comparison of ``ByteMemo`` against byte-by-byte
+    /// references, for every length up to 40 and every difference position.
+    func testByteMemoWordLoadsMatchByteByByte() {
+        var rng = SplitMix64(seed: 11)
+        for n in 0...40 {
+            let a = (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            a.withUnsafeBytes { raw in
+                // The hash mixes eight bytes at a time, then the tail from the last multiple of 8.
+                if n % 8 != 0 {
+                    let start = n - n % 8
+                    var expected: UInt64 = 0
+                    for k in start..<n { expected |= UInt64(a[k]) << UInt64(8 * (k - start)) }
+                    XCTAssertEqual(loadTail(raw.baseAddress!, from: start, count: n), expected, "n \(n)")
+                }
+            }
+            a.withUnsafeBufferPointer { pa in
+                guard let base = pa.baseAddress else { return }
+                a.map { $0 }.withUnsafeBufferPointer { copy in
+                    XCTAssertTrue(bytesEqual(base, copy.baseAddress, count: n), "n \(n)")
+                }
+                for d in 0..<n {
+                    var b = a
+                    b[d] ^= 0x40
+                    b.withUnsafeBufferPointer { pb in
+                        XCTAssertFalse(bytesEqual(base, pb.baseAddress, count: n), "n \(n) differs at \(d)")
+                    }
+                }
+            }
+        }
+    }
+
     func testByteMemoStaysBoundedAndFindsWhatItHolds() {
         let memo = ByteMemo(limit: 4)
         memo.reset(tag: 7)

@@ -94,14 +94,7 @@ final class ByteMemo {
             i += 8
         }
         if i < n {
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n {
-                tail |= UInt64(base[i]) << shift
-                shift += 8
-                i += 1
-            }
-            h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+            h = (h ^ loadTail(raw, from: i, count: n)) &* 0xC4CE_B9FE_1A85_EC53
         }
         return h ^ (h >> 29)
     }
@@ -114,11 +107,7 @@ final class ByteMemo {
             let s = slots[slot]
             if s.used == 0 { return -1 }
             if s.hash == h && Int(s.keyLength) == key.count {
-                let stored = keyBytes.base + Int(s.keyStart)
-                let n = key.count
-                var k = 0
-                while k < n && stored[k] == key[k] { k += 1 }
-                if k == n { return slot }
+                if bytesEqual(keyBytes.base + Int(s.keyStart), key.baseAddress, count: key.count) { return slot }
             }
             slot = (slot + 1) & mask
         }
@@ -204,6 +193,54 @@ final class ByteMemo {
         count += 1
         return slot
     }
+}
+
+/// Bytes `start..<count` of `p` (fewer than eight) as a little-endian integer, read with at
+/// most two loads inside `p[0..<count]`: the same value as or-ing them in one by one.
+@inline(__always)
+func loadTail(_ p: UnsafeRawPointer, from start: Int, count: Int) -> UInt64 {
+    let r = count - start
+    if count >= 8 {
+        // The last eight bytes, shifted down past the ones already mixed.
+        return p.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) &>> UInt64((8 - r) * 8)
+    }
+    if r >= 4 {
+        let lo = UInt64(p.loadUnaligned(fromByteOffset: start, as: UInt32.self))
+        let hi = UInt64(p.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))
+        return lo | (hi &>> UInt64((8 - r) * 8)) &<< 32
+    }
+    if r <= 0 { return 0 }
+    // One to three bytes: the first, the middle and the last (some of them the same byte).
+    let b = p + start
+    let first = UInt64(b.load(as: UInt8.self))
+    let middle = UInt64(b.load(fromByteOffset: r >> 1, as: UInt8.self)) &<< UInt64(8 * (r >> 1))
+    let last = UInt64(b.load(fromByteOffset: r - 1, as: UInt8.self)) &<< UInt64(8 * (r - 1))
+    return first | middle | last
+}
+
+/// Whether `count` bytes at `a` and `b` are equal, compared eight (or four) at a time.
+@inline(__always)
+func bytesEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>?, count n: Int) -> Bool {
+    guard n > 0, let b else { return true }
+    let x = UnsafeRawPointer(a)
+    let y = UnsafeRawPointer(b)
+    if n >= 8 {
+        var i = 0
+        while i + 8 <= n {
+            if x.loadUnaligned(fromByteOffset: i, as: UInt64.self) != y.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+                return false
+            }
+            i += 8
+        }
+        return i == n
+            || x.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+    }
+    if n >= 4 {
+        return x.loadUnaligned(as: UInt32.self) == y.loadUnaligned(as: UInt32.self)
+            && x.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self) == y.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+    }
+    for k in 0..<n where a[k] != b[k] { return false }
+    return true
 }
 
 /// Hints the CPU to load the `count` elements from `p`: one prefetch per 64-byte line from
