@@ -113,6 +113,45 @@ public final class TokenBuffer {
         token.withUTF8Buffer { append($0, kind: kind) }
     }
 
+    /// Appends the tokens of a chunk memo entry: its `words` (after the two ALL-CAPS counts,
+    /// `kind << 24 | length` and ``cellWords`` cell words per token) and its token `bytes`;
+    /// each token's cell indexes `arena`, the memo's words.
+    @inline(__always)
+    func replay(_ words: UnsafeBufferPointer<UInt32>, bytes tokenBytes: UnsafeBufferPointer<UInt8>, from arena: RawBuffer<UInt32>) {
+        let n = (words.count - 2) / (1 + Self.cellWords)
+        bytes.reserve(tokenBytes.count)
+        ends.reserve(n)
+        kinds.reserve(n)
+        cells.reserve(n)
+        let w = words.baseAddress!
+        let cellBase = Int32(w - UnsafePointer(arena.base)) + 3
+        let endOut = ends.base + ends.count
+        let kindOut = kinds.base + kinds.count
+        let cellOut = cells.base + cells.count
+        var end = Int32(bytes.count)
+        for t in 0..<n {
+            let k = 2 + (1 + Self.cellWords) * t
+            end += Int32(w[k] & 0xFF_FFFF)
+            endOut[t] = end
+            kindOut[t] = TokenKind(rawValue: UInt8(truncatingIfNeeded: w[k] >> 24)) ?? .word
+            cellOut[t] = cellBase + Int32((1 + Self.cellWords) * t)
+            // The features a feature extractor keeps for the token are read soon after.
+            if w[k + 1] != 0 { criba_prefetch(arena.base + Int(w[k + 1])) }
+        }
+        if let src = tokenBytes.baseAddress {
+            let dst = bytes.base + bytes.count
+            if tokenBytes.count <= 16 {
+                for k in 0..<tokenBytes.count { dst[k] = src[k] }
+            } else {
+                dst.update(from: src, count: tokenBytes.count)
+            }
+        }
+        bytes.count += tokenBytes.count
+        ends.count += n
+        kinds.count += n
+        cells.count += n
+    }
+
     func removeLast() {
         ends.removeLast()
         kinds.removeLast()
@@ -251,6 +290,26 @@ enum ASCII {
 }
 
 /// Folding of U+00C0...U+017F: an ASCII letter, `1` for ñ, `0` for a non-letter.
+/// How the chunk scan of ``Scanner/run(into:)`` treats each byte: 0 for most ASCII bytes,
+/// ``space`` for ASCII white space, ``numeric`` for digits and `$` (they make a chunk's tokens
+/// depend on its neighbours), ``multibyte`` for bytes from 0x80 (decoded).
+enum ChunkByteClass {
+    static let space: UInt8 = 1
+    static let numeric: UInt8 = 2
+    static let multibyte: UInt8 = 3
+    /// 256 entries, allocated once and never freed.
+    nonisolated(unsafe) static let table: UnsafePointer<UInt8> = {
+        let t = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        for b in 0..<256 {
+            let c = UInt8(b)
+            t[b] = c >= 0x80 ? multibyte
+                : c == ASCII.space || (c >= 0x09 && c <= 0x0D) ? space
+                : ASCII.isDigit(c) || c == ASCII.dollar ? numeric : 0
+        }
+        return UnsafePointer(t)
+    }()
+}
+
 let latinFold: [UInt8] = {
     let latin1 = Array("aaaaaaaceeeeiiiidñooooo\u{0}ouuuuytsaaaaaaaceeeeiiiidñooooo\u{0}ouuuuyty".unicodeScalars)
     let extendedA = Array("aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiiijjkkkllllllllllnnnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs".unicodeScalars)
@@ -364,6 +423,7 @@ struct Scanner {
         let chunks = out.chunks
         chunks.removeAll()
         let memo = out.chunkMemo
+        let classes = ChunkByteClass.table
         var i = 0
         while i < n {
             let b = input[i]
@@ -379,9 +439,13 @@ struct Scanner {
             var j = i
             while j < n {
                 let c = input[j]
-                if c < 0x80 {
-                    if c == ASCII.space || (c >= 0x09 && c <= 0x0D) { break }
-                    if ASCII.isDigit(c) || c == ASCII.dollar { memoisable = false }
+                let cls = classes[Int(c)]
+                if cls == 0 {
+                    j += 1
+                } else if cls == ChunkByteClass.space {
+                    break
+                } else if cls == ChunkByteClass.numeric {
+                    memoisable = false
                     j += 1
                 } else {
                     let d = decodeUTF8(input, j)
@@ -450,28 +514,26 @@ struct Scanner {
     /// counts, then for each token `kind << 24 | length` and ``TokenBuffer/cellWords`` cell
     /// words (0 until a feature extractor or a word score memo fills them, see
     /// ``TokenBuffer/cells``).
+    @inline(__always)
     mutating func memoisedChunk(_ s: Int, _ e: Int, hash h: UInt64, into out: TokenBuffer) {
         let memo = out.chunkMemo
         let key = UnsafeBufferPointer(rebasing: input[s..<e])
         let found = memo.find(key, hash: h)
         if found >= 0 {
             let words = memo.words(of: found)
-            var bytes = memo.bytes(of: found).baseAddress!
             capsWords += Int(words[0])
             lowerWords += Int(words[1])
-            let cellBase = words.baseAddress! - UnsafePointer(memo.words.base)
-            var k = 2
-            while k < words.count {
-                let length = Int(words[k] & 0xFF_FFFF)
-                out.append(UnsafeBufferPointer(start: bytes, count: length), kind: TokenKind(rawValue: UInt8(words[k] >> 24))!)
-                out.cells[out.count - 1] = Int32(cellBase + k + 1)
-                // The features a feature extractor keeps for the token are read soon after.
-                if words[k + 1] != 0 { criba_prefetch(memo.words.base + Int(words[k + 1])) }
-                bytes += length
-                k += 1 + TokenBuffer.cellWords
-            }
-            return
+            out.replay(words, bytes: memo.bytes(of: found), from: memo.words)
+        } else {
+            tokenizeAndMemoise(s, e, hash: h, into: out)
         }
+    }
+
+    /// The miss path of ``memoisedChunk(_:_:hash:into:)``.
+    @inline(never)
+    mutating func tokenizeAndMemoise(_ s: Int, _ e: Int, hash h: UInt64, into out: TokenBuffer) {
+        let memo = out.chunkMemo
+        let key = UnsafeBufferPointer(rebasing: input[s..<e])
         let tokensBefore = out.count
         let capsBefore = capsWords
         let lowerBefore = lowerWords
@@ -1008,8 +1070,14 @@ struct Scanner {
         currencyPending = false
     }
 
+    /// Emits the pending number, if any (inlined: most calls find none).
+    @inline(__always)
     mutating func flushNumber(into out: TokenBuffer) {
-        guard pendingNumber.active else { return }
+        if pendingNumber.active { emitPendingNumber(into: out) }
+    }
+
+    @inline(never)
+    mutating func emitPendingNumber(into out: TokenBuffer) {
         let p = pendingNumber
         pendingNumber = PendingNumber()
         if p.colon {
