@@ -41,6 +41,22 @@ class BenchmarkCase: XCTestCase {
         return times[times.count / 2]
     }
 
+    /// Wall-clock seconds of each body, median of `rounds` rounds after one warm-up round;
+    /// every round runs all bodies one after the other, so a drift in machine speed hits
+    /// them alike and their ratios stay comparable.
+    func interleavedMedians(rounds: Int = 7, _ bodies: [() -> Void]) -> [Double] {
+        for body in bodies { body() }
+        var times = [[Double]](repeating: [], count: bodies.count)
+        for _ in 0..<rounds {
+            for (i, body) in bodies.enumerated() {
+                let start = DispatchTime.now().uptimeNanoseconds
+                body()
+                times[i].append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            }
+        }
+        return times.map { t in t.sorted()[t.count / 2] }
+    }
+
     func report(_ line: String) {
         print("[benchmark] \(line)")
     }

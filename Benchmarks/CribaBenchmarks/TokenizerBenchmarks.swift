@@ -36,15 +36,15 @@ final class TokenizerBenchmarks: BenchmarkCase {
         let utf8 = messages.map { Array($0.utf8) }
         let buffer = TokenBuffer()
         let tokenizer = Tokenizer()
-        let tokenizeOnly = median {
+        let tokenizeOnly = {
             for _ in 0..<passes {
                 for m in utf8 { m.withUnsafeBufferPointer { tokenizer.tokenize(bytes: $0, into: buffer) } }
             }
             blackHole(buffer)
         }
-        func featurize(_ extractor: FeatureExtractor, cold: Bool = false) -> Double {
+        func featurize(_ extractor: FeatureExtractor, cold: Bool = false) -> () -> Void {
             let shared = FeatureWorkspace()
-            return median {
+            return {
                 var n = 0
                 for _ in 0..<passes {
                     // Cold: a new workspace per pass, so every word is met for the first time once.
@@ -60,17 +60,21 @@ final class TokenizerBenchmarks: BenchmarkCase {
         }
         var words = FeatureSettings()
         words.charNgramMax = 0
-        let wordOnly = featurize(FeatureExtractor(features: words))
-        let full = featurize(FeatureExtractor())
-        let fullCold = featurize(FeatureExtractor(), cold: true)
-        let baseline = median(runs: 3) {
+        // One pass of the baseline per round (it is slow), scaled to `passes` below.
+        let baselinePass = {
             var n = 0
             for m in messages { n &+= Self.characterBaseline(m) }
             blackHole(n)
-        } * Double(passes)
+        }
+        let t = interleavedMedians([
+            tokenizeOnly, featurize(FeatureExtractor(features: words)), featurize(FeatureExtractor()),
+            featurize(FeatureExtractor(), cold: true), baselinePass,
+        ])
+        let (tokenizeOnlyTime, wordOnly, full, fullCold) = (t[0], t[1], t[2], t[3])
+        let baseline = t[4] * Double(passes)
         let mb = Double(bytes) / 1e6
         report(String(format: "corpus: %d messages, %.2f MB, %d passes per run", messages.count, mb / Double(passes), passes))
-        report(String(format: "tokenize only:                        %7.1f MB/s", mb / tokenizeOnly))
+        report(String(format: "tokenize only:                        %7.1f MB/s", mb / tokenizeOnlyTime))
         report(String(format: "tokenize+featurize (words):           %7.1f MB/s", mb / wordOnly))
         report(String(format: "tokenize+featurize (default):         %7.1f MB/s", mb / full))
         report(String(format: "tokenize+featurize (default, cold):   %7.1f MB/s (new workspace per pass: empty memos)", mb / fullCold))
