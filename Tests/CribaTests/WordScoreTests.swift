@@ -153,4 +153,33 @@ final class WordScoreTests: XCTestCase {
             XCTAssertEqual(got, Dictionary(uniqueKeysWithValues: want.filter { $0.value >= 2 }.map { (Int($0.key), $0.value) }), "message \(message)")
         }
     }
+
+    /// Merged keys and counts stay exact across messages: first-seen order, repeated keys,
+    /// a table that grows, and the stamp wrapping to 0 (which must clear the table, or the
+    /// slots of the message stamped 1 long ago would read as this message's).
+    func testSparseAccumulatorMergesEachMessageOnItsOwn() {
+        let accumulator = SparseAccumulator()
+        let keys = RawBuffer<FeatureKey>()
+        let counts = RawBuffer<Float>()
+        var rng = SplitMix64(seed: 5)
+        for message in 0..<10 {
+            // Message 0 is stamped 1; message 4 is stamped UInt32.max, message 5 wraps to 1.
+            if message == 4 { accumulator.stamp = UInt32.max - 1 }
+            let n = message == 7 ? 3000 : 60
+            // Messages 0 and 5 draw the same keys, so a slot left by message 0 would show.
+            let pool = UInt32(message == 0 || message == 5 ? 0 : 1000 * message)
+            let drawn = (0..<n).map { _ in pool + UInt32(rng.next() % (message == 7 ? 2500 : 40)) }
+            var adder = accumulator.start(expected: n, keys: keys, counts: counts)
+            for key in drawn { adder.add(key) }
+            accumulator.finish(adder, keys: keys, counts: counts)
+            var order: [FeatureKey] = []
+            var want: [FeatureKey: Float] = [:]
+            for key in drawn {
+                if want[key] == nil { order.append(key) }
+                want[key, default: 0] += 1
+            }
+            XCTAssertEqual(keys.array, order, "message \(message)")
+            XCTAssertEqual(counts.array, order.map { want[$0]! }, "message \(message)")
+        }
+    }
 }

@@ -58,7 +58,8 @@ final class SparseAccumulator {
     private var slots: UnsafeMutablePointer<UInt64>
     private var indices: UnsafeMutablePointer<Int32>
     private var capacity: Int
-    private var stamp: UInt32 = 0
+    /// The last message's stamp (internal so tests can move it next to the wrap).
+    var stamp: UInt32 = 0
 
     init() {
         capacity = 1024
