@@ -208,9 +208,11 @@ public struct FeatureExtractor: Sendable {
         let accumulator = ws.accumulator
         units.removeAll()
         let charSpan = settings.charNgramMax == 0 || !charNgrams ? 0 : settings.charNgramMax - settings.charNgramMin + 1
-        var adder = accumulator.start(
-            expected: (tokens.bytes.count + 2 * tokens.count) * (charSpan + 1) + tokens.count * 4 + 8, keys: keys,
-            counts: counts)
+        // At most one key per feature occurrence, and at most 2 * buckets distinct keys (word
+        // and character blocks): the second bound keeps a pasted book from reserving
+        // gigabytes.
+        let occurrences = (tokens.bytes.count + 2 * tokens.count) * (charSpan + 1) + tokens.count * 4 + 8
+        var adder = accumulator.start(expected: min(occurrences, 2 * settings.buckets), keys: keys, counts: counts)
         let wordSeed = FeatureHash.seed(.word)
         let memo = ws.wordMemo
         if memo.tag != memoTag { memo.reset(tag: memoTag) }
