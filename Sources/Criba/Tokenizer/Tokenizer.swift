@@ -119,7 +119,6 @@ public final class TokenBuffer {
     @inline(__always)
     func replay(_ words: UnsafeBufferPointer<UInt32>, bytes tokenBytes: UnsafeBufferPointer<UInt8>, from arena: RawBuffer<UInt32>) {
         let n = (words.count - 2) / (1 + Self.cellWords)
-        bytes.reserve(tokenBytes.count)
         ends.reserve(n)
         kinds.reserve(n)
         cells.reserve(n)
@@ -138,15 +137,7 @@ public final class TokenBuffer {
             // The features a feature extractor keeps for the token are read soon after.
             if w[k + 1] != 0 { criba_prefetch(arena.base + Int(w[k + 1])) }
         }
-        if let src = tokenBytes.baseAddress {
-            let dst = bytes.base + bytes.count
-            if tokenBytes.count <= 16 {
-                for k in 0..<tokenBytes.count { dst[k] = src[k] }
-            } else {
-                dst.update(from: src, count: tokenBytes.count)
-            }
-        }
-        bytes.count += tokenBytes.count
+        bytes.append(contentsOf: tokenBytes)
         ends.count += n
         kinds.count += n
         cells.count += n
@@ -289,7 +280,6 @@ enum ASCII {
     @inline(__always) static func lower(_ b: UInt8) -> UInt8 { b | 0x20 }
 }
 
-/// Folding of U+00C0...U+017F: an ASCII letter, `1` for ñ, `0` for a non-letter.
 /// How the chunk scan of ``Scanner/run(into:)`` treats each byte: 0 for most ASCII bytes,
 /// ``space`` for ASCII white space, ``numeric`` for digits and `$` (they make a chunk's tokens
 /// depend on its neighbours), ``multibyte`` for bytes from 0x80 (decoded).
@@ -310,6 +300,7 @@ enum ChunkByteClass {
     }()
 }
 
+/// Folding of U+00C0...U+017F: an ASCII letter, `1` for ñ, `0` for a non-letter.
 let latinFold: [UInt8] = {
     let latin1 = Array("aaaaaaaceeeeiiiidñooooo\u{0}ouuuuytsaaaaaaaceeeeiiiidñooooo\u{0}ouuuuyty".unicodeScalars)
     let extendedA = Array("aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiiijjkkkllllllllllnnnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs".unicodeScalars)
