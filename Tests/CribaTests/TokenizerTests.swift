@@ -246,6 +246,23 @@ final class WordTableTests: XCTestCase {
             }
         }
     }
+
+    /// The byte-level reading of the word tables gives the rows that splitting the text as
+    /// `String`s by `Character` gives, for the shipped tables and for edge cases.
+    func testLanguageTableRowsMatchCharacterSplitting() {
+        func reference(_ tsv: String) -> [[String]] {
+            tsv.split(separator: "\n", omittingEmptySubsequences: true).compactMap { line in
+                let trimmed = line.drop(while: { $0 == " " })
+                if trimmed.isEmpty || trimmed.hasPrefix("#") { return nil }
+                return trimmed.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            }
+        }
+        let edges = "\n\n  # comment\nuno\tdos\n   \n  tres\t\tcuatro\t\nmandá\tmanda\timp\n#\nfinal"
+        for tsv in [voseoTableTSV, chatAbbreviationTableTSV, spanishStopwordTableTSV, edges, "", "\n"] {
+            XCTAssertEqual(LanguageTables.rows(tsv), reference(tsv))
+        }
+        XCTAssertEqual(LanguageTables.rows(edges).count, 4)
+    }
 }
 
 /// The memos of ``TokenBuffer`` (chunk → tokens) and ``FeatureWorkspace`` (word → features)
