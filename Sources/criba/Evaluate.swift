@@ -15,6 +15,7 @@ struct ModelArguments: ParsableArguments {
 extension CribaCLI {
     struct Evaluate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "evaluate",
             abstract: "Measure a model on labelled data: accuracy, F1 per label, confusion, calibration, coverage.",
             discussion: """
                 Reports accuracy, per-label precision/recall/F1/support, macro and weighted

@@ -85,6 +85,7 @@ struct CorrectionArguments: ParsableArguments {
 extension CribaCLI {
     struct Learn: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "learn",
             abstract: "Update a model with corrected messages.",
             discussion: """
                 Naive Bayes models (nb, cnb) add the messages' counts, exactly as if they had been
@@ -129,6 +130,7 @@ extension CribaCLI {
 
     struct Unlearn: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "unlearn",
             abstract: "Remove messages a naive Bayes model learned before.",
             discussion: """
                 Subtracts the messages' counts from a naive Bayes model (nb, cnb); features and
@@ -156,6 +158,7 @@ extension CribaCLI {
 
     struct Merge: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "merge",
             abstract: "Add up naive Bayes count models trained on shards of a data set.",
             discussion: """
                 Labels and features are unioned and counts added; the result is exactly the

@@ -5,6 +5,7 @@ import Foundation
 extension CribaCLI {
     struct Predict: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "predict",
             abstract: "Label the rows of a CSV file: the input columns plus the prediction.",
             discussion: """
                 Adds the columns `predicted_label` and `probability` to every row. The output

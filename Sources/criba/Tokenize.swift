@@ -4,6 +4,7 @@ import Criba
 extension CribaCLI {
     struct Tokenize: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "tokenize",
             abstract: "Show the tokens and features Criba sees in each input line.",
             discussion: """
                 Reads messages from standard input (one per line) or from the arguments, and

@@ -5,6 +5,7 @@ import Foundation
 extension CribaCLI {
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "train",
             abstract: "Train a model from a labelled CSV file.",
             discussion: """
                 The CSV needs a header; by default the columns `text` and `label` are used.
