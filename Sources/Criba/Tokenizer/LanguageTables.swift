@@ -58,7 +58,7 @@ final class LanguageTables: Sendable {
             var lineStart = 0
             while lineStart < n {
                 var lineEnd = lineStart
-                while lineEnd < n && p[lineEnd] != ASCII.newline { lineEnd += 1 }
+                while lineEnd < n && p[lineEnd] != ASCII.lf { lineEnd += 1 }
                 var s = lineStart
                 while s < lineEnd && p[s] == ASCII.space { s += 1 }
                 if s < lineEnd && p[s] != UInt8(ascii: "#") {

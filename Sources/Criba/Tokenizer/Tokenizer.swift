@@ -251,7 +251,6 @@ func decodeUTF8(_ p: UnsafeBufferPointer<UInt8>, _ i: Int) -> Decoded {
 enum ASCII {
     static let space: UInt8 = 0x20
     static let tab: UInt8 = 0x09
-    static let newline: UInt8 = 0x0A
     static let lf: UInt8 = 0x0A
     static let cr: UInt8 = 0x0D
     static let bang: UInt8 = 0x21
