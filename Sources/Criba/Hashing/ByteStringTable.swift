@@ -94,14 +94,11 @@ struct ByteStringTable: Sendable {
                     if hashes[e] == h {
                         let start = e == 0 ? 0 : Int(keyEnds[e - 1])
                         let end = Int(keyEnds[e])
-                        if end - start == buffer.count {
-                            var same = true
-                            var i = 0
-                            while i < buffer.count {
-                                if kb[start + i] != buffer[i] { same = false; break }
-                                i += 1
-                            }
-                            if same { return e }
+                        if end - start == buffer.count
+                            && (buffer.isEmpty
+                                || bytesEqual(kb.baseAddress! + start, buffer.baseAddress, count: buffer.count))
+                        {
+                            return e
                         }
                     }
                     slot = (slot + 1) & mask
