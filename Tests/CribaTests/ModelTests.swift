@@ -127,6 +127,43 @@ final class ModelFileTests: XCTestCase {
         XCTAssertEqual(names, ["m.criba"], "no temporary files left behind")
         XCTAssertThrowsError(try Model(contentsOfFile: dir.path))
     }
+
+    /// A symbolic link is written through (the link stays, its file gets the bytes), and a
+    /// path that is not a regular file (here a FIFO) is written into, not replaced by a rename.
+    func testWriteGoesThroughLinksAndIntoPipes() throws {
+        let dir = try temporaryDirectory(self)
+        let real = dir.appendingPathComponent("real.csv").path
+        let link = dir.appendingPathComponent("link.csv").path
+        let dangling = dir.appendingPathComponent("dangling.csv").path
+        try "old\n".write(toFile: real, atomically: false, encoding: .utf8)
+        XCTAssertEqual(symlink("real.csv", link), 0)
+        XCTAssertEqual(symlink("later.csv", dangling), 0)
+        try writeFileAtomically(Array("new\n".utf8), to: link)
+        try writeFileAtomically(Array("made\n".utf8), to: dangling)
+        var st = stat()
+        XCTAssertEqual(lstat(link, &st), 0)
+        XCTAssertEqual(st.st_mode & S_IFMT, S_IFLNK, "the link itself stays a link")
+        XCTAssertEqual(lstat(dangling, &st), 0)
+        XCTAssertEqual(st.st_mode & S_IFMT, S_IFLNK)
+        XCTAssertEqual(try String(contentsOfFile: real, encoding: .utf8), "new\n")
+        XCTAssertEqual(try String(contentsOfFile: dir.appendingPathComponent("later.csv").path, encoding: .utf8), "made\n")
+
+        let fifo = dir.appendingPathComponent("pipe").path
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        // Held open for reading and writing, so the writer's open does not wait for a reader.
+        let fd = open(fifo, O_RDWR | O_NONBLOCK)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        defer { close(fd) }
+        try writeFileAtomically(Array("through the pipe\n".utf8), to: fifo)
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let n = read(fd, &buffer, buffer.count)
+        XCTAssertEqual(n, 17)
+        XCTAssertEqual(String(decoding: buffer.prefix(max(n, 0)), as: UTF8.self), "through the pipe\n")
+        XCTAssertEqual(stat(fifo, &st), 0)
+        XCTAssertEqual(st.st_mode & S_IFMT, S_IFIFO, "the FIFO was not replaced by a regular file")
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        XCTAssertEqual(names, ["dangling.csv", "later.csv", "link.csv", "pipe", "real.csv"], "no temporary files left behind")
+    }
 }
 
 final class HashTests: XCTestCase {

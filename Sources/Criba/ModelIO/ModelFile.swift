@@ -291,24 +291,58 @@ enum FileIO {
 
     /// Writes `bytes` to a temporary file next to `path`, syncs it, then renames it over
     /// `path`, so readers see the old file or the new one, never a partial one.
+    ///
+    /// A symbolic link is written through: the file it points to is replaced, the link
+    /// stays. A path that is not a regular file (a pipe, `/dev/stdout`, a terminal, another
+    /// device) cannot be replaced by a rename, so it is written directly.
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        var st = stat()
-        if stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
-            throw IOError(kind: .failed, path: path, message: "is a directory; give a file path for the output")
+        var target = path
+        var hops = 0
+        while true {
+            var st = stat()
+            if stat(target, &st) == 0 {
+                switch st.st_mode & S_IFMT {
+                case S_IFDIR:
+                    throw IOError(kind: .failed, path: path, message: "is a directory; give a file path for the output")
+                case S_IFREG:
+                    break
+                default:
+                    return try writeDirectly(bytes, to: path)
+                }
+            }
+            var lst = stat()
+            guard lstat(target, &lst) == 0 && (lst.st_mode & S_IFMT) == S_IFLNK else { break }
+            var link = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let n = readlink(target, &link, link.count - 1)
+            guard n > 0 else { break }
+            hops += 1
+            if hops > 40 {
+                throw IOError(kind: .failed, path: path, message: "too many levels of symbolic links")
+            }
+            let dest = String(decoding: link[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if dest.hasPrefix("/") {
+                target = dest
+            } else {
+                let slash = target.lastIndex(of: "/")
+                target = slash.map { String(target[...$0]) + dest } ?? dest
+            }
         }
-        let slash = path.lastIndex(of: "/")
-        let dir = slash.map { String(path[..<$0]) } ?? "."
-        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        var template = Array("\(dir.isEmpty ? "/" : dir)/.\(base).tmp.XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        try replace(target, with: bytes, reportingAs: path)
+    }
+
+    /// Writes `bytes` into an existing file that is not a regular one (no rename possible).
+    private static func writeDirectly(_ bytes: [UInt8], to path: String) throws {
+        let fd = open(path, O_WRONLY | O_TRUNC)
         if fd < 0 {
-            throw IOError(kind: .failed, path: path, message: "cannot create a file in \(dir): \(String(cString: strerror(errno)))")
+            throw IOError(kind: .failed, path: path, message: "cannot open for writing: \(String(cString: strerror(errno)))")
         }
-        let tmp = String(decoding: template.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        var ok = false
-        defer {
-            if !ok { unlink(tmp) }
+        try writeAll(bytes, to: fd, path: path)
+        if close(fd) != 0 {
+            throw IOError(kind: .failed, path: path, message: "write failed: \(String(cString: strerror(errno)))")
         }
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws {
         var written = 0
         while written < bytes.count {
             let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
@@ -320,12 +354,31 @@ enum FileIO {
             }
             written += n
         }
+    }
+
+    /// The temporary file, sync and rename of ``writeAtomically(_:to:)`` for the regular file
+    /// (or new name) `path`; errors name `shownPath`, the path the caller gave.
+    private static func replace(_ path: String, with bytes: [UInt8], reportingAs shownPath: String) throws {
+        let slash = path.lastIndex(of: "/")
+        let dir = slash.map { String(path[..<$0]) } ?? "."
+        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        var template = Array("\(dir.isEmpty ? "/" : dir)/.\(base).tmp.XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        if fd < 0 {
+            throw IOError(kind: .failed, path: shownPath, message: "cannot create a file in \(dir): \(String(cString: strerror(errno)))")
+        }
+        let tmp = String(decoding: template.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var ok = false
+        defer {
+            if !ok { unlink(tmp) }
+        }
+        try writeAll(bytes, to: fd, path: shownPath)
         if fsync(fd) != 0 || close(fd) != 0 {
-            throw IOError(kind: .failed, path: path, message: "write failed: \(String(cString: strerror(errno)))")
+            throw IOError(kind: .failed, path: shownPath, message: "write failed: \(String(cString: strerror(errno)))")
         }
         chmod(tmp, 0o644)
         if rename(tmp, path) != 0 {
-            throw IOError(kind: .failed, path: path, message: "cannot rename into place: \(String(cString: strerror(errno)))")
+            throw IOError(kind: .failed, path: shownPath, message: "cannot rename into place: \(String(cString: strerror(errno)))")
         }
         ok = true
     }
