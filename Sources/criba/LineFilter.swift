@@ -51,7 +51,8 @@ struct LineFilter {
                 out.append(0x09)
                 out.appendProbability(bp)
                 if let k = topK {
-                    for j in order.prefix(k).dropFirst() {
+                    // An unsure answer names no label, so the K labels all follow it.
+                    for j in order.prefix(k).dropFirst(unsure ? 0 : 1) {
                         out.append(0x09)
                         labelBytes[j].withUnsafeBufferPointer { out.append($0) }
                         out.append(0x09)

@@ -83,9 +83,15 @@ struct Progress {
 enum DefaultModel {
     static let fileName = "default.criba"
 
+    /// `$CRIBA_MODEL` when set and not empty.
+    static var fromEnvironment: String? {
+        guard let env = ProcessInfo.processInfo.environment["CRIBA_MODEL"], !env.isEmpty else { return nil }
+        return env
+    }
+
     static var candidates: [String] {
         var out: [String] = []
-        if let env = ProcessInfo.processInfo.environment["CRIBA_MODEL"], !env.isEmpty { out.append(env) }
+        if let env = fromEnvironment { out.append(env) }
         var buffer = [CChar](repeating: 0, count: 4096)
         let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         if n > 0 {
@@ -102,6 +108,10 @@ enum DefaultModel {
     }
 
     static func path() throws -> String {
+        // A model named by the user must be there: falling back would hide a typo.
+        if let env = fromEnvironment, !FileManager.default.fileExists(atPath: env) {
+            throw IOError(kind: .missing, path: env, message: "no such file (named by CRIBA_MODEL)")
+        }
         for c in candidates where FileManager.default.fileExists(atPath: c) { return c }
         throw IOError(
             kind: .missing, path: fileName,

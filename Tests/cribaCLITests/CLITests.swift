@@ -121,6 +121,13 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(lines.count, 3, r.stdout)
         XCTAssertTrue(lines[0].hasPrefix("precio\t"), r.stdout)
         XCTAssertTrue(lines[1].hasPrefix("spam\t"), r.stdout)
+
+        // A missing model named by CRIBA_MODEL is an error, not a silent fallback.
+        let missing = dir.appendingPathComponent("no-such-model.criba").path
+        let m = try run(["classify"], stdin: Array("hola\n".utf8), environment: ["CRIBA_MODEL": missing])
+        XCTAssertEqual(m.status, 66, m.stderr)
+        XCTAssertTrue(m.stderr.contains(missing) && m.stderr.contains("CRIBA_MODEL"), m.stderr)
+        XCTAssertEqual(m.stdout, "")
     }
 
     func testTrainEvaluatePredictRoundTrip() throws {
@@ -303,6 +310,14 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(fields.count, 4, r.stdout)
         XCTAssertEqual(fields[0], "precio")
         XCTAssertGreaterThanOrEqual(Double(fields[1])!, Double(fields[3])!)
+        // Unsure: the answer names no label, so both labels follow it, the likeliest first.
+        let u = try run(["classify", "--model", model, "--top-k", "2", "--threshold", "1"], stdin: "cuánto cuesta el queque\n")
+        XCTAssertEqual(u.status, 0, u.stderr)
+        let unsure = u.stdout.dropLast().split(separator: "\t", omittingEmptySubsequences: false)
+        XCTAssertEqual(unsure.count, 6, u.stdout)
+        XCTAssertEqual(unsure[0], "unsure")
+        XCTAssertEqual(unsure[2], "precio")
+        XCTAssertEqual(unsure[1], unsure[3], "the unsure answer carries the top label's probability")
 
         let x = try run(["classify", "--model", model, "--explain"], stdin: "cuánto cuesta el queque\n")
         XCTAssertEqual(x.status, 0, x.stderr)
