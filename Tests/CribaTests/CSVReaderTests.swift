@@ -60,6 +60,22 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertEqual(r.rows, [["cañón ¿qué? €", "precio"]])
     }
 
+    /// A UTF-8 file with one stray byte is not taken for Windows-1252 (which would turn every
+    /// accented letter into mojibake): detection reads it as UTF-8 and the byte is an error.
+    func testStrayByteInAUTF8FileIsAnErrorNotWindows1252() throws {
+        let bytes: [UInt8] = Array("text,label\n¿cuánto sale el envío?,precio\nmañana abren,horario\nlo quiero en ".utf8)
+            + [0xF3] + Array("rden,pedido\n".utf8)
+        XCTAssertThrowsError(try records(bytes)) { error in
+            guard let e = error as? DataError else { return XCTFail("\(error)") }
+            XCTAssertEqual(e.line, 4)
+            XCTAssertEqual(e.column, 14)
+        }
+        // The same rows with Windows-1252 accents throughout are still detected as Windows-1252.
+        let cp1252: [UInt8] = Array("text,label\n".utf8) + [0xBF] + Array("cu".utf8) + [0xE1] + Array("nto sale?,precio\nma".utf8)
+            + [0xF1] + Array("ana abren,horario\n".utf8)
+        XCTAssertEqual(try records(cp1252).rows, [["¿cuánto sale?", "precio"], ["mañana abren", "horario"]])
+    }
+
     func testInvalidUTF8NamesLineAndColumn() throws {
         let bytes: [UInt8] = Array("text,label\nhola,saludo\nab".utf8) + [0xFF] + Array("c,otro\n".utf8)
         XCTAssertThrowsError(try records(bytes, encoding: .utf8)) { error in

@@ -6,7 +6,8 @@
 
 /// Text encodings accepted for CSV input.
 public enum CSVEncoding: String, Sendable, CaseIterable, Codable {
-    /// UTF-8, or Windows-1252 when the start of the file is not valid UTF-8.
+    /// UTF-8, or Windows-1252 when the start of the file does not read as UTF-8 (see
+    /// ``CSVReader`` for the rule).
     case auto
     /// UTF-8 (a BOM is allowed and skipped).
     case utf8 = "utf-8"
@@ -189,7 +190,7 @@ public final class CSVReader {
 
     /// Index of a header column, or a ``DataError`` naming the columns that exist and the
     /// option that chooses the column.
-    func column(named name: String, option: String) throws -> Int {
+    public func column(named name: String, option: String) throws -> Int {
         if let i = header.firstIndex(of: name) { return i }
         if let i = header.firstIndex(where: { $0.lowercased() == name.lowercased() }) { return i }
         let shown = header.map { "`\($0)`" }.joined(separator: ", ")
@@ -227,21 +228,32 @@ public final class CSVReader {
         }
     }
 
+    /// Whether a sample from the start of a file reads as UTF-8 rather than Windows-1252: it
+    /// has no invalid sequence, or more valid multi-byte sequences than invalid ones. Spanish
+    /// Windows-1252 text (`ñ` = F1, `é` = E9 before a letter) almost never forms valid UTF-8
+    /// sequences, while a UTF-8 file with a stray bad byte has many valid ones and is read as
+    /// UTF-8, so the bad byte is an error naming its line and column instead of the whole file
+    /// being transcoded into mojibake.
     static func looksLikeUTF8(_ bytes: ArraySlice<UInt8>, complete: Bool) -> Bool {
         return bytes.withUnsafeBufferPointer { p -> Bool in
             var k = 0
             let n = p.count
+            var valid = 0
+            var invalid = 0
             while k < n {
                 if p[k] < 0x80 { k += 1; continue }
                 let d = decodeUTF8(p, k)
                 if d.scalar == Decoded.invalid {
                     // A sequence cut by the end of the sample is not evidence either way.
-                    if !complete && n - k < 4 { return true }
-                    return false
+                    if !complete && n - k < 4 { break }
+                    invalid += 1
+                    k += 1
+                    continue
                 }
+                valid += 1
                 k += d.length
             }
-            return true
+            return invalid == 0 || valid > invalid
         }
     }
 

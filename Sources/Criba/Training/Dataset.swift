@@ -83,8 +83,8 @@ public struct LabelledCSV: Sendable {
         if reader.encoding == .windows1252 && options.encoding == .auto {
             warn("\(path): not valid UTF-8; reading it as Windows-1252 (use --encoding to choose)")
         }
-        let textIndex = try reader.column(named: options.textColumn)
-        let labelIndex = needsLabel ? try reader.column(named: options.labelColumn) : -1
+        let textIndex = try reader.column(named: options.textColumn, option: "--text-column")
+        let labelIndex = needsLabel ? try reader.column(named: options.labelColumn, option: "--label-column") : -1
         let groupIndex = try groupColumn.map { try reader.column(named: $0, option: "--group-column") } ?? -1
         let width = reader.header.count
         var skipped: [Int] = []
