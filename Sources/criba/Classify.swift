@@ -16,9 +16,9 @@ extension CribaCLI {
             commandName: "classify",
             abstract: "Classify messages from standard input, one per line.",
             discussion: """
-                Writes one line per input line: `label<TAB>probability` (or a JSON object with
-                --format json). An empty input line gets an empty output line. Answers are
-                written out before Criba waits for more input, so it works inside pipelines
+                Writes one line per input line: `label<TAB>probability` (or a JSON object with \
+                --format json). An empty input line gets an empty output line. Answers are \
+                written out before Criba waits for more input, so it works inside pipelines \
                 and as a co-process of another program.
 
                 Examples:

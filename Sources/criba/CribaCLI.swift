@@ -16,7 +16,7 @@ struct CribaCLI: ParsableCommand {
               criba evaluate --model model.criba held-out.csv
               criba predict --model model.criba new.csv -o labelled.csv
 
-            Exit codes: 0 success, 64 usage error, 65 bad input data, 66 missing input file,
+            Exit codes: 0 success, 64 usage error, 65 bad input data, 66 missing input file, \
             74 I/O error, 1 anything else.
             """,
         version: cribaVersion,

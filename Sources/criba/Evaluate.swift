@@ -18,16 +18,18 @@ extension CribaCLI {
             commandName: "evaluate",
             abstract: "Measure a model on labelled data: accuracy, F1 per label, confusion, calibration, coverage.",
             discussion: """
-                Reports accuracy, per-label precision/recall/F1/support, macro and weighted
-                averages, the confusion matrix, log loss, expected calibration error (ECE; for a
-                calibrated model also at temperature 1), the coverage/accuracy trade-off (share of
-                messages answered and accuracy on them when answering only at or above each
-                threshold), and ROC-AUC and PR-AUC for two-label models (positive = the label with
-                fewer examples). With --folds, no model is needed: stratified k-fold
-                cross-validation trains on the CSV itself and reports the pooled out-of-fold
-                results (--group-column keeps rows with the same value in that column in one
-                fold). --target-accuracy suggests the smallest threshold (0.001 steps) whose
-                answers reach that accuracy on the evaluated messages (held out with --folds).
+                Reports accuracy, per-label precision/recall/F1/support, macro and weighted \
+                averages, the confusion matrix, log loss, expected calibration error (ECE; for a \
+                calibrated model also at temperature 1), the coverage/accuracy trade-off (share of \
+                messages answered and accuracy on them when answering only at or above each \
+                threshold), and ROC-AUC and PR-AUC for two-label models (positive = the label with \
+                fewer examples). With --folds, no model is needed: stratified k-fold \
+                cross-validation trains on the CSV itself and reports the pooled out-of-fold \
+                results (--group-column keeps rows with the same value in that column in one \
+                fold). --target-accuracy suggests the smallest threshold (0.001 steps) whose \
+                answers reach that accuracy on the evaluated messages (held out with --folds); \
+                for a model trained with --calibrate and a target of 0.90, 0.95, 0.97 or 0.99 it \
+                uses the threshold the model stores (chosen on held-out folds) and measures it.
 
                 Examples:
                   criba evaluate --model model.criba test.csv

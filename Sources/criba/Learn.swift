@@ -88,11 +88,11 @@ extension CribaCLI {
             commandName: "learn",
             abstract: "Update a model with corrected messages.",
             discussion: """
-                Naive Bayes models (nb, cnb) add the messages' counts, exactly as if they had been
-                in the training data; new words and new labels are added. Logistic-regression
-                and SVM models (lr, nblr, svm, nbsvm) warm-start: a few SGD passes over the
-                corrected messages from the current weights, on the features the model already
-                knows (new words are ignored, labels must exist). The model file is replaced
+                Naive Bayes models (nb, cnb) add the messages' counts, exactly as if they had been \
+                in the training data; new words and new labels are added. Logistic-regression \
+                and SVM models (lr, nblr, svm, nbsvm) warm-start: a few SGD passes over the \
+                corrected messages from the current weights, on the features the model already \
+                knows (new words are ignored, labels must exist). The model file is replaced \
                 atomically.
 
                 Examples:
@@ -133,11 +133,11 @@ extension CribaCLI {
             commandName: "unlearn",
             abstract: "Remove messages a naive Bayes model learned before.",
             discussion: """
-                Subtracts the messages' counts from a naive Bayes model (nb, cnb); features and
-                labels whose counts return to zero are removed, so `learn` then `unlearn` of the
-                same messages gives back the same file. Refused for logistic-regression models,
-                which keep no counts, and when a count would go below zero (the message was not
-                learned with that label); the error names the line. The model file is replaced
+                Subtracts the messages' counts from a naive Bayes model (nb, cnb); features and \
+                labels whose counts return to zero are removed, so `learn` then `unlearn` of the \
+                same messages gives back the same file. Refused for logistic-regression models, \
+                which keep no counts, and when a count would go below zero (the message was not \
+                learned with that label); the error names the line. The model file is replaced \
                 atomically.
 
                 Examples:
@@ -161,8 +161,8 @@ extension CribaCLI {
             commandName: "merge",
             abstract: "Add up naive Bayes count models trained on shards of a data set.",
             discussion: """
-                Labels and features are unioned and counts added; the result is exactly the
-                model `criba train` writes for the union of the shards with the same options
+                Labels and features are unioned and counts added; the result is exactly the \
+                model `criba train` writes for the union of the shards with the same options \
                 (train the shards with --counts-only).
 
                 Examples:

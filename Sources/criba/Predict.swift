@@ -8,7 +8,7 @@ extension CribaCLI {
             commandName: "predict",
             abstract: "Label the rows of a CSV file: the input columns plus the prediction.",
             discussion: """
-                Adds the columns `predicted_label` and `probability` to every row. The output
+                Adds the columns `predicted_label` and `probability` to every row. The output \
                 uses the input's delimiter. With -o the file is written atomically.
 
                 Examples:
@@ -44,7 +44,7 @@ extension CribaCLI {
                 if reader.encoding == .windows1252 && encoding == .auto {
                     printError("criba: warning: \(data): not valid UTF-8; reading it as Windows-1252 (use --encoding to choose)")
                 }
-                let textIndex = try reader.column(named: textColumn)
+                let textIndex = try reader.column(named: textColumn, option: "--text-column")
                 let d = String(UnicodeScalar(reader.delimiter))
                 var text: [UInt8] = []
                 func field(_ s: String) -> String {

@@ -7,8 +7,8 @@ extension CribaCLI {
             commandName: "tokenize",
             abstract: "Show the tokens and features Criba sees in each input line.",
             discussion: """
-                Reads messages from standard input (one per line) or from the arguments, and
-                prints, per message, the tokens (`token→stem` where stemming changes it) and,
+                Reads messages from standard input (one per line) or from the arguments, and \
+                prints, per message, the tokens (`token→stem` where stemming changes it) and, \
                 with --features, every hashed feature with its bucket.
 
                 Examples:

@@ -8,7 +8,7 @@ extension CribaCLI {
             commandName: "train",
             abstract: "Train a model from a labelled CSV file.",
             discussion: """
-                The CSV needs a header; by default the columns `text` and `label` are used.
+                The CSV needs a header; by default the columns `text` and `label` are used. \
                 The model is written atomically: a failed run never leaves a partial file.
 
                 Examples:
@@ -84,6 +84,9 @@ extension CribaCLI {
                 let progress = Progress(quiet: quiet)
                 let start = Date()
                 let source = LabelledCSV(path: data, options: csv.options)
+                if streaming && o.solver == .lbfgs {
+                    printError("criba: warning: --streaming trains with SGD (one pass cannot hold the data for L-BFGS); --solver lbfgs is ignored")
+                }
                 let model: Model
                 if countsOnly {
                     let trainer = Trainer(options: o) { progress.update($0) }
@@ -113,6 +116,9 @@ extension CribaCLI {
                 } else {
                     let trainer = Trainer(options: o) { progress.update($0) }
                     model = try trainer.train(on: source) { printError("criba: warning: \($0)") }
+                }
+                if model.featureCount == 0 {
+                    printError("criba: warning: no feature was kept (is --min-count \(training.minCount) too high?); the model answers every message from the label frequencies alone")
                 }
                 try model.write(toFile: output)
                 let seconds = Date().timeIntervalSince(start)

@@ -51,7 +51,7 @@ struct TrainingArguments: ParsableArguments {
     @Option(help: "Tokenizer: spanish (full pipeline) or basic (lower-case, fold accents, split). Default: spanish.")
     var tokenizer: TokenizerChoice = .spanish
 
-    @Option(name: .customLong("without"), help: "Turn off one step of the Spanish tokenizer (repeatable): voseo, stemming, abbreviations, placeholders, elongation, laughter, deobfuscation, accent-folding, or turn on: stopwords.")
+    @Option(name: .customLong("without"), help: "Turn off one step of the Spanish tokenizer (repeatable): voseo, stemming, abbreviations, placeholders, elongation, laughter, deobfuscation, accent-folding (--stopwords turns on stopword removal).")
     var withoutSteps: [TokenizerStep] = []
 
     @Flag(help: "Leave stopwords out of word unigrams (never negations or question words).")
