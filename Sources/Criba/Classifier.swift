@@ -47,7 +47,8 @@ public struct UnsurePolicy: Sendable, Hashable {
     public static func parseLabelThresholds(_ text: String, file: String, labels: [String]) throws -> [String: Float] {
         var out: [String: Float] = [:]
         let known = Set(labels)
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // `\r\n` is one Character in Swift, so split on line-break characters, not on `\n`.
+        for (i, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard let sep = line.firstIndex(where: { $0 == "\t" || $0 == "=" }) else {

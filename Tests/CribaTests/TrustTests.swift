@@ -195,6 +195,9 @@ final class UnsureTests: XCTestCase {
         let t = try UnsurePolicy.parseLabelThresholds(
             "# umbrales\nprecio\t0.8\n\n  spam = 0.95  \r\n", file: "t.txt", labels: labels)
         XCTAssertEqual(t, ["precio": 0.8, "spam": 0.95])
+        // A file saved on Windows: CRLF after every line.
+        let crlf = try UnsurePolicy.parseLabelThresholds("saludo\t0.5\r\nprecio=0.6\r\n", file: "t.txt", labels: labels)
+        XCTAssertEqual(crlf, ["saludo": 0.5, "precio": 0.6])
         let policy = UnsurePolicy(threshold: 0.5, perLabel: t)
         XCTAssertTrue(policy.isUnsure(label: "precio", top: 0.7, second: 0.2))
         XCTAssertFalse(policy.isUnsure(label: "saludo", top: 0.7, second: 0.2))
@@ -211,6 +214,7 @@ final class UnsureTests: XCTestCase {
         }
         assertError("precio 0.8\n", line: 1, mentions: "label<TAB>probability")
         assertError("# x\nenvio=0.5\n", line: 2, mentions: "unknown label `envio`")
+        assertError("# x\r\nprecio=0.5\r\nenvio=0.5\r\n", line: 3, mentions: "unknown label `envio`")
         assertError("precio=1.5\n", line: 1, mentions: "between 0 and 1")
         assertError("precio=alto\n", line: 1, mentions: "`alto`")
         assertError("precio=0.5\nprecio=0.6\n", line: 2, mentions: "twice")
