@@ -68,6 +68,7 @@ extension CribaCLI {
                 throw ValidationError("--group-column chooses the cross-validation folds; it needs --folds")
             }
             if let a = targetAccuracy, !(0...1).contains(a) { throw ValidationError("--target-accuracy must be between 0 and 1") }
+            if let report { try validateOutput(report, option: "--report", inputs: [data, modelArguments.model]) }
         }
 
         func run() throws {
@@ -98,6 +99,15 @@ extension CribaCLI {
                         plain?.record(text, truth: label, into: &u)
                     }
                     if plain != nil { uncalibrated = u }
+                    let known = Set(model.labels)
+                    let unknown = e.labels.indices.filter { !known.contains(e.labels[$0]) && e.confusion[$0].reduce(0, +) > 0 }
+                    if !unknown.isEmpty {
+                        let rows = unknown.reduce(0) { $0 + e.confusion[$1].reduce(0, +) }
+                        let names = unknown.prefix(10).map { "`\(e.labels[$0])`" }.joined(separator: ", ")
+                        let more = unknown.count > 10 ? " and \(unknown.count - 10) more" : ""
+                        warn(
+                            "\(data): \(rows) row(s) have labels the model does not know (\(names)\(more)); they count as mistakes in accuracy and F1 and are left out of the log loss")
+                    }
                     heldOutThreshold = { target in
                         model.info["calibration.threshold_for_\(String(format: "%.2f", target))"]
                             .flatMap { $0.split(separator: " ").first }.flatMap { Float(String($0)) }

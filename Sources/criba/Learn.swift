@@ -18,22 +18,27 @@ struct CorrectionArguments: ParsableArguments {
     @Option(name: .shortAndLong, help: "Write the updated model here instead of replacing --model.")
     var output: String?
 
-    @Option(help: "Count every message this many times (unlearn with the same value). Default: 1.")
+    /// Each repetition is one more pass over the corrections in memory.
+    static let maxTimes = 1000
+
+    @Option(help: "Count every message this many times, 1-1000 (unlearn with the same value). Default: 1.")
     var times: Int = 1
 
     @Flag(help: "No summary on standard error.")
     var quiet = false
 
     func validate() throws {
-        if times < 1 { throw ValidationError("--times must be at least 1") }
+        if let output { try validateOutput(output, option: "-o", inputs: [data]) }
+        if !(1...Self.maxTimes).contains(times) { throw ValidationError("--times must be between 1 and \(Self.maxTimes)") }
         if label == nil && data == nil {
             throw ValidationError("give --label LABEL (messages on standard input) or a labelled CSV file")
         }
         if label != nil && data != nil {
             throw ValidationError("--label reads messages from standard input; do not also give a CSV file")
         }
-        if let l = label, l.trimmingCharacters(in: .whitespaces).isEmpty || l.contains("\n") {
-            throw ValidationError("--label must be a non-empty single-line text")
+        if let l = label {
+            if l.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--label must not be empty") }
+            if let problem = Model.labelProblem(l) { throw ValidationError("--label: \(problem)") }
         }
     }
 
@@ -115,7 +120,7 @@ extension CribaCLI {
 
         func validate() throws {
             if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
-            if learningRate <= 0 { throw ValidationError("--learning-rate must be positive") }
+            if !(learningRate > 0 && learningRate.isFinite) { throw ValidationError("--learning-rate must be a positive number") }
         }
 
         func run() throws {
@@ -182,6 +187,7 @@ extension CribaCLI {
 
         func validate() throws {
             if models.count < 2 { throw ValidationError("give at least two models to merge") }
+            if output.isEmpty { throw ValidationError("-o: the output path is empty") }
         }
 
         func run() throws {

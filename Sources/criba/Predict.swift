@@ -36,6 +36,10 @@ extension CribaCLI {
 
         @OptionGroup var unsure: UnsureArguments
 
+        func validate() throws {
+            if let output { try validateOutput(output, option: "-o", inputs: [data, modelArguments.model]) }
+        }
+
         func run() throws {
             try reportingErrors {
                 let model = try modelArguments.load()

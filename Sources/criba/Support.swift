@@ -233,3 +233,17 @@ func jsonNumber(_ x: Double) -> String {
     if s.hasSuffix(".") { s.removeLast() }
     return s
 }
+
+/// Refuses an empty output path, and one naming the same file as an input: the output would
+/// replace the input (a training CSV overwritten by its model) before anyone noticed.
+func validateOutput(_ output: String, option: String, inputs: [String?]) throws {
+    if output.isEmpty { throw ValidationError("\(option): the output path is empty") }
+    var o = stat()
+    guard stat(output, &o) == 0, (o.st_mode & S_IFMT) == S_IFREG else { return }
+    for case let input? in inputs where input != "-" {
+        var i = stat()
+        if stat(input, &i) == 0 && i.st_dev == o.st_dev && i.st_ino == o.st_ino {
+            throw ValidationError("\(option) \(output) is the input file \(input); writing there would replace it")
+        }
+    }
+}

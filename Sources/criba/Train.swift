@@ -57,6 +57,7 @@ extension CribaCLI {
 
         func validate() throws {
             if !(2...20).contains(folds) { throw ValidationError("--folds must be between 2 and 20") }
+            try validateOutput(output, option: "-o", inputs: [data])
             if shuffleBuffer < 1 { throw ValidationError("--shuffle-buffer must be at least 1") }
             if streaming && tune { throw ValidationError("--streaming and --tune cannot be combined") }
             if calibration != nil && !calibrate { throw ValidationError("--calibration needs --calibrate") }

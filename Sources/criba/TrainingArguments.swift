@@ -86,12 +86,14 @@ struct TrainingArguments: ParsableArguments {
     }
 
     func validate() throws {
-        if let c, c <= 0 { throw ValidationError("--c must be positive") }
-        if alpha <= 0 { throw ValidationError("--alpha must be positive") }
+        if let c, !(c > 0 && c.isFinite) { throw ValidationError("--c must be a positive number") }
+        if !(alpha > 0 && alpha.isFinite) { throw ValidationError("--alpha must be a positive number") }
         if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
         if minCount < 1 { throw ValidationError("--min-count must be at least 1") }
-        if let learningRate, learningRate <= 0 { throw ValidationError("--learning-rate must be positive") }
-        if tolerance <= 0 { throw ValidationError("--tolerance must be positive") }
+        if let learningRate, !(learningRate > 0 && learningRate.isFinite) {
+            throw ValidationError("--learning-rate must be a positive number")
+        }
+        if !(tolerance > 0 && tolerance.isFinite) { throw ValidationError("--tolerance must be a positive number") }
         if let g = groupColumn, g.isEmpty { throw ValidationError("--group-column needs a column name") }
         var f = FeatureSettings()
         try applyFeatures(&f)

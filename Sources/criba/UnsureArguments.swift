@@ -18,7 +18,7 @@ struct UnsureArguments: ParsableArguments {
     func validate() throws {
         if !(0...1).contains(threshold) { throw ValidationError("--threshold must be between 0 and 1") }
         if !(0...1).contains(margin) { throw ValidationError("--margin must be between 0 and 1") }
-        if unsureLabel.isEmpty || unsureLabel.contains("\t") || unsureLabel.contains("\n") {
+        if unsureLabel.isEmpty || Model.labelProblem(unsureLabel) != nil {
             throw ValidationError("--unsure-label must be a non-empty single-line text without tabs")
         }
     }

@@ -146,6 +146,11 @@ final class ModelFileTests: XCTestCase {
         XCTAssertEqual(lstat(dangling, &st), 0)
         XCTAssertEqual(st.st_mode & S_IFMT, S_IFLNK)
         XCTAssertEqual(try String(contentsOfFile: real, encoding: .utf8), "new\n")
+        // A replaced file keeps its permissions.
+        XCTAssertEqual(chmod(real, 0o600), 0)
+        try writeFileAtomically(Array("newer\n".utf8), to: real)
+        XCTAssertEqual(stat(real, &st), 0)
+        XCTAssertEqual(st.st_mode & 0o777, 0o600)
         XCTAssertEqual(try String(contentsOfFile: dir.appendingPathComponent("later.csv").path, encoding: .utf8), "made\n")
 
         let fifo = dir.appendingPathComponent("pipe").path

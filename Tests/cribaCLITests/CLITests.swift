@@ -300,6 +300,41 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(t.status, 64)
     }
 
+    /// Inputs that used to be accepted and then lost data or wrote a model nothing could use.
+    func testOutputsThatWouldDestroyInputsOrModelsAreRefused() throws {
+        let model = try trainedModel()
+        let data = try file("same.csv", Self.smallTraining)
+        let original = try Data(contentsOf: URL(fileURLWithPath: data))
+        // An output naming an input file would replace it.
+        try assertFails(["train", data, "-o", data], status: 64, mentions: ["is the input file"])
+        try assertFails(["predict", "--model", model, data, "-o", data], status: 64, mentions: ["is the input file"])
+        try assertFails(["evaluate", "--model", model, data, "--report", data], status: 64, mentions: ["is the input file"])
+        try assertFails(["train", data, "-o", ""], status: 64, mentions: ["output path is empty"])
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: data)), original)
+
+        // Labels must be one line without tabs: the model file stores one per line, and
+        // answers are `label<TAB>probability`.
+        let out = dir.appendingPathComponent("never.criba").path
+        let newline = try file("nl.csv", Self.smallTraining + "\"hola\",\"dos\nlíneas\"\n\"chau\",\"dos\nlíneas\"\n")
+        try assertFails(["train", newline, "-o", out], status: 65, mentions: ["nl.csv:", "line break"])
+        let tab = try file("tab.csv", Self.smallTraining + "hola,\"con\ttab\"\nchau,\"con\ttab\"\n")
+        try assertFails(["train", tab, "-o", out], status: 65, mentions: ["tab.csv:", "a tab"])
+        try assertFails(["learn", "--model", model, "--label", "a\r\nb", "-o", out], stdin: "hola\n", status: 64, mentions: ["carriage return"])
+        try assertFails(["learn", "--model", model, "--label", "saludo", "--times", "9223372036854775807", "-o", out], stdin: "hola\n", status: 64, mentions: ["--times"])
+
+        // Options that are not numbers are refused; training that diverges writes nothing.
+        try assertFails(["train", data, "-o", out, "--algorithm", "nb", "--alpha", "nan"], status: 64, mentions: ["--alpha"])
+        try assertFails(["train", data, "-o", out, "--c", "inf"], status: 64, mentions: ["--c"])
+        try assertFails(["train", data, "-o", out, "--learning-rate", "1e300"], status: 65, mentions: ["not finite"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+
+        // Labels the model does not know are named in a warning.
+        let unknown = try file("unknown.csv", "text,label\nhola buenas,saludo\ncuánto vale,valor\n")
+        let e = try run(["evaluate", "--model", model, unknown])
+        XCTAssertEqual(e.status, 0, e.stderr)
+        XCTAssertTrue(e.stderr.contains("1 row(s) have labels the model does not know (`valor`)"), e.stderr)
+    }
+
     // MARK: Trust: unsure, top-k, explanations, calibration, evaluation
 
     func testTopKAndExplainInTSVAndJSON() throws {

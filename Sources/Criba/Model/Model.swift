@@ -271,3 +271,24 @@ func softmaxInPlace(_ s: UnsafeMutableBufferPointer<Float>, inverseTemperature: 
     guard let base = s.baseAddress else { return }
     criba_softmax(base, s.count, inverseTemperature)
 }
+
+extension Model {
+    /// Why `label` cannot name a class, or `nil` when it can: a label is one line of text
+    /// without tabs or other control characters, since answers are written as
+    /// `label<TAB>probability` lines and the model file stores one label per line.
+    public static func labelProblem(_ label: String) -> String? {
+        if label.isEmpty { return "empty label" }
+        for u in label.unicodeScalars where u.value < 0x20 || u.value == 0x7F || u == "\u{2028}" || u == "\u{2029}" {
+            let name: String
+            switch u {
+            case "\n": name = "a line break"
+            case "\r": name = "a carriage return"
+            case "\t": name = "a tab"
+            default: name = String(format: "the control character U+%04X", u.value)
+            }
+            return "label `\(label.debugDescription.dropFirst().dropLast())` contains \(name); a label must be one line without tabs"
+        }
+        return nil
+    }
+}
+

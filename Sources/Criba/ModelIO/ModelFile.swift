@@ -252,6 +252,16 @@ enum ModelFile {
 
     /// Writes a model file atomically (temporary file in the same folder, then rename).
     static func write(_ model: Model, to path: String) throws {
+        // A label the file cannot hold (one per line) would make a model that cannot be read back.
+        if let problem = model.labels.lazy.compactMap(Model.labelProblem).first {
+            throw DataError(file: path, line: 0, message: "cannot write the model: \(problem)")
+        }
+        // Diverged training (a huge learning rate, a tiny C) must not leave a model that answers
+        // nothing: refuse non-finite numbers.
+        if !model.temperature.isFinite || !model.bias.allSatisfy(\.isFinite) || !model.weights.allSatisfy(\.isFinite) {
+            throw TrainingError(
+                message: "cannot write the model to \(path): its weights are not finite numbers (training diverged; lower --learning-rate or raise --c)")
+        }
         try FileIO.writeAtomically(encode(model), to: path)
     }
 }
@@ -376,7 +386,9 @@ enum FileIO {
         if fsync(fd) != 0 || close(fd) != 0 {
             throw IOError(kind: .failed, path: shownPath, message: "write failed: \(String(cString: strerror(errno)))")
         }
-        chmod(tmp, 0o644)
+        // A replaced file keeps its permissions (a private model stays private); a new one is 644.
+        var old = stat()
+        chmod(tmp, stat(path, &old) == 0 ? old.st_mode & 0o7777 : 0o644)
         if rename(tmp, path) != 0 {
             throw IOError(kind: .failed, path: shownPath, message: "cannot rename into place: \(String(cString: strerror(errno)))")
         }

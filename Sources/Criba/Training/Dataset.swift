@@ -106,6 +106,9 @@ public struct LabelledCSV: Sendable {
                 skipped.append(record.line)
                 continue
             }
+            if needsLabel, let problem = Model.labelProblem(label) {
+                throw DataError(file: path, line: record.line, message: problem)
+            }
             let group = groupIndex >= 0 ? record.fields[groupIndex].trimmingSpaces() : ""
             try body(text, label, group, record.line)
         }
