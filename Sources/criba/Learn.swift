@@ -70,6 +70,9 @@ struct CorrectionArguments: ParsableArguments {
     func update(verb: String, _ body: (Model, [Example], String, [Int]) throws -> Model) throws {
         let before = try Model(contentsOfFile: model)
         let (once, source, linesOnce) = try corrections()
+        if once.isEmpty {
+            throw DataError(file: source, line: 0, message: "no messages to \(verb == "learned" ? "learn" : "unlearn"); the model was left as it was")
+        }
         let examples = Array((0..<times).map { _ in once }.joined())
         let lines = Array((0..<times).map { _ in linesOnce }.joined())
         let after: Model

@@ -76,6 +76,18 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertEqual(try records(cp1252).rows, [["¿cuánto sale?", "precio"], ["mañana abren", "horario"]])
     }
 
+    func testAColumnNamedTwiceIsAnError() throws {
+        let dir = try temporaryDirectory(self)
+        let path = try writeFile(dir, "dup.csv", Array("text,text,label\nhola,chau,saludo\n".utf8))
+        let r = try CSVReader(path: path)
+        XCTAssertEqual(try r.column(named: "label"), 2)
+        XCTAssertThrowsError(try r.column(named: "text", option: "--text-column")) { error in
+            guard let e = error as? DataError else { return XCTFail("\(error)") }
+            XCTAssertEqual(e.line, 1)
+            XCTAssertTrue(e.message.contains("`text` 2 times") && e.message.contains("--text-column"), e.message)
+        }
+    }
+
     func testInvalidUTF8NamesLineAndColumn() throws {
         let bytes: [UInt8] = Array("text,label\nhola,saludo\nab".utf8) + [0xFF] + Array("c,otro\n".utf8)
         XCTAssertThrowsError(try records(bytes, encoding: .utf8)) { error in

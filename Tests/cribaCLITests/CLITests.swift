@@ -321,6 +321,7 @@ final class CLITests: XCTestCase {
         try assertFails(["train", tab, "-o", out], status: 65, mentions: ["tab.csv:", "a tab"])
         try assertFails(["learn", "--model", model, "--label", "a\r\nb", "-o", out], stdin: "hola\n", status: 64, mentions: ["carriage return"])
         try assertFails(["learn", "--model", model, "--label", "saludo", "--times", "9223372036854775807", "-o", out], stdin: "hola\n", status: 64, mentions: ["--times"])
+        try assertFails(["learn", "--model", model, "--label", "saludo", "-o", out], stdin: "\n  \n", status: 65, mentions: ["no messages to learn"])
 
         // Options that are not numbers are refused; training that diverges writes nothing.
         try assertFails(["train", data, "-o", out, "--algorithm", "nb", "--alpha", "nan"], status: 64, mentions: ["--alpha"])

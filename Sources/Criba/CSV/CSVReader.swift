@@ -191,7 +191,15 @@ public final class CSVReader {
     /// Index of a header column, or a ``DataError`` naming the columns that exist and the
     /// option that chooses the column.
     public func column(named name: String, option: String) throws -> Int {
-        if let i = header.firstIndex(of: name) { return i }
+        if let i = header.firstIndex(of: name) {
+            let n = header.lazy.filter { $0 == name }.count
+            if n > 1 {
+                throw DataError(
+                    file: self.name, line: 1,
+                    message: "the header names the column `\(name)` \(n) times; rename the extra ones or choose another column with \(option)")
+            }
+            return i
+        }
         if let i = header.firstIndex(where: { $0.lowercased() == name.lowercased() }) { return i }
         let shown = header.map { "`\($0)`" }.joined(separator: ", ")
         throw DataError(
