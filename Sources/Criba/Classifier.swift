@@ -47,6 +47,9 @@ public struct UnsurePolicy: Sendable, Hashable {
     public static func parseLabelThresholds(_ text: String, file: String, labels: [String]) throws -> [String: Float] {
         var out: [String: Float] = [:]
         let known = Set(labels)
+        // A byte-order mark (Windows Notepad writes one) is not part of the first label.
+        var text = Substring(text)
+        if text.unicodeScalars.first == "\u{FEFF}" { text = Substring(text.unicodeScalars.dropFirst()) }
         // `\r\n` is one Character in Swift, so split on line-break characters, not on `\n`.
         for (i, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)

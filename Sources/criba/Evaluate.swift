@@ -10,6 +10,12 @@ struct ModelArguments: ParsableArguments {
     func load() throws -> Model {
         try Model(contentsOfFile: model ?? DefaultModel.path())
     }
+
+    /// The model file that ``load()`` reads, if there is one (for refusing outputs that would
+    /// replace it).
+    var inputPath: String? {
+        model ?? (try? DefaultModel.path())
+    }
 }
 
 extension CribaCLI {
@@ -68,7 +74,7 @@ extension CribaCLI {
                 throw ValidationError("--group-column chooses the cross-validation folds; it needs --folds")
             }
             if let a = targetAccuracy, !(0...1).contains(a) { throw ValidationError("--target-accuracy must be between 0 and 1") }
-            if let report { try validateOutput(report, option: "--report", inputs: [data, modelArguments.model]) }
+            if let report { try validateOutput(report, option: "--report", inputs: [data, modelArguments.inputPath]) }
         }
 
         func run() throws {

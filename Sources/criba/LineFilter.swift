@@ -51,8 +51,9 @@ struct LineFilter {
                 out.append(0x09)
                 out.appendProbability(bp)
                 if let k = topK {
-                    // An unsure answer names no label, so the K labels all follow it.
-                    for j in order.prefix(k).dropFirst(unsure ? 0 : 1) {
+                    // The K labels always follow the answer (which may be the unsure label),
+                    // so every line has the same fields.
+                    for j in order.prefix(k) {
                         out.append(0x09)
                         labelBytes[j].withUnsafeBufferPointer { out.append($0) }
                         out.append(0x09)

@@ -37,7 +37,7 @@ extension CribaCLI {
         @OptionGroup var unsure: UnsureArguments
 
         func validate() throws {
-            if let output { try validateOutput(output, option: "-o", inputs: [data, modelArguments.model]) }
+            if let output { try validateOutput(output, option: "-o", inputs: [data, modelArguments.inputPath, unsure.labelThresholds]) }
         }
 
         func run() throws {

@@ -240,10 +240,13 @@ func validateOutput(_ output: String, option: String, inputs: [String?]) throws 
     if output.isEmpty { throw ValidationError("\(option): the output path is empty") }
     var o = stat()
     guard stat(output, &o) == 0, (o.st_mode & S_IFMT) == S_IFREG else { return }
-    for case let input? in inputs where input != "-" {
+    for case let input? in inputs {
         var i = stat()
-        if stat(input, &i) == 0 && i.st_dev == o.st_dev && i.st_ino == o.st_ino {
-            throw ValidationError("\(option) \(output) is the input file \(input); writing there would replace it")
+        // `-` is standard input: `criba train - -o data.csv < data.csv` is refused too.
+        let found = input == "-" ? fstat(0, &i) == 0 : stat(input, &i) == 0
+        if found && i.st_dev == o.st_dev && i.st_ino == o.st_ino {
+            let name = input == "-" ? "read from standard input" : input
+            throw ValidationError("\(option) \(output) is the input file (\(name)); writing there would replace it")
         }
     }
 }

@@ -74,6 +74,12 @@ final class CSVReaderTests: XCTestCase {
         let cp1252: [UInt8] = Array("text,label\n".utf8) + [0xBF] + Array("cu".utf8) + [0xE1] + Array("nto sale?,precio\nma".utf8)
             + [0xF1] + Array("ana abren,horario\n".utf8)
         XCTAssertEqual(try records(cp1252).rows, [["¿cuánto sale?", "precio"], ["mañana abren", "horario"]])
+        // Capitals before `…` form valid UTF-8 pairs in Windows-1252 (Í… is CD 85): three of
+        // them do not outvote two bare `¿`.
+        let caps: [UInt8] = Array("text,label\n\"GANE AQU".utf8) + [0xCD, 0x85] + Array("\",spam\n\"CLIC AQU".utf8) + [0xCD, 0x85]
+            + Array("\",spam\n\"PROMO AQU".utf8) + [0xCD, 0x85] + Array("\",spam\n".utf8) + [0xBF] + Array("Abren hoy?,horario\n".utf8)
+            + [0xBF] + Array("Abren el domingo?,horario\n".utf8)
+        XCTAssertEqual(try records(caps).rows.map { $0[0] }, ["GANE AQUÍ…", "CLIC AQUÍ…", "PROMO AQUÍ…", "¿Abren hoy?", "¿Abren el domingo?"])
     }
 
     func testAColumnNamedTwiceIsAnError() throws {
@@ -86,6 +92,14 @@ final class CSVReaderTests: XCTestCase {
             XCTAssertEqual(e.line, 1)
             XCTAssertTrue(e.message.contains("`text` 2 times") && e.message.contains("--text-column"), e.message)
         }
+        // Without an exact match, two headers that differ only in case are as ambiguous.
+        let cased = try CSVReader(path: try writeFile(dir, "cased.csv", Array("TEXT,label,Text\nbasura,saludo,hola\n".utf8)))
+        XCTAssertThrowsError(try cased.column(named: "text", option: "--text-column")) { error in
+            guard let e = error as? DataError else { return XCTFail("\(error)") }
+            XCTAssertEqual(e.line, 1)
+            XCTAssertTrue(e.message.contains("`TEXT`, `Text`"), e.message)
+        }
+        XCTAssertEqual(try cased.column(named: "LABEL"), 1)
     }
 
     func testInvalidUTF8NamesLineAndColumn() throws {

@@ -169,6 +169,30 @@ final class ModelFileTests: XCTestCase {
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
         XCTAssertEqual(names, ["dangling.csv", "later.csv", "link.csv", "pipe", "real.csv"], "no temporary files left behind")
     }
+
+    /// `criba train … -o /dev/stdout >> log`: the output goes where the descriptor points,
+    /// after what is already there, instead of replacing the file the descriptor names.
+    func testWriteToADescriptorPathAppendsToItsFile() throws {
+        let dir = try temporaryDirectory(self)
+        let log = dir.appendingPathComponent("log.txt").path
+        try "earlier\n".write(toFile: log, atomically: false, encoding: .utf8)
+        var before = stat()
+        XCTAssertEqual(stat(log, &before), 0)
+        let fd = open(log, O_WRONLY | O_APPEND)
+        XCTAssertGreaterThan(fd, 2)
+        defer { close(fd) }
+        let link = dir.appendingPathComponent("out").path
+        XCTAssertEqual(symlink("/dev/fd/\(fd)", link), 0)
+        try writeFileAtomically(Array("one\n".utf8), to: "/dev/fd/\(fd)")
+        try writeFileAtomically(Array("two\n".utf8), to: "/proc/self/fd/\(fd)")
+        try writeFileAtomically(Array("three\n".utf8), to: link)
+        XCTAssertEqual(try String(contentsOfFile: log, encoding: .utf8), "earlier\none\ntwo\nthree\n")
+        var after = stat()
+        XCTAssertEqual(stat(log, &after), 0)
+        XCTAssertEqual(after.st_ino, before.st_ino, "the file was written into, not replaced")
+        XCTAssertNil(FileIO.openDescriptor(named: "/dev/fd/999999"), "a closed descriptor is an ordinary path")
+        XCTAssertNil(FileIO.openDescriptor(named: "/dev/fd/1x"))
+    }
 }
 
 final class HashTests: XCTestCase {

@@ -198,6 +198,9 @@ final class UnsureTests: XCTestCase {
         // A file saved on Windows: CRLF after every line.
         let crlf = try UnsurePolicy.parseLabelThresholds("saludo\t0.5\r\nprecio=0.6\r\n", file: "t.txt", labels: labels)
         XCTAssertEqual(crlf, ["saludo": 0.5, "precio": 0.6])
+        // … and Notepad starts it with a byte-order mark.
+        let bom = try UnsurePolicy.parseLabelThresholds("\u{FEFF}saludo\t0.5\r\nprecio=0.6\r\n", file: "t.txt", labels: labels)
+        XCTAssertEqual(bom, ["saludo": 0.5, "precio": 0.6])
         let policy = UnsurePolicy(threshold: 0.5, perLabel: t)
         XCTAssertTrue(policy.isUnsure(label: "precio", top: 0.7, second: 0.2))
         XCTAssertFalse(policy.isUnsure(label: "saludo", top: 0.7, second: 0.2))

@@ -310,6 +310,24 @@ final class CLITests: XCTestCase {
         try assertFails(["predict", "--model", model, data, "-o", data], status: 64, mentions: ["is the input file"])
         try assertFails(["evaluate", "--model", model, data, "--report", data], status: 64, mentions: ["is the input file"])
         try assertFails(["train", data, "-o", ""], status: 64, mentions: ["output path is empty"])
+        // … and so would one naming the file standard input reads, the model CRIBA_MODEL
+        // names, or a thresholds file.
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", "exec \"$0\" train - -o \"$1\" < \"$1\" 2>/dev/null", Self.executable.path, data]
+        try shell.run()
+        shell.waitUntilExit()
+        XCTAssertEqual(shell.terminationStatus, 64, "train - -o FILE < FILE")
+        let modelBytes = try Data(contentsOf: URL(fileURLWithPath: model))
+        for arguments in [["predict", data, "-o", model], ["evaluate", data, "--report", model]] {
+            let r = try run(arguments, environment: ["CRIBA_MODEL": model])
+            XCTAssertEqual(r.status, 64, "\(arguments): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains("is the input file"), r.stderr)
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: model)), modelBytes)
+        let thresholds = try file("th.txt", "saludo\t0.5\n")
+        try assertFails(["predict", "--model", model, data, "--label-thresholds", thresholds, "-o", thresholds], status: 64, mentions: ["is the input file"])
+        XCTAssertEqual(try String(contentsOfFile: thresholds, encoding: .utf8), "saludo\t0.5\n")
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: data)), original)
 
         // Labels must be one line without tabs: the model file stores one per line, and
@@ -320,6 +338,9 @@ final class CLITests: XCTestCase {
         let tab = try file("tab.csv", Self.smallTraining + "hola,\"con\ttab\"\nchau,\"con\ttab\"\n")
         try assertFails(["train", tab, "-o", out], status: 65, mentions: ["tab.csv:", "a tab"])
         try assertFails(["learn", "--model", model, "--label", "a\r\nb", "-o", out], stdin: "hola\n", status: 64, mentions: ["carriage return"])
+        try assertFails(["learn", "--model", model, "--label", "sp\u{85}am", "-o", out], stdin: "hola\n", status: 64, mentions: ["U+0085"])
+        // A learning rate that blows the weights up leaves no model, even when they stay finite.
+        try assertFails(["learn", "--model", model, "--label", "saludo", "--learning-rate", "1e38", "-o", out], stdin: "compra ya\n", status: 65, mentions: ["exceed 1e20"])
         try assertFails(["learn", "--model", model, "--label", "saludo", "--times", "9223372036854775807", "-o", out], stdin: "hola\n", status: 64, mentions: ["--times"])
         try assertFails(["learn", "--model", model, "--label", "saludo", "-o", out], stdin: "\n  \n", status: 65, mentions: ["no messages to learn"])
 
@@ -343,10 +364,12 @@ final class CLITests: XCTestCase {
         let r = try run(["classify", "--model", model, "--top-k", "2"], stdin: "cuánto cuesta el queque\n")
         XCTAssertEqual(r.status, 0, r.stderr)
         let fields = r.stdout.dropLast().split(separator: "\t", omittingEmptySubsequences: false)
-        XCTAssertEqual(fields.count, 4, r.stdout)
+        XCTAssertEqual(fields.count, 6, r.stdout)
         XCTAssertEqual(fields[0], "precio")
-        XCTAssertGreaterThanOrEqual(Double(fields[1])!, Double(fields[3])!)
-        // Unsure: the answer names no label, so both labels follow it, the likeliest first.
+        XCTAssertEqual(fields[2], "precio", "the K ranked labels follow the answer")
+        XCTAssertEqual(fields[1], fields[3])
+        XCTAssertGreaterThanOrEqual(Double(fields[3])!, Double(fields[5])!)
+        // Unsure: the same fields, the answer being the unsure label.
         let u = try run(["classify", "--model", model, "--top-k", "2", "--threshold", "1"], stdin: "cuánto cuesta el queque\n")
         XCTAssertEqual(u.status, 0, u.stderr)
         let unsure = u.stdout.dropLast().split(separator: "\t", omittingEmptySubsequences: false)

@@ -200,7 +200,17 @@ public final class CSVReader {
             }
             return i
         }
-        if let i = header.firstIndex(where: { $0.lowercased() == name.lowercased() }) { return i }
+        let folded = name.lowercased()
+        if let i = header.firstIndex(where: { $0.lowercased() == folded }) {
+            let matches = header.filter { $0.lowercased() == folded }
+            if matches.count > 1 {
+                let shown = matches.map { "`\($0)`" }.joined(separator: ", ")
+                throw DataError(
+                    file: self.name, line: 1,
+                    message: "no column is named exactly `\(name)` and \(matches.count) differ only in case (\(shown)); name one exactly with \(option)")
+            }
+            return i
+        }
         let shown = header.map { "`\($0)`" }.joined(separator: ", ")
         throw DataError(
             file: self.name, line: 1,
@@ -237,11 +247,14 @@ public final class CSVReader {
     }
 
     /// Whether a sample from the start of a file reads as UTF-8 rather than Windows-1252: it
-    /// has no invalid sequence, or more valid multi-byte sequences than invalid ones. Spanish
-    /// Windows-1252 text (`ñ` = F1, `é` = E9 before a letter) almost never forms valid UTF-8
-    /// sequences, while a UTF-8 file with a stray bad byte has many valid ones and is read as
-    /// UTF-8, so the bad byte is an error naming its line and column instead of the whole file
-    /// being transcoded into mojibake.
+    /// has no invalid sequence, or the valid multi-byte sequences outweigh the invalid ones.
+    ///
+    /// Spanish UTF-8 writes its accents, `ñ`, `¿` and `¡` as C2/C3 pairs, which in
+    /// Windows-1252 would be `Â`/`Ã` before a symbol: these count 4 each, as do sequences of
+    /// 3 or 4 bytes. Other valid pairs count 1, since Windows-1252 forms them by itself
+    /// (`AQUÍ…` is CD 85). A sample is UTF-8 when that weight exceeds 4 per invalid sequence,
+    /// so a UTF-8 file with a stray bad byte is read as UTF-8 and the byte is an error naming
+    /// its line and column, instead of the whole file being transcoded into mojibake.
     static func looksLikeUTF8(_ bytes: ArraySlice<UInt8>, complete: Bool) -> Bool {
         return bytes.withUnsafeBufferPointer { p -> Bool in
             var k = 0
@@ -258,10 +271,10 @@ public final class CSVReader {
                     k += 1
                     continue
                 }
-                valid += 1
+                valid += d.length > 2 || p[k] == 0xC2 || p[k] == 0xC3 ? 4 : 1
                 k += d.length
             }
-            return invalid == 0 || valid > invalid
+            return invalid == 0 || valid > 4 * invalid
         }
     }
 

@@ -273,12 +273,18 @@ func softmaxInPlace(_ s: UnsafeMutableBufferPointer<Float>, inverseTemperature: 
 }
 
 extension Model {
+    /// The largest magnitude a stored weight or bias may have: larger ones come from diverged
+    /// training, and a message's summed scores could overflow.
+    static let largestStoredWeight: Float = 1e20
+
     /// Why `label` cannot name a class, or `nil` when it can: a label is one line of text
-    /// without tabs or other control characters, since answers are written as
+    /// without tabs or other control characters (C0, DEL, C1 such as NEL, line and paragraph
+    /// separators, a byte-order mark), since answers are written as
     /// `label<TAB>probability` lines and the model file stores one label per line.
     public static func labelProblem(_ label: String) -> String? {
         if label.isEmpty { return "empty label" }
-        for u in label.unicodeScalars where u.value < 0x20 || u.value == 0x7F || u == "\u{2028}" || u == "\u{2029}" {
+        for u in label.unicodeScalars
+        where u.value < 0x20 || (0x7F...0x9F).contains(u.value) || u == "\u{2028}" || u == "\u{2029}" || u == "\u{FEFF}" {
             let name: String
             switch u {
             case "\n": name = "a line break"

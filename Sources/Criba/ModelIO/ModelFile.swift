@@ -257,10 +257,14 @@ enum ModelFile {
             throw DataError(file: path, line: 0, message: "cannot write the model: \(problem)")
         }
         // Diverged training (a huge learning rate, a tiny C) must not leave a model that answers
-        // nothing: refuse non-finite numbers.
-        if !model.temperature.isFinite || !model.bias.allSatisfy(\.isFinite) || !model.weights.allSatisfy(\.isFinite) {
+        // nothing: refuse non-finite numbers, and numbers so large that summing a message's
+        // scores could overflow (`abs(x) <= limit` is false for NaN too).
+        let limit = Model.largestStoredWeight
+        if !(model.temperature.isFinite && model.temperature > 0) || !model.bias.allSatisfy({ abs($0) <= limit })
+            || !model.weights.allSatisfy({ abs($0) <= limit })
+        {
             throw TrainingError(
-                message: "cannot write the model to \(path): its weights are not finite numbers (training diverged; lower --learning-rate or raise --c)")
+                message: "cannot write the model to \(path): its weights are not finite numbers or exceed 1e20 (training diverged; lower --learning-rate or raise --c)")
         }
         try FileIO.writeAtomically(encode(model), to: path)
     }
@@ -309,6 +313,11 @@ enum FileIO {
         var target = path
         var hops = 0
         while true {
+            if let fd = openDescriptor(named: target) {
+                // `-o /dev/stdout >> log`: write where the shell's redirection points, as
+                // `cat` would; following the link and renaming would replace `log`.
+                return try writeAll(bytes, to: fd, path: path, closing: false)
+            }
             var st = stat()
             if stat(target, &st) == 0 {
                 switch st.st_mode & S_IFMT {
@@ -340,6 +349,24 @@ enum FileIO {
         try replace(target, with: bytes, reportingAs: path)
     }
 
+    /// The descriptor a path such as `/dev/stdout`, `/dev/fd/3` or `/proc/self/fd/3` names, if
+    /// it names one of this process's open descriptors.
+    static func openDescriptor(named path: String) -> Int32? {
+        let number: Substring
+        switch path {
+        case "/dev/stdout": return fcntl(1, F_GETFD) >= 0 ? 1 : nil
+        case "/dev/stderr": return fcntl(2, F_GETFD) >= 0 ? 2 : nil
+        default:
+            let prefixes = ["/dev/fd/", "/proc/self/fd/", "/proc/thread-self/fd/", "/proc/\(getpid())/fd/"]
+            guard let prefix = prefixes.first(where: path.hasPrefix) else { return nil }
+            number = path.dropFirst(prefix.count)
+        }
+        guard !number.isEmpty, number.allSatisfy({ $0.isASCII && $0.isNumber }), let fd = Int32(number),
+            fcntl(fd, F_GETFD) >= 0
+        else { return nil }
+        return fd
+    }
+
     /// Writes `bytes` into an existing file that is not a regular one (no rename possible).
     private static func writeDirectly(_ bytes: [UInt8], to path: String) throws {
         let fd = open(path, O_WRONLY | O_TRUNC)
@@ -352,14 +379,14 @@ enum FileIO {
         }
     }
 
-    private static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws {
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String, closing: Bool = true) throws {
         var written = 0
         while written < bytes.count {
             let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
             if n < 0 {
                 if errno == EINTR { continue }
                 let message = String(cString: strerror(errno))
-                close(fd)
+                if closing { close(fd) }
                 throw IOError(kind: .failed, path: path, message: "write failed: \(message)")
             }
             written += n
