@@ -68,5 +68,18 @@ run Data/train.csv Data/test.csv --name "Criba's corpus (Data/train.csv → Data
             "$PY" -c 'import json,sys; d=json.load(sys.stdin); print("| `%s` (%s) | %.4f | %.4f |" % (sys.argv[1], sys.argv[2], d["accuracy"], d["macro_f1"]))' "$a" "${spec#*:}"
     done
 } >> "$OUT.tmp"
+# The classify ratio against fastText with the two alternating (see classify_ratio.py), twice.
+{
+    echo
+    echo "### Interleaved classify check on the MASSIVE dev split"
+    echo
+    echo "Throughput on one core shifts between runs of the same program on this machine, so the MASSIVE"
+    echo "classify ratio is also measured with fastText and \`criba classify\` alternating, five rounds,"
+    echo "medians (\`$PY Benchmarks/classify_ratio.py TRAIN DEV\`, Criba defaults), twice:"
+    echo
+    for round in 1 2; do
+        echo "- $("$PY" Benchmarks/classify_ratio.py "$TMP/massive-trainpart.csv" "$TMP/massive-dev.csv" 2>/dev/null)"
+    done
+} >> "$OUT.tmp"
 mv "$OUT.tmp" "$OUT"
 echo "wrote $OUT"
