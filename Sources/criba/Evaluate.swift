@@ -70,6 +70,7 @@ extension CribaCLI {
             if let k = folds {
                 if !(2...20).contains(k) { throw ValidationError("--folds must be between 2 and 20") }
                 if modelArguments.model != nil { throw ValidationError("--folds trains its own models; leave out --model") }
+                try training.validateGroupColumn(labelColumn: csv.labelColumn)
             } else if training.groupColumn != nil {
                 throw ValidationError("--group-column chooses the cross-validation folds; it needs --folds")
             }
@@ -115,7 +116,9 @@ extension CribaCLI {
                             "\(data): \(rows) row(s) have labels the model does not know (\(names)\(more)); they count as mistakes in accuracy and F1 and are left out of the log loss")
                     }
                     heldOutThreshold = { target in
-                        model.info["calibration.threshold_for_\(String(format: "%.2f", target))"]
+                        // Only the exact targets the model stores (0.946 is not 0.95).
+                        guard Trainer.heldOutTargets.contains(target) else { return nil }
+                        return model.info["calibration.threshold_for_\(String(format: "%.2f", target))"]
                             .flatMap { $0.split(separator: " ").first }.flatMap { Float(String($0)) }
                     }
                     source = "model \(path) (temperature \(model.temperature)) on \(data)"
@@ -134,7 +137,7 @@ extension CribaCLI {
                         : EvaluationReport.text(e, uncalibrated: uncalibrated, suggestion: suggestion))
                 if let report {
                     let html = HTMLReport.render(e, source: source, uncalibrated: uncalibrated, suggestion: suggestion)
-                    try writeFileAtomically(Array(html.utf8), to: report)
+                    try writeFileAtomically(Array(html.utf8), to: outputPath(report))
                     printError("criba: report written to \(report)")
                 }
                 try out.flush()

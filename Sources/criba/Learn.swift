@@ -82,7 +82,7 @@ struct CorrectionArguments: ParsableArguments {
             throw TrainingError(message: "\(model): \(e.message)")
         }
         let target = output ?? model
-        try after.write(toFile: target)
+        try after.write(toFile: outputPath(target))
         if !quiet {
             printError(
                 "\(verb) \(examples.count) message(s) (\(after.algorithm.rawValue)): \(after.labels.count) labels, \(after.featureCount) features, \(after.info["rows"] ?? "?") rows → \(target)")
@@ -207,7 +207,7 @@ extension CribaCLI {
                     }
                     throw TrainingError(message: message)
                 }
-                try merged.write(toFile: output)
+                try merged.write(toFile: outputPath(output))
                 if !quiet {
                     printError(
                         "merged \(models.count) models (\(merged.algorithm.rawValue)): \(merged.labels.count) labels, \(merged.featureCount) features, \(merged.info["rows"] ?? "?") rows → \(output)")

@@ -49,17 +49,29 @@ extension CribaCLI {
                     printError("criba: warning: \(data): not valid UTF-8; reading it as Windows-1252 (use --encoding to choose)")
                 }
                 let textIndex = try reader.column(named: textColumn, option: "--text-column")
-                let d = String(UnicodeScalar(reader.delimiter))
+                let d = reader.delimiter
                 var text: [UInt8] = []
-                func field(_ s: String) -> String {
-                    if s.contains(d) || s.contains("\"") || s.contains("\n") || s.contains("\r") {
-                        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                // Quoting is decided on bytes: as `Character`s, a comma or quote followed by a
+                // combining mark (U+0301, U+200D, U+FE0F) would not be found and go out bare.
+                func append(field s: String) {
+                    let quoted = s.utf8.contains { $0 == d || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+                    if !quoted {
+                        text.append(contentsOf: s.utf8)
+                        return
                     }
-                    return s
+                    text.append(0x22)
+                    for b in s.utf8 {
+                        if b == 0x22 { text.append(0x22) }
+                        text.append(b)
+                    }
+                    text.append(0x22)
                 }
                 func emit(_ fields: [String]) {
-                    let line = fields.map(field).joined(separator: d) + "\n"
-                    text.append(contentsOf: line.utf8)
+                    for (k, f) in fields.enumerated() {
+                        if k > 0 { text.append(d) }
+                        append(field: f)
+                    }
+                    text.append(0x0A)
                 }
                 let out = OutputBuffer()
                 emit(reader.header + ["predicted_label", "probability"])
@@ -70,7 +82,7 @@ extension CribaCLI {
                             message: "expected \(reader.header.count) fields as in the header, found \(record.fields.count)")
                     }
                     let message = record.fields[textIndex]
-                    if message.trimmingCharacters(in: .whitespaces).isEmpty {
+                    if message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                         emit(record.fields + ["", ""])
                     } else {
                         let p = classifier.classify(message)
@@ -83,7 +95,7 @@ extension CribaCLI {
                     }
                 }
                 if let output {
-                    try writeFileAtomically(text, to: output)
+                    try writeFileAtomically(text, to: outputPath(output))
                 } else {
                     text.withUnsafeBufferPointer { out.append($0) }
                     try out.flush()

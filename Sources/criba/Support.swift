@@ -234,12 +234,17 @@ func jsonNumber(_ x: Double) -> String {
     return s
 }
 
+/// The file an output option names: `-` is standard output, as it is standard input for inputs.
+func outputPath(_ path: String) -> String {
+    path == "-" ? "/dev/stdout" : path
+}
+
 /// Refuses an empty output path, and one naming the same file as an input: the output would
 /// replace the input (a training CSV overwritten by its model) before anyone noticed.
 func validateOutput(_ output: String, option: String, inputs: [String?]) throws {
     if output.isEmpty { throw ValidationError("\(option): the output path is empty") }
     var o = stat()
-    guard stat(output, &o) == 0, (o.st_mode & S_IFMT) == S_IFREG else { return }
+    guard stat(outputPath(output), &o) == 0, (o.st_mode & S_IFMT) == S_IFREG else { return }
     for case let input? in inputs {
         var i = stat()
         // `-` is standard input: `criba train - -o data.csv < data.csv` is refused too.

@@ -31,7 +31,7 @@ extension CribaCLI {
 
         @OptionGroup(title: "Training options") var training: TrainingArguments
 
-        @Flag(help: "Choose the algorithm, regularisation and n-gram ranges by stratified k-fold cross-validation (accuracy); the search table is stored in the model.")
+        @Flag(help: "Choose the algorithm, regularisation and n-gram ranges by stratified k-fold cross-validation (accuracy); the search table is stored in the model. Not with --algorithm.")
         var tune = false
 
         @Flag(help: "Calibrate the probabilities: fit a softmax temperature on held-out folds (--folds) and store it in the model.")
@@ -60,6 +60,10 @@ extension CribaCLI {
             try validateOutput(output, option: "-o", inputs: [data])
             if shuffleBuffer < 1 { throw ValidationError("--shuffle-buffer must be at least 1") }
             if streaming && tune { throw ValidationError("--streaming and --tune cannot be combined") }
+            if tune && training.algorithm != nil {
+                throw ValidationError("--tune chooses the algorithm by cross-validation; leave out --algorithm")
+            }
+            try training.validateGroupColumn(labelColumn: csv.labelColumn)
             if calibration != nil && !calibrate { throw ValidationError("--calibration needs --calibrate") }
             if training.groupColumn != nil && !(calibrate || tune) {
                 throw ValidationError("--group-column chooses the cross-validation folds; it needs --calibrate or --tune")
@@ -121,7 +125,7 @@ extension CribaCLI {
                 if model.featureCount == 0 {
                     printError("criba: warning: no feature was kept (is --min-count \(training.minCount) too high?); the model answers every message from the label frequencies alone")
                 }
-                try model.write(toFile: output)
+                try model.write(toFile: outputPath(output))
                 let seconds = Date().timeIntervalSince(start)
                 progress.finish(
                     "trained \(model.algorithm.rawValue) on \(model.info["rows"] ?? "?") messages, \(model.labels.count) labels, \(model.featureCount) features in \(String(format: "%.2f", seconds)) s → \(output)")

@@ -3,6 +3,15 @@ import Criba
 
 /// The options that decide a trained model, shared by `train` and `evaluate --folds`.
 struct TrainingArguments: ParsableArguments {
+    /// Refuses a `--group-column` naming the label column: every fold would then hold labels
+    /// the other folds never saw, and held-out scores would mean nothing.
+    func validateGroupColumn(labelColumn: String) throws {
+        if let g = groupColumn, g.lowercased() == labelColumn.lowercased() {
+            throw ValidationError(
+                "--group-column \(g) is the label column: each fold would hold labels the other folds never saw; group by another column (e.g. business)")
+        }
+    }
+
     @Option(help: "Algorithm: nb (naive Bayes), cnb (complement naive Bayes), lr (logistic regression), nblr (NB-weighted logistic regression), svm (linear SVM, squared hinge), nbsvm (NB-weighted linear SVM). Default: svm (nb for train --counts-only).")
     var algorithm: Algorithm?
 

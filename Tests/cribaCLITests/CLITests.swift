@@ -409,6 +409,20 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("n:a_com:") || r.stdout.contains("w:kil:"), r.stdout)
     }
 
+    /// The shipped model stores held-out thresholds for 0.90/0.95/0.97/0.99; any other target
+    /// is measured on the evaluated data, however close (0.946 is not 0.95).
+    func testStoredThresholdsServeOnlyTheirExactTargets() throws {
+        let test = Self.root.appendingPathComponent("Data/test.csv").path
+        var chosen: [String] = []
+        for target in ["0.95", "0.946"] {
+            let e = try run(["evaluate", test, "--json", "--target-accuracy", target])
+            XCTAssertEqual(e.status, 0, e.stderr)
+            let json = try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as! [String: Any]
+            chosen.append((json["target"] as! [String: Any])["chosen_on"] as! String)
+        }
+        XCTAssertEqual(chosen, ["held_out_folds", "evaluated_data"])
+    }
+
     func testLabelThresholdsFile() throws {
         let model = try trainedModel()
         let thresholds = try file("t.txt", "# precio needs certainty\nprecio\t1\nsaludo=0.1\n")
@@ -605,8 +619,9 @@ final class CLITests: XCTestCase {
 
     func testCountsOnlyShardsMergeToTheOneProcessModel() throws {
         let lines = Self.smallTraining.split(separator: "\n").dropFirst()
-        let a = try file("a.csv", "text,label\n" + lines.prefix(6).joined(separator: "\n") + "\n")
-        let b = try file("b.csv", "text,label\n" + lines.dropFirst(6).joined(separator: "\n") + "\n")
+        // Shards cut from a file sorted by label: the first holds one label only.
+        let a = try file("a.csv", "text,label\n" + lines.prefix(4).joined(separator: "\n") + "\n")
+        let b = try file("b.csv", "text,label\n" + lines.dropFirst(4).joined(separator: "\n") + "\n")
         let whole = try file("whole.csv", Self.smallTraining)
         var outputs: [String] = []
         for (name, data) in [("a", a), ("b", b)] {
@@ -625,6 +640,41 @@ final class CLITests: XCTestCase {
         try assertFails(["train", whole, "--counts-only", "--algorithm", "lr", "-o", single], status: 64, mentions: ["nb or cnb"])
         try assertFails(["train", whole, "--counts-only", "--min-count", "2", "-o", single], status: 64, mentions: ["--min-count"])
         try assertFails(["merge", outputs[0], try trainedModel(), "-o", merged], status: 65, mentions: ["m.criba", "svm"])
+        try assertFails(["merge", outputs[0], outputs[0], "-o", merged], status: 65, mentions: ["only one label (`saludo`)"])
+        try assertFails(["train", a, "--quiet", "-o", single], status: 65, mentions: ["only one label"])
+    }
+
+    /// Options that would train or report something meaningless are refused up front.
+    func testTuneAndGroupColumnRefuseMeaninglessCombinations() throws {
+        let data = try file("grouped.csv", Self.groupedTraining)
+        let out = dir.appendingPathComponent("never.criba").path
+        try assertFails(["train", data, "-o", out, "--tune", "--algorithm", "nb"], status: 64, mentions: ["--tune", "--algorithm"])
+        try assertFails(["train", data, "-o", out, "--calibrate", "--group-column", "label"], status: 64, mentions: ["is the label column"])
+        try assertFails(["evaluate", "--folds", "2", "--group-column", "LABEL", data], status: 64, mentions: ["is the label column"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+    }
+
+    /// `predict` quotes on bytes (a comma before a combining accent is still a comma), leaves
+    /// newline-only texts unclassified like blank ones, and `-o -` is standard output.
+    func testPredictQuotesFieldsByteWiseAndWritesDashToStandardOutput() throws {
+        let model = try trainedModel()
+        let data = try file("marks.csv", "id,text\n1,\",\u{301} precio\"\n2,\"a\"\"\u{301}b\"\n3,\"\n\"\n")
+        let out = dir.appendingPathComponent("marks-out.csv").path
+        let r = try run(["predict", "--model", model, data, "-o", out])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let written = try String(contentsOfFile: out, encoding: .utf8)
+        let rows = written.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
+        XCTAssertTrue(rows[1].hasPrefix("1,\",\u{301} precio\","), written.debugDescription)
+        XCTAssertTrue(rows[2].hasPrefix("2,\"a\"\"\u{301}b\","), written.debugDescription)
+        XCTAssertTrue(written.contains("3,\"\n\",,\n"), written.debugDescription)
+        // The output reads back as the same fields.
+        let again = try run(["predict", "--model", model, out, "-o", "-"])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stdout.hasPrefix("id,text,predicted_label,probability,predicted_label,probability\n"), again.stdout)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("-").path))
+        let t = try run(["train", try file("small.csv", Self.smallTraining), "--quiet", "-o", "-"])
+        XCTAssertEqual(t.status, 0, t.stderr)
+        XCTAssertTrue(t.stdout.hasPrefix("CRIBA"), String(t.stdout.prefix(16)))
     }
 
     // MARK: Example executable

@@ -177,6 +177,10 @@ extension Model {
         }
         var table = try first.countTable()
         for m in models.dropFirst() { table = table.adding(try m.countTable()) }
+        if table.labels.count < 2 {
+            throw TrainingError(
+                message: "the merged models hold only one label (`\(table.labels.first ?? "")`); a model needs at least two")
+        }
         var info: [String: String] = [:]
         for (k, v) in first.info where models.allSatisfy({ $0.info[k] == v }) { info[k] = v }
         let rows = models.map { Int($0.info["rows"] ?? "") ?? 0 }.reduce(0, +)

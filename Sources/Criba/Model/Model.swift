@@ -239,7 +239,10 @@ public struct Model: Sendable {
         f.normalize = try bool("features.normalize")
         if let p = f.problem() { throw fail("invalid feature settings: \(p)") }
         let c = labels.count
-        guard c >= 2, Set(labels).count == c, !labels.contains("") else { throw fail("invalid label list") }
+        // A count shard for `merge` may hold one label; a model for classifying holds two or more.
+        guard c >= (counts == nil ? 2 : 1), Set(labels).count == c, !labels.contains("") else {
+            throw fail("invalid label list")
+        }
         guard weights.count == keys.count * c, bias.count == c, idf.isEmpty || idf.count == keys.count else {
             throw fail("array sizes do not match (\(keys.count) features, \(c) labels)")
         }

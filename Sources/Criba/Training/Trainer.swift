@@ -149,11 +149,12 @@ public struct Trainer: Sendable {
     /// The algorithm is `nb` (or `cnb` if the options ask for it), features are counted with
     /// integer weights (count weighting, no idf, no normalisation) so that sums are exact, and
     /// no feature is dropped (`minCount` is 1: a minimum count only means something for the
-    /// merged data). A label may have a single example in a shard. Merging the count models of
+    /// merged data). A label may have a single example in a shard, and a shard may hold one
+    /// label only. Merging the count models of
     /// the shards of a file gives, byte for byte, the model that ``train(on:warn:)-(LabelledCSV,_)``
     /// trains on the whole file with the same options.
     ///
-    /// - Throws: ``IOError``, ``DataError`` or ``TrainingError`` (no rows, or one label only).
+    /// - Throws: ``IOError``, ``DataError`` or ``TrainingError`` (no rows).
     public func trainCounts(on csv: LabelledCSV, warn: (String) -> Void = { _ in }) throws -> Model {
         let o = Self.countOptions(options)
         var set = TrainingSet(options: o)
@@ -224,12 +225,14 @@ struct TrainingSet {
         firstLine = lines
     }
 
-    /// Puts labels in sorted order and checks the set can be trained on.
+    /// Puts labels in sorted order and checks the set can be trained on. A count shard
+    /// (`requireTwoPerLabel` false) may hold one example of a label, or one label only: shards
+    /// cut from a file sorted by label do; ``Model/merging(_:)`` checks the merged whole.
     mutating func validate(source: String, requireTwoPerLabel: Bool = true) throws {
         if let p = options.features.problem() { throw TrainingError(message: "invalid feature settings: \(p)") }
         if raw.rows == 0 { throw TrainingError(message: "\(source): no training rows") }
         sortLabels()
-        if labels.count < 2 {
+        if labels.count < 2 && requireTwoPerLabel {
             throw TrainingError(message: "\(source): only one label (`\(labels[0])`); training needs at least two")
         }
         for (i, n) in labelCounts.enumerated() where n < 2 && requireTwoPerLabel {
