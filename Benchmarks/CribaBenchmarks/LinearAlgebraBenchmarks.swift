@@ -135,7 +135,7 @@ final class CalibrationLinearAlgebraBenchmarks: BenchmarkCase {
 /// Training and scoring hot loops on the project's corpus.
 final class ModelBenchmarks: BenchmarkCase {
     func trainingSet() throws -> (RawFeatures, [String]) {
-        var set = TrainingSet(options: TrainingOptions())
+        var set = try TrainingSet(options: TrainingOptions())
         for (i, e) in Self.examples.enumerated() { set.add(e.text, label: e.label, line: i + 2) }
         set.sortLabels()
         return (set.raw, set.labels)

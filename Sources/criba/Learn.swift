@@ -122,7 +122,9 @@ extension CribaCLI {
         var seed: UInt64 = 1
 
         func validate() throws {
-            if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+            if !(1...TrainingOptions.largestEpochs).contains(epochs) {
+                throw ValidationError("--epochs must be between 1 and \(TrainingOptions.largestEpochs)")
+            }
             if !(learningRate > 0 && learningRate.isFinite) { throw ValidationError("--learning-rate must be a positive number") }
         }
 

@@ -97,7 +97,9 @@ struct TrainingArguments: ParsableArguments {
     func validate() throws {
         if let c, !(c > 0 && c.isFinite) { throw ValidationError("--c must be a positive number") }
         if !(alpha > 0 && alpha.isFinite) { throw ValidationError("--alpha must be a positive number") }
-        if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+        if !(1...TrainingOptions.largestEpochs).contains(epochs) {
+            throw ValidationError("--epochs must be between 1 and \(TrainingOptions.largestEpochs)")
+        }
         if minCount < 1 { throw ValidationError("--min-count must be at least 1") }
         if let learningRate, !(learningRate > 0 && learningRate.isFinite) {
             throw ValidationError("--learning-rate must be a positive number")

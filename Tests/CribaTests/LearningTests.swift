@@ -24,6 +24,52 @@ final class LearningTests: XCTestCase {
         Example(text: "GANASTE UN IPHONE ingresá ya", label: "spam"), Example(text: "préstamo inmediato sin fiador", label: "spam"),
     ]
 
+    /// Options, line lists and counts that a library caller can get wrong give errors, never
+    /// a trap: the command line checks its options, the library must check its own.
+    func testBadOptionsAndArgumentsThrowInsteadOfTrapping() throws {
+        func problem(_ change: (inout TrainingOptions) -> Void) -> String {
+            var o = TrainingOptions()
+            change(&o)
+            do {
+                _ = try Trainer(options: o).train(on: small)
+                return "trained"
+            } catch {
+                return "\(error)"
+            }
+        }
+        XCTAssertTrue(problem { $0.epochs = -1 }.contains("epochs"))
+        XCTAssertTrue(problem { $0.epochs = .max }.contains("epochs"))
+        XCTAssertTrue(problem { $0.features.bucketBits = 64 }.contains("bucket bits"))
+        XCTAssertTrue(problem { $0.features.charNgramMin = 6; $0.features.charNgramMax = 2 }.contains("character n-grams"))
+        XCTAssertTrue(problem { $0.alpha = 0 }.contains("alpha"))
+        XCTAssertTrue(problem { $0.c = .nan }.contains("C must"))
+        XCTAssertTrue(problem { $0.learningRate = .infinity }.contains("learning rate"))
+        XCTAssertTrue(problem { $0.learningRate = 1e30 }.contains("diverged"))
+        XCTAssertEqual(problem { _ in }, "trained")
+        XCTAssertThrowsError(try Trainer().train(on: small + [Example(text: "hola", label: "")]))
+        XCTAssertThrowsError(try Trainer().train(on: small + [Example(text: "hola", label: "dos\nlíneas")]))
+
+        let nb = try Trainer(options: nbOptions).train(on: small)
+        XCTAssertThrowsError(try nb.learning([Example(text: "a", label: "precio"), Example(text: "b", label: "")], lines: [7])) { error in
+            XCTAssertTrue("\(error)".contains("1 line numbers for 2 examples"), "\(error)")
+        }
+        XCTAssertThrowsError(try nb.unlearning(small, lines: []))
+        let lr = try Trainer().train(on: small)
+        XCTAssertThrowsError(try lr.learning(small, warmStart: WarmStartOptions(learningRate: .infinity)))
+        XCTAssertThrowsError(try lr.learning(small, warmStart: WarmStartOptions(epochs: .max)))
+
+        // An `info.rows` that would overflow is dropped, not trapped on.
+        var huge = nb
+        huge.info["rows"] = "\(Int.max)"
+        XCTAssertNil(try huge.learning([Example(text: "hola", label: "saludo")]).info["rows"])
+        XCTAssertNil(try Model.merging([huge, huge]).info["rows"])
+        XCTAssertEqual(try nb.learning([Example(text: "hola", label: "saludo")]).info["rows"], "7")
+
+        let e = Classifier(model: nb).evaluate(small)
+        XCTAssertEqual(e.reliability(bins: 0).count, 1)
+        XCTAssertEqual(e.reliability(bins: -3).count, 1)
+    }
+
     func testLearnThenUnlearnGivesTheByteIdenticalModel() throws {
         for algorithm in [Algorithm.naiveBayes, .complementNaiveBayes] {
             var o = nbOptions

@@ -115,6 +115,53 @@ final class ModelFileTests: XCTestCase {
         XCTAssertTrue(message(bytes + [0]).contains("unexpected bytes"))
     }
 
+    /// A file whose checksum matches can still hold numbers no training writes, or labels the
+    /// answers cannot carry: loading refuses them instead of answering NaN.
+    func testLoadingRefusesNumbersAndLabelsTheWriterWouldRefuse() throws {
+        let good = try trained(.logisticRegression)
+        func message(_ m: Model) -> String {
+            do {
+                _ = try Model(bytes: m.serialized())
+                return "loaded"
+            } catch {
+                return "\(error)"
+            }
+        }
+        XCTAssertEqual(message(good), "loaded")
+        for bad: Float in [.nan, .infinity, -.infinity, 3e38] {
+            var m = good
+            m.bias[1] = bad
+            XCTAssertTrue(message(m).contains("not finite or exceed 1e20"), "bias \(bad)")
+            m = good
+            m.weights[m.weights.count / 2] = bad
+            XCTAssertTrue(message(m).contains("not finite or exceed 1e20"), "weight \(bad)")
+        }
+        var cold = good
+        cold.temperature = 1e-40
+        XCTAssertTrue(message(cold).contains("invalid temperature"))
+        let tab = Model(
+            algorithm: good.algorithm, tokenizerSettings: good.tokenizerSettings, featureSettings: good.featureSettings,
+            labels: ["precio", "sal\tudo", "spam"], keys: good.space.keys, idf: good.space.idf, weights: good.weights,
+            bias: good.bias, counts: nil)
+        XCTAssertTrue(message(tab).contains("a tab"), message(tab))
+        XCTAssertTrue(Model.storable([1, -2, 0.5, 1e20, -1e20, 0, -0.0]))
+        XCTAssertTrue(Model.storable([]))
+        for bad: Float in [.nan, -.nan, .infinity, -.infinity, 1.0000001e20, -3e38] {
+            XCTAssertFalse(Model.storable([1, bad, 2]), "\(bad)")
+        }
+    }
+
+    /// A model named by a device or pipe is read only as far as its header says: `/dev/zero`
+    /// is not a model, and reading it must not go on until memory runs out.
+    func testAnEndlessDeviceIsNotReadForever() throws {
+        XCTAssertThrowsError(try Model(contentsOfFile: "/dev/zero")) { error in
+            XCTAssertTrue("\(error)".contains("not a Criba model"), "\(error)")
+        }
+        XCTAssertThrowsError(try UnsurePolicy.readLabelThresholds(path: "/dev/zero", labels: ["a", "b"])) { error in
+            XCTAssertTrue("\(error)".contains("larger than"), "\(error)")
+        }
+    }
+
     func testWriteIsAtomicAndRefusesDirectories() throws {
         let dir = try temporaryDirectory(self)
         let model = try trained(.naiveBayes)

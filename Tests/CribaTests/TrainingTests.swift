@@ -23,7 +23,7 @@ final class TrainingTests: XCTestCase {
         o.features.idf = false
         o.features.normalize = false
         let csv = LabelledCSV(path: try corpus())
-        var set = TrainingSet(options: o)
+        var set = try TrainingSet(options: o)
         for (i, e) in try csv.examples().enumerated() { set.add(e.text, label: e.label, line: i + 2) }
         let a = try set.train(trainer: Trainer(options: o), source: csv.path)
         let b = try Trainer(options: o).trainStreaming(on: csv, bufferSize: 3)
@@ -53,7 +53,7 @@ final class TrainingTests: XCTestCase {
             o.algorithm = algorithm
             let model = try Trainer(options: o).trainStreaming(on: csv, bufferSize: 4)
             XCTAssertEqual(model.info["temperature_fit"], "training", "\(algorithm)")
-            var set = TrainingSet(options: o)
+            var set = try TrainingSet(options: o)
             for (i, e) in try csv.examples().enumerated() { set.add(e.text, label: e.label, line: i + 2) }
             let fit = TemperatureScaling.fit(scores: model.rawScores(set.raw), labels: set.raw.labels, classes: model.labels.count)
             XCTAssertEqual(model.temperature, fit.temperature, "\(algorithm): the temperature of the training scores")
@@ -78,6 +78,37 @@ final class TrainingTests: XCTestCase {
         XCTAssertEqual(model.info["epochs"], "12")
         XCTAssertNil(model.info["tolerance"])
         XCTAssertNil(model.info["max_iterations"])
+    }
+
+    /// Unnormalised features (squared norms in the hundreds) used to make SGD diverge for
+    /// every weighting: the step is now scaled by the mean squared norm, in memory, streaming
+    /// and in warm starts.
+    func testSGDConvergesOnUnnormalisedFeatures() throws {
+        let rows = try LabelledCSV(path: repositoryRoot.appendingPathComponent("Data/train.csv").path).examples()
+        let train = Array(rows.prefix(600))
+        let test = try LabelledCSV(path: repositoryRoot.appendingPathComponent("Data/test.csv").path).examples()
+        var normalised = TrainingOptions()
+        normalised.epochs = 5
+        let reference = Classifier(model: try Trainer(options: normalised).train(on: train)).evaluate(test).accuracy
+        for algorithm in [Algorithm.linearSVM, .logisticRegression, .nbLogisticRegression] {
+            for weighting in FeatureSettings.Weighting.allCases {
+                var o = normalised
+                o.algorithm = algorithm
+                o.features.weighting = weighting
+                o.features.normalize = false
+                let model = try Trainer(options: o).train(on: train)
+                let accuracy = Classifier(model: model).evaluate(test).accuracy
+                XCTAssertGreaterThan(accuracy, reference - 0.08, "\(algorithm) \(weighting): \(accuracy) vs \(reference)")
+                let warm = try model.learning(Array(test.prefix(50)))
+                XCTAssertLessThanOrEqual(warm.weights.map(abs).max() ?? 0, 1e6, "\(algorithm) \(weighting) warm start")
+            }
+        }
+        let dir = try temporaryDirectory(self)
+        let path = try writeFile(dir, "train.csv", "text,label\n" + train.map { "\"\($0.text.replacingOccurrences(of: "\"", with: "\"\""))\",\($0.label)" }.joined(separator: "\n") + "\n")
+        var o = normalised
+        o.features.normalize = false
+        let streamed = try Trainer(options: o).trainStreaming(on: try LabelledCSV(path: path))
+        XCTAssertGreaterThan(Classifier(model: streamed).evaluate(test).accuracy, reference - 0.08)
     }
 
     func testStreamingRefusesStandardInput() {

@@ -110,12 +110,15 @@ public struct Evaluation: Sendable {
 
     /// The reliability diagram: for each of `bins` equal-width bins of top-label probability,
     /// the number of messages, their mean probability and their accuracy (0 for empty bins).
+    /// `bins` below 1 counts as 1; a probability that is not a number falls in the first bin.
     public func reliability(bins: Int = 15) -> [ReliabilityBin] {
+        let bins = max(bins, 1)
         var count = [Int](repeating: 0, count: bins)
         var conf = [Double](repeating: 0, count: bins)
         var acc = [Double](repeating: 0, count: bins)
         for (p, ok) in confidences {
-            let b = max(0, min(bins - 1, Int(Double(p) * Double(bins))))
+            let x = Double(p) * Double(bins)
+            let b = x.isNaN ? 0 : Int(min(max(x, 0), Double(bins - 1)))
             count[b] += 1
             conf[b] += Double(p)
             acc[b] += ok ? 1 : 0

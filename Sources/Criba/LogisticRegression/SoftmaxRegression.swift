@@ -267,9 +267,10 @@ struct SoftmaxSGD {
 
     func minimize(_ objective: SoftmaxObjective, progress: (Int) -> Void = { _ in }) -> [Float] {
         let m = objective.matrix
+        let rate = learningRate * SGDState.stepScale(meanSquaredNorm: m.meanSquaredNorm)
         var state = SGDState(
             features: objective.features, classes: objective.classes, lambda: objective.lambda,
-            classWeights: objective.classWeights, ratios: objective.ratios, learningRate: learningRate,
+            classWeights: objective.classWeights, ratios: objective.ratios, learningRate: rate,
             totalSteps: epochs * m.rows, loss: objective.loss)
         state.run(over: m, epochs: epochs, seed: seed, progress: progress)
         return state.finish()
@@ -279,6 +280,15 @@ struct SoftmaxSGD {
 /// The state of a stochastic-gradient run: weights `V` with a global scale, the step count for
 /// the learning-rate schedule, and scratch. Used for in-memory and streaming training.
 struct SGDState {
+    /// The factor on the learning rate that keeps SGD stable on messages whose squared norm
+    /// averages `meanSquaredNorm`: 1 for normalised features (each block has norm 1, so at
+    /// most 2), `2 / meanSquaredNorm` above 2.5. A step moves a score by about rate · ‖x‖², so
+    /// unnormalised counts (‖x‖² in the hundreds) took steps a hundred times too long and
+    /// diverged.
+    static func stepScale(meanSquaredNorm: Double) -> Float {
+        meanSquaredNorm > 2.5 ? Float(2 / meanSquaredNorm) : 1
+    }
+
     let classes: Int
     let wCount: Int
     let lambda: Float

@@ -64,7 +64,7 @@ extension Model {
         _ examples: [Example], source: String = "examples", lines: [Int]? = nil,
         warmStart: WarmStartOptions = WarmStartOptions()
     ) throws -> Model {
-        let lines = lines ?? Array(1...max(examples.count, 1))
+        let lines = try Self.lines(lines, for: examples)
         for (i, e) in examples.enumerated() where e.label.isEmpty {
             throw DataError(file: source, line: lines[i], message: "empty label")
         }
@@ -95,7 +95,7 @@ extension Model {
             throw TrainingError(
                 message: "unlearn needs a naive Bayes model (nb or cnb), which keeps counts; this model is \(algorithm.rawValue) (logistic regression and SVMs keep only weights, so they cannot forget messages): retrain it without them")
         }
-        let lines = lines ?? Array(1...max(examples.count, 1))
+        let lines = try Self.lines(lines, for: examples)
         if examples.isEmpty { return self }
         let base = try countTable()
         let known = Set(labels)
@@ -183,15 +183,33 @@ extension Model {
         }
         var info: [String: String] = [:]
         for (k, v) in first.info where models.allSatisfy({ $0.info[k] == v }) { info[k] = v }
-        let rows = models.map { Int($0.info["rows"] ?? "") ?? 0 }.reduce(0, +)
+        var rows: String? = "0"
+        for m in models { rows = rows.flatMap { Self.rows(m.info["rows"], plus: Int($0)!) } }
         var merged = first
         merged.info = info
         merged = try merged.rebuilt(from: table, rows: 0)
-        merged.info["rows"] = "\(rows)"
+        merged.info["rows"] = rows
         return merged
     }
 
     // MARK: Implementation
+
+    /// The line of each example: `lines` (one per example) or 1, 2, 3…
+    static func lines(_ lines: [Int]?, for examples: [Example]) throws -> [Int] {
+        guard let lines else { return Array(1...max(examples.count, 1)) }
+        guard lines.count == examples.count else {
+            throw TrainingError(message: "\(lines.count) line numbers for \(examples.count) examples; give one per example")
+        }
+        return lines
+    }
+
+    /// `info["rows"]` after adding `delta` rows, or `nil` when it is missing, not a count, or
+    /// would overflow (the count is informative; nothing depends on it).
+    static func rows(_ text: String?, plus delta: Int) -> String? {
+        guard let n = Int(text ?? ""), n >= 0 else { return nil }
+        let (sum, overflow) = n.addingReportingOverflow(delta)
+        return overflow || sum < 0 ? nil : "\(sum)"
+    }
 
     func countTable() throws -> CountTable {
         guard counts != nil else {
@@ -213,14 +231,15 @@ extension Model {
             labels: table.labels, keys: table.keys, idf: [], weights: w, bias: b, counts: table.counts)
         m.temperature = temperature
         m.info = info
-        if let n = Int(info["rows"] ?? "") { m.info["rows"] = "\(n + rows)" }
+        m.info["rows"] = Self.rows(info["rows"], plus: rows)
         return m
     }
 
     /// Warm start of a logistic-regression model (see ``WarmStartOptions``).
     func warmStarted(_ examples: [Example], source: String, lines: [Int], options o: WarmStartOptions) throws -> Model {
-        guard o.epochs >= 1, o.learningRate > 0 else {
-            throw TrainingError(message: "warm start needs at least one epoch and a positive learning rate")
+        guard (1...TrainingOptions.largestEpochs).contains(o.epochs), o.learningRate > 0, o.learningRate.isFinite else {
+            throw TrainingError(
+                message: "warm start needs 1...\(TrainingOptions.largestEpochs) epochs and a positive finite learning rate")
         }
         let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, Int32($0)) })
         let extractor = FeatureExtractor(tokenizer: tokenizerSettings, features: featureSettings)
@@ -241,7 +260,8 @@ extension Model {
         let f = space.count
         var state = SGDState(
             features: f, classes: c, lambda: 0, classWeights: [Float](repeating: 1, count: c), ratios: nil,
-            learningRate: Float(o.learningRate * algorithm.defaultLearningRate / Algorithm.logisticRegression.defaultLearningRate),
+            learningRate: Float(o.learningRate * algorithm.defaultLearningRate / Algorithm.logisticRegression.defaultLearningRate)
+                * SGDState.stepScale(meanSquaredNorm: matrix.meanSquaredNorm),
             totalSteps: o.epochs * matrix.rows,
             loss: algorithm.loss)
         state.v = weights + bias
@@ -250,7 +270,7 @@ extension Model {
         var m = self
         m.weights = Array(theta[0..<(f * c)])
         m.bias = Array(theta[(f * c)...])
-        if let n = Int(info["rows"] ?? "") { m.info["rows"] = "\(n + examples.count)" }
+        m.info["rows"] = Self.rows(info["rows"], plus: examples.count)
         return m
     }
 }

@@ -254,7 +254,18 @@ public struct Model: Sendable {
                 throw fail("count arrays do not match")
             }
         }
-        guard let temperature = Float(try string("temperature")), temperature > 0, temperature.isFinite else {
+        if let problem = labels.lazy.compactMap(Model.labelProblem).first { throw fail("invalid label list: \(problem)") }
+        // A file whose checksum matches can still carry numbers no training writes (NaN, inf,
+        // 3e38): scores would be NaN. The writer refuses them; so does the reader.
+        guard Model.storable(weights), Model.storable(bias), Model.storable(idf) else {
+            throw fail("the model holds weights that are not finite or exceed 1e20")
+        }
+        if let counts {
+            guard counts.featureCounts.allSatisfy({ $0 >= 0 && $0.isFinite }), counts.classCounts.allSatisfy({ $0 >= 0 && $0.isFinite })
+            else { throw fail("the model holds counts that are negative or not finite") }
+        }
+        guard let temperature = Float(try string("temperature")), temperature > 0, temperature.isFinite, (1 / temperature).isFinite
+        else {
             throw fail("invalid temperature")
         }
         self.init(
@@ -279,6 +290,21 @@ extension Model {
     /// The largest magnitude a stored weight or bias may have: larger ones come from diverged
     /// training, and a message's summed scores could overflow.
     static let largestStoredWeight: Float = 1e20
+
+    /// Whether every value is a finite number of magnitude at most ``largestStoredWeight``:
+    /// one pass comparing bit patterns with the sign cleared as signed integers (NaN and
+    /// infinity compare above every finite value), which SSE2 vectorises; a model's weights
+    /// are millions of floats checked at every load and write.
+    static func storable(_ values: [Float]) -> Bool {
+        let limit = Int32(bitPattern: largestStoredWeight.bitPattern)
+        var over: Int32 = 0
+        values.withUnsafeBufferPointer { p in
+            p.withMemoryRebound(to: Int32.self) { bits in
+                for b in bits { over |= (b & 0x7FFF_FFFF) > limit ? 1 : 0 }
+            }
+        }
+        return over == 0
+    }
 
     /// Why `label` cannot name a class, or `nil` when it can: a label is one line of text
     /// without tabs or other control characters (C0, DEL, C1 such as NEL, line and paragraph

@@ -225,8 +225,48 @@ enum ModelFile {
             throw IOError(kind: .notAFile, path: path, message: "is a directory, not a model file")
         }
         if let model = try decodeMapped(path: path) { return model }
-        let data = try FileIO.readAll(path: path)
+        let data = try readStream(path: path)
         return try decode(data, path: path)
+    }
+
+    /// The largest model a header may declare when the model is read from a pipe or device.
+    static let largestStreamedModel: UInt64 = 1 << 34
+
+    /// Reads a model that cannot be mapped (a pipe, a device): the 24-byte header first, then
+    /// only the length it declares (and one byte more, to notice trailing bytes), so an endless
+    /// source such as `/dev/zero` is not read until memory runs out.
+    static func readStream(path: String) throws -> [UInt8] {
+        guard let f = fopen(path, "rb") else {
+            let e = errno
+            throw IOError(kind: e == ENOENT ? .missing : .failed, path: path, message: "cannot open: \(String(cString: strerror(e)))")
+        }
+        defer { fclose(f) }
+        var out: [UInt8] = []
+        func read(_ count: Int) throws {
+            var left = count
+            var chunk = [UInt8](repeating: 0, count: min(count, 1 << 20))
+            while left > 0 {
+                let want = min(left, chunk.count)
+                let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, want, f) }
+                out.append(contentsOf: chunk[0..<n])
+                left -= n
+                if n < want {
+                    if ferror(f) != 0 {
+                        throw IOError(kind: .failed, path: path, message: "read error: \(String(cString: strerror(errno)))")
+                    }
+                    return
+                }
+            }
+        }
+        try read(24)
+        guard out.count == 24, out.prefix(8).elementsEqual(magic) else { return out }
+        let length = out.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: 16, as: UInt64.self)) }
+        guard length <= largestStreamedModel else {
+            throw ModelFileError(
+                path: path, message: "the model file's header declares \(length) bytes, more than the \(largestStreamedModel >> 30) GiB a model may have")
+        }
+        try read(Int(length) + 8 + 1)
+        return out
     }
 
     /// Decodes a regular, non-empty model file through a read-only private mapping with its
@@ -259,9 +299,8 @@ enum ModelFile {
         // Diverged training (a huge learning rate, a tiny C) must not leave a model that answers
         // nothing: refuse non-finite numbers, and numbers so large that summing a message's
         // scores could overflow (`abs(x) <= limit` is false for NaN too).
-        let limit = Model.largestStoredWeight
-        if !(model.temperature.isFinite && model.temperature > 0) || !model.bias.allSatisfy({ abs($0) <= limit })
-            || !model.weights.allSatisfy({ abs($0) <= limit })
+        if !(model.temperature.isFinite && model.temperature > 0 && (1 / model.temperature).isFinite)
+            || !Model.storable(model.bias) || !Model.storable(model.weights) || !Model.storable(model.space.idf)
         {
             throw TrainingError(
                 message: "cannot write the model to \(path): its weights are not finite numbers or exceed 1e20 (training diverged; lower --learning-rate or raise --c)")
@@ -272,7 +311,9 @@ enum ModelFile {
 
 /// Whole-file reads and atomic writes.
 enum FileIO {
-    static func readAll(path: String) throws -> [UInt8] {
+    /// The whole file at `path`; an `IOError` once it passes `limit` bytes (a device such as
+    /// `/dev/zero` never ends).
+    static func readAll(path: String, limit: Int = 1 << 26) throws -> [UInt8] {
         guard let f = fopen(path, "rb") else {
             let e = errno
             throw IOError(kind: e == ENOENT ? .missing : .failed, path: path, message: "cannot open: \(String(cString: strerror(e)))")
@@ -282,6 +323,9 @@ enum FileIO {
         // in chunks, and one that shrinks ends where the read does.
         var st = stat()
         let expected = fstat(fileno(f), &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG ? Int(st.st_size) : 0
+        if expected > limit {
+            throw IOError(kind: .failed, path: path, message: "larger than \(limit >> 20) MiB; not a file this option reads")
+        }
         var out = [UInt8](unsafeUninitializedCapacity: expected) { buffer, n in
             n = expected > 0 ? fread(buffer.baseAddress, 1, expected, f) : 0
         }
@@ -293,6 +337,9 @@ enum FileIO {
         while true {
             let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, f) }
             if n > 0 { out.append(contentsOf: chunk[0..<n]) }
+            if out.count > limit {
+                throw IOError(kind: .failed, path: path, message: "larger than \(limit >> 20) MiB; not a file this option reads")
+            }
             if n < chunk.count {
                 if ferror(f) != 0 {
                     throw IOError(kind: .failed, path: path, message: "read error: \(String(cString: strerror(errno)))")

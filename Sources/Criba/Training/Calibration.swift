@@ -156,7 +156,7 @@ extension Trainer {
         on csv: LabelledCSV, folds: Int = 3, method: CalibrationMethod = .temperature, groupColumn: String? = nil,
         warn: (String) -> Void = { _ in }
     ) throws -> Model {
-        var set = TrainingSet(options: options)
+        var set = try TrainingSet(options: options)
         var groups: [String] = []
         try csv.forEach(groupColumn: groupColumn, warn: warn) { text, label, group, line in
             set.add(text, label: label, line: line)
@@ -169,7 +169,7 @@ extension Trainer {
     ///
     /// - Throws: ``TrainingError``.
     public func trainCalibrated(on examples: [Example], folds: Int = 3, method: CalibrationMethod = .temperature) throws -> Model {
-        var set = TrainingSet(options: options)
+        var set = try TrainingSet(options: options)
         for (i, e) in examples.enumerated() { set.add(e.text, label: e.label, line: i + 1) }
         return try calibrated(set, folds: folds, method: method, grouping: nil, source: "examples")
     }
@@ -300,7 +300,7 @@ extension Trainer {
         on csv: LabelledCSV, folds: Int, keepMistakes: Int = 0, groupColumn: String? = nil, warn: (String) -> Void = { _ in }
     ) throws -> Evaluation {
         guard (2...20).contains(folds) else { throw TrainingError(message: "folds must be in 2...20 (got \(folds))") }
-        var set = TrainingSet(options: options)
+        var set = try TrainingSet(options: options)
         var examples: [Example] = []
         var groups: [String] = []
         try csv.forEach(groupColumn: groupColumn, warn: warn) { text, label, group, line in

@@ -11,6 +11,14 @@ struct FeatureMatrix: Sendable {
 
     var rows: Int { offsets.count - 1 }
 
+    /// The mean over messages of their squared L2 norm (0 for no messages).
+    var meanSquaredNorm: Double {
+        guard rows > 0 else { return 0 }
+        var sum = 0.0
+        for x in values { sum += Double(x) * Double(x) }
+        return sum / Double(rows)
+    }
+
     mutating func append(_ v: SparseVector, label: Int32) {
         columns.append(contentsOf: v.rows)
         values.append(contentsOf: v.values)

@@ -19,7 +19,7 @@ extension Trainer {
             throw TrainingError(message: "streaming training reads its input several times; give a file, not standard input")
         }
         let o = options
-        if let p = o.features.problem() { throw TrainingError(message: "invalid feature settings: \(p)") }
+        if let p = o.problem() { throw TrainingError(message: p) }
         let extractor = FeatureExtractor(tokenizer: o.tokenizer, features: o.features)
         let ws = FeatureWorkspace()
 
@@ -99,9 +99,16 @@ extension Trainer {
                     classWeights[Int(index[label]!)] = n / (Float(c) * Float(labelCounts[i]))
                 }
             }
+            // Normalised messages have squared norm at most 2 (see SGDState.stepScale); others
+            // take one more pass to measure it.
+            var squaredNorms = 0.0
+            if !features.normalize {
+                try vectorized { v, _ in for x in v.values { squaredNorms += Double(x) * Double(x) } }
+            }
+            let rate = Float(o.effectiveLearningRate) * SGDState.stepScale(meanSquaredNorm: squaredNorms / Double(rows))
             var state = SGDState(
                 features: f, classes: c, lambda: Float(1 / (o.effectiveC * Double(rows))), classWeights: classWeights,
-                ratios: ratios, learningRate: Float(o.effectiveLearningRate), totalSteps: o.epochs * rows, loss: o.algorithm.loss)
+                ratios: ratios, learningRate: rate, totalSteps: o.epochs * rows, loss: o.algorithm.loss)
             var rng = SplitMix64(seed: o.seed)
             var block = FeatureMatrix()
             var order: [Int] = []

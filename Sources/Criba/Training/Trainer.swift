@@ -42,6 +42,26 @@ public struct TrainingOptions: Sendable, Equatable {
     /// Creates options with the defaults (good for short messages).
     public init() {}
 
+    /// The most SGD passes or L-BFGS iterations a training may ask for.
+    public static let largestEpochs = 100_000
+
+    /// Why these options cannot train a model, or `nil` when they can: feature settings out of
+    /// range, a smoothing, C, learning rate or tolerance that is not a positive finite
+    /// number, a minimum count below 1, or epochs or iterations outside 1...100,000.
+    public func problem() -> String? {
+        if let p = features.problem() { return "invalid feature settings: \(p)" }
+        if !(alpha > 0 && alpha.isFinite) { return "alpha must be a positive number (got \(alpha))" }
+        if let c, !(c > 0 && c.isFinite) { return "C must be a positive number (got \(c))" }
+        if let r = learningRate, !(r > 0 && r.isFinite) { return "the learning rate must be a positive number (got \(r))" }
+        if !(tolerance > 0 && tolerance.isFinite) { return "the tolerance must be a positive number (got \(tolerance))" }
+        if minCount < 1 { return "the minimum count must be at least 1 (got \(minCount))" }
+        if !(1...Self.largestEpochs).contains(epochs) { return "epochs must be in 1...\(Self.largestEpochs) (got \(epochs))" }
+        if !(1...Self.largestEpochs).contains(maxIterations) {
+            return "the iteration limit must be in 1...\(Self.largestEpochs) (got \(maxIterations))"
+        }
+        return nil
+    }
+
     /// C in effect: ``c`` or the algorithm's default.
     public var effectiveC: Double { c ?? algorithm.defaultC }
 
@@ -113,8 +133,11 @@ public struct Trainer: Sendable {
     /// - Throws: ``TrainingError`` if there are fewer than two labels or a label has a single
     ///   example.
     public func train(on examples: [Example]) throws -> Model {
-        var set = TrainingSet(options: options)
-        for (i, e) in examples.enumerated() { set.add(e.text, label: e.label, line: i + 1) }
+        var set = try TrainingSet(options: options)
+        for (i, e) in examples.enumerated() {
+            if let problem = Model.labelProblem(e.label) { throw DataError(file: "examples", line: i + 1, message: problem) }
+            set.add(e.text, label: e.label, line: i + 1)
+        }
         return try set.train(trainer: self, source: "examples")
     }
 
@@ -127,7 +150,7 @@ public struct Trainer: Sendable {
         if options.algorithm.isCountBased && csv.path != "-" {
             return try trainStreaming(on: csv, warn: warn)
         }
-        var set = TrainingSet(options: options)
+        var set = try TrainingSet(options: options)
         try csv.forEach(warn: warn) { text, label, line in set.add(text, label: label, line: line) }
         return try set.train(trainer: self, source: csv.path)
     }
@@ -157,7 +180,7 @@ public struct Trainer: Sendable {
     /// - Throws: ``IOError``, ``DataError`` or ``TrainingError`` (no rows).
     public func trainCounts(on csv: LabelledCSV, warn: (String) -> Void = { _ in }) throws -> Model {
         let o = Self.countOptions(options)
-        var set = TrainingSet(options: o)
+        var set = try TrainingSet(options: o)
         try csv.forEach(warn: warn) { text, label, line in set.add(text, label: label, line: line) }
         try set.validate(source: csv.path, requireTwoPerLabel: false)
         return try ModelBuilder(options: o, labels: set.labels, progress: progress).fit(set.raw)
@@ -186,7 +209,10 @@ struct TrainingSet {
     var firstLine: [Int] = []
     var labelCounts: [Int] = []
 
-    init(options: TrainingOptions) {
+    /// A set for `options`; a ``TrainingError`` if they cannot train (see
+    /// ``TrainingOptions/problem()``), before any message is tokenized with them.
+    init(options: TrainingOptions) throws {
+        if let p = options.problem() { throw TrainingError(message: p) }
         self.options = options
         self.extractor = FeatureExtractor(tokenizer: options.tokenizer, features: options.features)
     }
@@ -316,6 +342,10 @@ struct ModelBuilder {
             model = Model(
                 algorithm: o.algorithm, tokenizerSettings: o.tokenizer, featureSettings: features, labels: labels,
                 keys: vocabulary.keys, idf: vocabulary.idf, weights: w, bias: b, counts: nil)
+        }
+        if !Model.storable(model.weights) || !Model.storable(model.bias) {
+            throw TrainingError(
+                message: "training diverged: weights that are not finite or exceed 1e20 (lower the learning rate or raise C)")
         }
         var info = o.facts
         info["rows"] = "\(matrix.rows)"

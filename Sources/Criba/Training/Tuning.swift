@@ -103,7 +103,7 @@ extension Trainer {
         var assignment: [Int] = []
         for candidate in candidates {
             let o = candidate.options(from: options)
-            var set = TrainingSet(options: o)
+            var set = try TrainingSet(options: o)
             for (i, e) in examples.enumerated() { set.add(e.text, label: e.label, line: lines[i]) }
             try set.validate(source: csv.path)
             if assignment.isEmpty {
@@ -143,7 +143,7 @@ extension Trainer {
 
     /// Trains on examples whose source lines are known (for error messages).
     func train(on examples: [Example], lines: [Int], source: String) throws -> Model {
-        var set = TrainingSet(options: options)
+        var set = try TrainingSet(options: options)
         for (i, e) in examples.enumerated() { set.add(e.text, label: e.label, line: lines[i]) }
         return try set.train(trainer: self, source: source)
     }
