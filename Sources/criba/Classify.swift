@@ -37,7 +37,7 @@ extension CribaCLI {
 
         @OptionGroup var unsure: UnsureArguments
 
-        @Option(help: "Also give the K most likely labels: TSV adds K `label<TAB>probability` pairs after the answer (so every line has 2 + 2K fields, whether the answer is a label or the unsure label); JSON adds `top`. Default: off.")
+        @Option(help: "Also give the K most likely labels: TSV adds K `label<TAB>probability` pairs after the answer (so every line has 2 + 2K fields, whether the answer is a label or the unsure label; K beyond the number of labels gives them all); JSON adds `top`. Default: off.")
         var topK: Int?
 
         @Flag(help: "Also give the features that pushed each message toward its label most: TSV adds a column `feature:weight ...` (5 features), JSON adds `explanation`.")

@@ -2,13 +2,23 @@ import ArgumentParser
 import Criba
 import Foundation
 
+/// `model`, unless it is a count shard holding one label (which only `merge` takes).
+func refusingShards(_ model: Model, path: String) throws -> Model {
+    guard model.labels.count >= 2 else {
+        throw TrainingError(
+            message: "\(path): a count shard with one label (`\(model.labels[0])`), not a model that can classify; merge it with shards holding the other labels (criba merge)")
+    }
+    return model
+}
+
 /// Options shared by commands that load a model.
 struct ModelArguments: ParsableArguments {
     @Option(name: .shortAndLong, help: "Model file. Default: the shipped default model (or $CRIBA_MODEL).")
     var model: String?
 
     func load() throws -> Model {
-        try Model(contentsOfFile: model ?? DefaultModel.path())
+        let path = try model ?? DefaultModel.path()
+        return try refusingShards(try Model(contentsOfFile: path), path: path)
     }
 
     /// The model file that ``load()`` reads, if there is one (for refusing outputs that would
@@ -135,12 +145,14 @@ extension CribaCLI {
                     json
                         ? EvaluationReport.json(e, uncalibrated: uncalibrated, suggestion: suggestion)
                         : EvaluationReport.text(e, uncalibrated: uncalibrated, suggestion: suggestion))
+                // The text (or JSON) first: a report sent to standard output follows it instead
+                // of landing in front of it.
+                try out.flush()
                 if let report {
                     let html = HTMLReport.render(e, source: source, uncalibrated: uncalibrated, suggestion: suggestion)
                     try writeFileAtomically(Array(html.utf8), to: outputPath(report))
                     printError("criba: report written to \(report)")
                 }
-                try out.flush()
             }
         }
     }

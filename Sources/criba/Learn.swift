@@ -28,7 +28,8 @@ struct CorrectionArguments: ParsableArguments {
     var quiet = false
 
     func validate() throws {
-        if let output { try validateOutput(output, option: "-o", inputs: [data]) }
+        // With --label the messages come on standard input.
+        if let output { try validateOutput(output, option: "-o", inputs: [data ?? "-"]) }
         if !(1...Self.maxTimes).contains(times) { throw ValidationError("--times must be between 1 and \(Self.maxTimes)") }
         if label == nil && data == nil {
             throw ValidationError("give --label LABEL (messages on standard input) or a labelled CSV file")
@@ -68,7 +69,7 @@ struct CorrectionArguments: ParsableArguments {
 
     /// Loads the model, applies `update`, writes the result atomically and reports.
     func update(verb: String, _ body: (Model, [Example], String, [Int]) throws -> Model) throws {
-        let before = try Model(contentsOfFile: model)
+        let before = try refusingShards(try Model(contentsOfFile: model), path: model)
         let (once, source, linesOnce) = try corrections()
         if once.isEmpty {
             throw DataError(file: source, line: 0, message: "no messages to \(verb == "learned" ? "learn" : "unlearn"); the model was left as it was")

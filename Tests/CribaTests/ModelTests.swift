@@ -237,8 +237,16 @@ final class ModelFileTests: XCTestCase {
         var after = stat()
         XCTAssertEqual(stat(log, &after), 0)
         XCTAssertEqual(after.st_ino, before.st_ino, "the file was written into, not replaced")
-        XCTAssertNil(FileIO.openDescriptor(named: "/dev/fd/999999"), "a closed descriptor is an ordinary path")
-        XCTAssertNil(FileIO.openDescriptor(named: "/dev/fd/1x"))
+        XCTAssertNil(try FileIO.openDescriptor(named: "/dev/fd/1x", shownAs: "x"), "not a descriptor path")
+        XCTAssertThrowsError(try writeFileAtomically(Array("x".utf8), to: "/dev/fd/999999")) { error in
+            XCTAssertTrue("\(error)".contains("descriptor 999999 is not open"), "\(error)")
+        }
+        let input = open(log, O_RDONLY)
+        defer { close(input) }
+        XCTAssertThrowsError(try writeFileAtomically(Array("x".utf8), to: "/dev/fd/\(input)")) { error in
+            XCTAssertTrue("\(error)".contains("is not open for writing"), "\(error)")
+        }
+        XCTAssertEqual(try String(contentsOfFile: log, encoding: .utf8), "earlier\none\ntwo\nthree\n")
     }
 }
 

@@ -318,6 +318,14 @@ final class CLITests: XCTestCase {
         try shell.run()
         shell.waitUntilExit()
         XCTAssertEqual(shell.terminationStatus, 64, "train - -o FILE < FILE")
+        let messages = try file("msgs.txt", "hola\n")
+        let learner = Process()
+        learner.executableURL = URL(fileURLWithPath: "/bin/sh")
+        learner.arguments = ["-c", "exec \"$0\" learn --model \"$1\" --label saludo -o \"$2\" < \"$2\" 2>/dev/null", Self.executable.path, model, messages]
+        try learner.run()
+        learner.waitUntilExit()
+        XCTAssertEqual(learner.terminationStatus, 64, "learn --label L -o FILE < FILE")
+        XCTAssertEqual(try String(contentsOfFile: messages, encoding: .utf8), "hola\n")
         let modelBytes = try Data(contentsOf: URL(fileURLWithPath: model))
         for arguments in [["predict", data, "-o", model], ["evaluate", data, "--report", model]] {
             let r = try run(arguments, environment: ["CRIBA_MODEL": model])
@@ -641,6 +649,7 @@ final class CLITests: XCTestCase {
         try assertFails(["train", whole, "--counts-only", "--min-count", "2", "-o", single], status: 64, mentions: ["--min-count"])
         try assertFails(["merge", outputs[0], try trainedModel(), "-o", merged], status: 65, mentions: ["m.criba", "svm"])
         try assertFails(["merge", outputs[0], outputs[0], "-o", merged], status: 65, mentions: ["only one label (`saludo`)"])
+        try assertFails(["classify", "--model", outputs[0]], stdin: "hola\n", status: 65, mentions: ["count shard with one label"])
         try assertFails(["train", a, "--quiet", "-o", single], status: 65, mentions: ["only one label"])
     }
 

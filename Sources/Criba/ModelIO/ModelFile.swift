@@ -230,7 +230,7 @@ enum ModelFile {
     }
 
     /// The largest model a header may declare when the model is read from a pipe or device.
-    static let largestStreamedModel: UInt64 = 1 << 34
+    static let largestStreamedModel: UInt64 = 1 << 32
 
     /// Reads a model that cannot be mapped (a pipe, a device): the 24-byte header first, then
     /// only the length it declares (and one byte more, to notice trailing bytes), so an endless
@@ -265,7 +265,10 @@ enum ModelFile {
             throw ModelFileError(
                 path: path, message: "the model file's header declares \(length) bytes, more than the \(largestStreamedModel >> 30) GiB a model may have")
         }
-        try read(Int(length) + 8 + 1)
+        try read(Int(length) + 8)
+        if out.count == 32 + Int(length) && fgetc(f) != EOF {
+            throw ModelFileError(path: path, message: "the model file has unexpected bytes after its end")
+        }
         return out
     }
 
@@ -360,7 +363,7 @@ enum FileIO {
         var target = path
         var hops = 0
         while true {
-            if let fd = openDescriptor(named: target) {
+            if let fd = try openDescriptor(named: target, shownAs: path) {
                 // `-o /dev/stdout >> log`: write where the shell's redirection points, as
                 // `cat` would; following the link and renaming would replace `log`.
                 return try writeAll(bytes, to: fd, path: path, closing: false)
@@ -396,21 +399,28 @@ enum FileIO {
         try replace(target, with: bytes, reportingAs: path)
     }
 
-    /// The descriptor a path such as `/dev/stdout`, `/dev/fd/3` or `/proc/self/fd/3` names, if
-    /// it names one of this process's open descriptors.
-    static func openDescriptor(named path: String) -> Int32? {
+    /// The descriptor a path such as `/dev/stdout`, `/dev/fd/3` or `/proc/self/fd/3` names
+    /// (`nil` for any other path). A descriptor that is closed or open only for reading is an
+    /// error naming `shownPath`: writing there would fail, or reach a file this process opened
+    /// for input under a number the caller had closed.
+    static func openDescriptor(named path: String, shownAs shownPath: String) throws -> Int32? {
         let number: Substring
         switch path {
-        case "/dev/stdout": return fcntl(1, F_GETFD) >= 0 ? 1 : nil
-        case "/dev/stderr": return fcntl(2, F_GETFD) >= 0 ? 2 : nil
+        case "/dev/stdout": number = "1"
+        case "/dev/stderr": number = "2"
         default:
             let prefixes = ["/dev/fd/", "/proc/self/fd/", "/proc/thread-self/fd/", "/proc/\(getpid())/fd/"]
             guard let prefix = prefixes.first(where: path.hasPrefix) else { return nil }
             number = path.dropFirst(prefix.count)
         }
-        guard !number.isEmpty, number.allSatisfy({ $0.isASCII && $0.isNumber }), let fd = Int32(number),
-            fcntl(fd, F_GETFD) >= 0
-        else { return nil }
+        guard !number.isEmpty, number.allSatisfy({ $0.isASCII && $0.isNumber }), let fd = Int32(number) else { return nil }
+        let flags = fcntl(fd, F_GETFL)
+        guard flags >= 0 else {
+            throw IOError(kind: .failed, path: shownPath, message: "descriptor \(fd) is not open")
+        }
+        guard flags & O_ACCMODE == O_WRONLY || flags & O_ACCMODE == O_RDWR else {
+            throw IOError(kind: .failed, path: shownPath, message: "descriptor \(fd) is not open for writing")
+        }
         return fd
     }
 
