@@ -326,9 +326,8 @@ enum FileIO {
         // in chunks, and one that shrinks ends where the read does.
         var st = stat()
         let expected = fstat(fileno(f), &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG ? Int(st.st_size) : 0
-        if expected > limit {
-            throw IOError(kind: .failed, path: path, message: "larger than \(limit >> 20) MiB; not a file this option reads")
-        }
+        let tooLarge = IOError(kind: .failed, path: path, message: "larger than \(limit >> 20) MiB; not a file this option reads")
+        if expected > limit { throw tooLarge }
         var out = [UInt8](unsafeUninitializedCapacity: expected) { buffer, n in
             n = expected > 0 ? fread(buffer.baseAddress, 1, expected, f) : 0
         }
@@ -340,9 +339,7 @@ enum FileIO {
         while true {
             let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, f) }
             if n > 0 { out.append(contentsOf: chunk[0..<n]) }
-            if out.count > limit {
-                throw IOError(kind: .failed, path: path, message: "larger than \(limit >> 20) MiB; not a file this option reads")
-            }
+            if out.count > limit { throw tooLarge }
             if n < chunk.count {
                 if ferror(f) != 0 {
                     throw IOError(kind: .failed, path: path, message: "read error: \(String(cString: strerror(errno)))")
