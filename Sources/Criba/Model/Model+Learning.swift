@@ -183,12 +183,12 @@ extension Model {
         }
         var info: [String: String] = [:]
         for (k, v) in first.info where models.allSatisfy({ $0.info[k] == v }) { info[k] = v }
-        var rows: String? = "0"
-        for m in models { rows = rows.flatMap { Self.rows(m.info["rows"], plus: Int($0)!) } }
+        var rows: Int? = 0
+        for m in models { rows = rows.flatMap { Self.rows(m.info["rows"], plus: $0) } }
         var merged = first
         merged.info = info
         merged = try merged.rebuilt(from: table, rows: 0)
-        merged.info["rows"] = rows
+        merged.info["rows"] = rows.map(String.init)
         return merged
     }
 
@@ -203,12 +203,12 @@ extension Model {
         return lines
     }
 
-    /// `info["rows"]` after adding `delta` rows, or `nil` when it is missing, not a count, or
-    /// would overflow (the count is informative; nothing depends on it).
-    static func rows(_ text: String?, plus delta: Int) -> String? {
+    /// The row count `info["rows"]` holds plus `delta`, or `nil` when it is missing, not a
+    /// count, or would overflow (the count is informative; nothing depends on it).
+    static func rows(_ text: String?, plus delta: Int) -> Int? {
         guard let n = Int(text ?? ""), n >= 0 else { return nil }
         let (sum, overflow) = n.addingReportingOverflow(delta)
-        return overflow || sum < 0 ? nil : "\(sum)"
+        return overflow || sum < 0 ? nil : sum
     }
 
     func countTable() throws -> CountTable {
@@ -231,7 +231,7 @@ extension Model {
             labels: table.labels, keys: table.keys, idf: [], weights: w, bias: b, counts: table.counts)
         m.temperature = temperature
         m.info = info
-        m.info["rows"] = Self.rows(info["rows"], plus: rows)
+        m.info["rows"] = Self.rows(info["rows"], plus: rows).map(String.init)
         return m
     }
 
@@ -270,7 +270,7 @@ extension Model {
         var m = self
         m.weights = Array(theta[0..<(f * c)])
         m.bias = Array(theta[(f * c)...])
-        m.info["rows"] = Self.rows(info["rows"], plus: examples.count)
+        m.info["rows"] = Self.rows(info["rows"], plus: examples.count).map(String.init)
         return m
     }
 }

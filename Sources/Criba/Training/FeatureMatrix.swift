@@ -13,10 +13,14 @@ struct FeatureMatrix: Sendable {
 
     /// The mean over messages of their squared L2 norm (0 for no messages).
     var meanSquaredNorm: Double {
-        guard rows > 0 else { return 0 }
+        rows > 0 ? Self.squaredSum(values) / Double(rows) : 0
+    }
+
+    /// Σ x², in `Double`.
+    static func squaredSum(_ values: [Float]) -> Double {
         var sum = 0.0
         for x in values { sum += Double(x) * Double(x) }
-        return sum / Double(rows)
+        return sum
     }
 
     mutating func append(_ v: SparseVector, label: Int32) {

@@ -103,7 +103,7 @@ extension Trainer {
             // take one more pass to measure it.
             var squaredNorms = 0.0
             if !features.normalize {
-                try vectorized { v, _ in for x in v.values { squaredNorms += Double(x) * Double(x) } }
+                try vectorized { v, _ in squaredNorms += FeatureMatrix.squaredSum(v.values) }
             }
             let rate = Float(o.effectiveLearningRate) * SGDState.stepScale(meanSquaredNorm: squaredNorms / Double(rows))
             var state = SGDState(

@@ -134,10 +134,7 @@ public struct Trainer: Sendable {
     ///   example.
     public func train(on examples: [Example]) throws -> Model {
         var set = try TrainingSet(options: options)
-        for (i, e) in examples.enumerated() {
-            if let problem = Model.labelProblem(e.label) { throw DataError(file: "examples", line: i + 1, message: problem) }
-            set.add(e.text, label: e.label, line: i + 1)
-        }
+        for (i, e) in examples.enumerated() { set.add(e.text, label: e.label, line: i + 1) }
         return try set.train(trainer: self, source: "examples")
     }
 
@@ -251,12 +248,16 @@ struct TrainingSet {
         firstLine = lines
     }
 
-    /// Puts labels in sorted order and checks the set can be trained on. A count shard
+    /// Puts labels in sorted order and checks the set can be trained on: every label can be
+    /// stored and answered (``Model/labelProblem(_:)``, naming the line it first appears on),
+    /// and there are enough of them. A count shard
     /// (`requireTwoPerLabel` false) may hold one example of a label, or one label only: shards
     /// cut from a file sorted by label do; ``Model/merging(_:)`` checks the merged whole.
     mutating func validate(source: String, requireTwoPerLabel: Bool = true) throws {
-        if let p = options.features.problem() { throw TrainingError(message: "invalid feature settings: \(p)") }
         if raw.rows == 0 { throw TrainingError(message: "\(source): no training rows") }
+        for (i, label) in labels.enumerated() {
+            if let problem = Model.labelProblem(label) { throw DataError(file: source, line: firstLine[i], message: problem) }
+        }
         sortLabels()
         if labels.count < 2 && requireTwoPerLabel {
             throw TrainingError(message: "\(source): only one label (`\(labels[0])`); training needs at least two")
