@@ -186,8 +186,8 @@ final class ModelBenchmarks: BenchmarkCase {
         report(String(format: "classify %d messages: naive Bayes %.0f msgs/s, svm (defaults) %.0f msgs/s", texts.count, Double(texts.count) / tnb, Double(texts.count) / tlr))
     }
 
-    /// Scoring through per-word character n-gram sums (``WordScoreMemo``, what ``Classifier``
-    /// does) against vectorising each message and scoring it row by row, on the same model:
+    /// Scoring through per-word character n-gram sums (``Scorer`` with its ``WordScoreMemo``,
+    /// what ``Classifier`` does) against vectorising each message and scoring it row by row, on the same model:
     /// the project's corpus (12 labels) and, when the shared data sets are next to the
     /// repository, MASSIVE es-ES (60 labels).
     func testWordScoresAgainstRowByRow() throws {

@@ -35,10 +35,11 @@ final class TokenizerBenchmarks: BenchmarkCase {
         let bytes = messages.reduce(0) { $0 + $1.utf8.count } * passes
         let utf8 = messages.map { Array($0.utf8) }
         let buffer = TokenBuffer()
+        let cache = ChunkCache()
         let tokenizer = Tokenizer()
         let tokenizeOnly = {
             for _ in 0..<passes {
-                for m in utf8 { m.withUnsafeBufferPointer { tokenizer.tokenize(bytes: $0, into: buffer) } }
+                for m in utf8 { m.withUnsafeBufferPointer { tokenizer.tokenize(bytes: $0, into: buffer, cache: cache) } }
             }
             blackHole(buffer)
         }

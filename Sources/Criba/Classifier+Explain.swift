@@ -30,13 +30,18 @@ extension Classifier {
     /// - Returns: the label, its probability and the features, sorted by weight descending
     ///   (ties by name).
     public func explain(_ text: String, top: Int) -> Explanation {
-        let p = classify(text)
         let c = model.labels.count
+        let cache = InferenceCache.current(classes: c)
+        var t = text
+        t.withUTF8 { bytes in
+            cache.probabilities.withUnsafeMutableBufferPointer { p in
+                scorer.scores(of: bytes, cache: cache, into: p, listing: true)
+                model.softmax(p)
+            }
+        }
+        let p = prediction(from: cache.probabilities)
         let chosen = model.labels.firstIndex(of: p.topLabel)!
-        let ws = FeatureWorkspace()
-        extractor.extract(text, into: ws)
-        var v = SparseVector()
-        model.space.vectorize(ws, into: &v)
+        let v = cache.vector
         var names: [FeatureKey: String] = [:]
         for f in extractor.namedFeatures(text) where names[f.key] == nil { names[f.key] = f.name }
         var out: [FeatureContribution] = []

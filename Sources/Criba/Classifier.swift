@@ -1,11 +1,4 @@
 import Foundation
-import Synchronization
-
-#if canImport(Glibc)
-    @preconcurrency import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// A label with its probability.
 public struct LabelProbability: Sendable, Hashable {
@@ -125,18 +118,17 @@ public final class Classifier: Sendable {
     public let model: Model
     /// The unsure policy applied to predictions.
     public let policy: UnsurePolicy
-    let extractor: FeatureExtractor
-    /// Names this classifier's per-thread word score memos (``WordScoreMemo``): unique in the
-    /// process, so a memo never serves another model.
-    let scoringID: UInt64
+    /// The path from a message to its scores.
+    let scorer: Scorer
+    /// The sparse n-gram block's features.
+    var extractor: FeatureExtractor { scorer.extractor }
 
     /// Creates a classifier for a model.
     public init(model: Model, policy: UnsurePolicy = UnsurePolicy()) {
         BLAS.singleThreaded
-        self.scoringID = Self.nextScoringID.add(1, ordering: .relaxed).newValue
         self.model = model
         self.policy = policy
-        self.extractor = FeatureExtractor(tokenizer: model.tokenizerSettings, features: model.featureSettings)
+        self.scorer = Scorer(model: model)
     }
 
     /// Loads a model file.
@@ -174,7 +166,7 @@ public final class Classifier: Sendable {
 
     /// Classifies one message.
     public func classify(_ text: String) -> Prediction {
-        let scratch = ClassifierScratch.current(classes: model.labels.count)
+        let scratch = InferenceCache.current(classes: model.labels.count)
         var t = text
         t.withUTF8 { probabilities(of: $0, scratch: scratch) }
         return prediction(from: scratch.probabilities)
@@ -199,18 +191,15 @@ public final class Classifier: Sendable {
     public func withProbabilities<R>(
         utf8 bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<Float>) throws -> R
     ) rethrows -> R {
-        let scratch = ClassifierScratch.current(classes: model.labels.count)
+        let scratch = InferenceCache.current(classes: model.labels.count)
         probabilities(of: bytes, scratch: scratch)
         return try scratch.probabilities.withUnsafeBufferPointer(body)
     }
 
-    private static let nextScoringID = Atomic<UInt64>(0)
-
-    /// Probabilities for UTF-8 bytes, written to `scratch.probabilities` (no allocation).
-    func probabilities(of bytes: UnsafeBufferPointer<UInt8>, scratch: ClassifierScratch) {
-        let memo = scratch.wordScores(for: scoringID)
-        scratch.probabilities.withUnsafeMutableBufferPointer { p in
-            model.scores(of: bytes, extractor: extractor, scratch: scratch, wordScores: memo, into: p)
+    /// Probabilities for UTF-8 bytes, written to `cache.probabilities` (no allocation).
+    func probabilities(of bytes: UnsafeBufferPointer<UInt8>, scratch cache: InferenceCache) {
+        cache.probabilities.withUnsafeMutableBufferPointer { p in
+            scorer.scores(of: bytes, cache: cache, into: p)
             model.softmax(p)
         }
     }
@@ -225,72 +214,5 @@ public final class Classifier: Sendable {
         return Prediction(
             label: unsure ? policy.unsureLabel : top, probability: p[best], topLabel: top, isUnsure: unsure,
             probabilities: order.map { LabelProbability(label: model.labels[$0], probability: p[$0]) })
-    }
-}
-
-/// Scratch arrays for ``Model/scores(of:scratch:into:)``.
-final class ScoringScratch {
-    let slots = RawBuffer<Int32>(capacity: 512)
-    let rows = RawBuffer<Int32>(capacity: 512)
-    let values = RawBuffer<Float>(capacity: 512)
-}
-
-/// Per-thread scratch memory for classification.
-final class ClassifierScratch {
-    let workspace = FeatureWorkspace()
-    let scoring = ScoringScratch()
-    var vector = SparseVector()
-    var probabilities: [Float] = []
-    /// Word score memos of the classifiers this thread used last, most recent last.
-    private var wordScores: [WordScoreMemo] = []
-    /// How many classifiers' memos a thread keeps.
-    static let wordScoreMemos = 4
-
-    init(classes: Int) {
-        probabilities = [Float](repeating: 0, count: classes)
-        vector.rows.reserveCapacity(512)
-        vector.values.reserveCapacity(512)
-    }
-
-    /// The word score memo of classifier `id` on this thread (created on first use; the
-    /// least recently used one is dropped beyond ``wordScoreMemos``).
-    @inline(__always)
-    func wordScores(for id: UInt64) -> WordScoreMemo {
-        if let last = wordScores.last, last.owner == id { return last }
-        if let k = wordScores.firstIndex(where: { $0.owner == id }) {
-            let memo = wordScores.remove(at: k)
-            wordScores.append(memo)
-            return memo
-        }
-        if wordScores.count == Self.wordScoreMemos { wordScores.removeFirst() }
-        let memo = WordScoreMemo(owner: id)
-        wordScores.append(memo)
-        return memo
-    }
-
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        pthread_key_create(&key) { pointer in
-            #if canImport(Glibc)
-                if let pointer { Unmanaged<ClassifierScratch>.fromOpaque(pointer).release() }
-            #else
-                Unmanaged<ClassifierScratch>.fromOpaque(pointer).release()
-            #endif
-        }
-        return key
-    }()
-
-    /// This thread's scratch, sized for `classes` labels.
-    static func current(classes: Int) -> ClassifierScratch {
-        if let p = pthread_getspecific(key) {
-            let s = Unmanaged<ClassifierScratch>.fromOpaque(p).takeUnretainedValue()
-            if s.probabilities.count != classes {
-                s.probabilities = [Float](repeating: 0, count: classes)
-            }
-            return s
-        }
-        let s = ClassifierScratch(classes: classes)
-        pthread_setspecific(key, Unmanaged.passRetained(s).toOpaque())
-        return s
     }
 }

@@ -265,8 +265,9 @@ final class WordTableTests: XCTestCase {
     }
 }
 
-/// The memos of ``TokenBuffer`` (chunk → tokens) and ``FeatureWorkspace`` (word → features)
-/// only speed things up: a warm buffer gives exactly what a fresh one gives.
+/// The caches of the inference path (``ChunkCache``: chunk → tokens and cells;
+/// ``FeatureWorkspace``: word → features) only speed things up: a warm cache gives exactly
+/// what a fresh one or none gives.
 final class MemoTests: XCTestCase {
     /// Messages where a chunk's tokens depend on what came before (numbers, money words,
     /// currency signs, marks, ALL-CAPS counts) or repeat within one message.
@@ -290,15 +291,17 @@ final class MemoTests: XCTestCase {
         for settings in [TokenizerSettings.spanish, .basic] {
             let tokenizer = Tokenizer(settings: settings)
             let shared = TokenBuffer()
+            let cache = ChunkCache()
             for pass in 0..<2 {
                 for text in texts {
-                    tokenizer.tokenize(text, into: shared)
+                    var t = text
+                    t.withUTF8 { tokenizer.tokenize(bytes: $0, into: shared, cache: cache) }
                     let fresh = tokenizer.tokens(of: text)
                     XCTAssertEqual(shared.tokens, fresh, "pass \(pass): \(text)")
                     if shared.tokens != fresh { return }
                 }
             }
-            XCTAssertGreaterThan(shared.chunkMemo.count, 1000, "the corpus fills the memo")
+            XCTAssertGreaterThan(cache.memo.count, 1000, "the corpus fills the cache")
         }
     }
 
@@ -453,7 +456,7 @@ final class MemoTests: XCTestCase {
             }
         }
         extractor.extract(batch.joined(separator: " "), into: warm)
-        XCTAssertEqual(warm.tokens.chunkMemo.count, 1 << 15, "the memo is full")
+        XCTAssertEqual(warm.chunks.memo.count, 1 << 15, "the memo is full")
         for text in ["hola perro", "perro hola gato"] {
             extractor.extract(text, into: warm)
             let fresh = FeatureWorkspace()
@@ -546,14 +549,15 @@ final class MemoTests: XCTestCase {
         return pool
     }
 
-    func testRandomMessagesTokenizeLikeAMemoFreeBuffer() {
+    func testRandomMessagesTokenizeLikeWithoutCache() {
         var rng = SplitMix64(seed: 0xC21B_A5EE)
         let pool = Self.fragmentPool(&rng)
         let variants = Self.settingsVariants
-        // Warm buffers: the default memo, a tiny one that starts over every few chunks, and one
+        // Warm caches: the default one, a tiny one that starts over every few chunks, and one
         // whose word budget runs out first.
-        let warm = [TokenBuffer(), TokenBuffer(memoLimit: 3), TokenBuffer(memoLimit: 50, memoWordLimit: 40)]
-        let reference = TokenBuffer(memoLimit: 0)
+        let warm = [ChunkCache(), ChunkCache(limit: 3), ChunkCache(limit: 50, wordLimit: 40)]
+        let buffer = TokenBuffer()
+        let reference = TokenBuffer()
         for round in 0..<6000 {
             let message = Self.randomMessage(&rng, pool: pool)
             // Settings change in runs, so memos warm up and then meet other settings.
@@ -561,17 +565,16 @@ final class MemoTests: XCTestCase {
             message.withUnsafeBufferPointer { bytes in
                 tokenizer.tokenize(bytes: bytes, into: reference)
                 let expected = reference.tokens
-                let fresh = TokenBuffer()
-                tokenizer.tokenize(bytes: bytes, into: fresh)
-                XCTAssertEqual(fresh.tokens, expected, "fresh buffer, round \(round): \(Self.show(message))")
-                for (k, buffer) in warm.enumerated() {
-                    tokenizer.tokenize(bytes: bytes, into: buffer)
-                    XCTAssertEqual(buffer.tokens, expected, "warm buffer \(k), round \(round): \(Self.show(message))")
+                tokenizer.tokenize(bytes: bytes, into: buffer, cache: ChunkCache())
+                XCTAssertEqual(buffer.tokens, expected, "fresh cache, round \(round): \(Self.show(message))")
+                for (k, cache) in warm.enumerated() {
+                    tokenizer.tokenize(bytes: bytes, into: buffer, cache: cache)
+                    XCTAssertEqual(buffer.tokens, expected, "warm cache \(k), round \(round): \(Self.show(message))")
                 }
             }
             if testRun?.failureCount ?? 0 > 0 { return }
         }
-        XCTAssertGreaterThan(warm[0].chunkMemo.count, 100, "the messages fill the memo")
+        XCTAssertGreaterThan(warm[0].memo.count, 100, "the messages fill the cache")
     }
 
     func testRandomMessagesExtractLikeAMemoFreeWorkspace() {

@@ -2,8 +2,9 @@ import XCTest
 
 @testable import Criba
 
-/// The classifier scores character n-grams through per-word sums (``WordScoreMemo``); these
-/// tests compare it with vectorising each message and scoring the sparse vector.
+/// The scorer takes character n-grams through per-word sums (``WordScoreMemo``) reached from
+/// the chunk cache; these tests compare it with vectorising each message and scoring the
+/// sparse vector, with caches of every size.
 final class WordScoreTests: XCTestCase {
     /// Messages whose words share n-grams (`la casa`, `papa papa`), repeat words, have long
     /// words, unknown words, placeholders and nothing known at all.
@@ -32,25 +33,22 @@ final class WordScoreTests: XCTestCase {
         return s
     }
 
-    static func fast(_ model: Model, _ text: String, memo: WordScoreMemo, scratch: ClassifierScratch) -> [Float] {
-        let extractor = FeatureExtractor(tokenizer: model.tokenizerSettings, features: model.featureSettings)
-        var s = [Float](repeating: 0, count: model.labels.count)
+    static func fast(_ scorer: Scorer, _ text: String, cache: InferenceCache, listing: Bool = false) -> [Float] {
+        var s = [Float](repeating: 0, count: scorer.model.labels.count)
         var t = text
         t.withUTF8 { bytes in
-            s.withUnsafeMutableBufferPointer {
-                model.scores(of: bytes, extractor: extractor, scratch: scratch, wordScores: memo, into: $0)
-            }
+            s.withUnsafeMutableBufferPointer { scorer.scores(of: bytes, cache: cache, into: $0, listing: listing) }
         }
         return s
     }
 
     func assertAgrees(_ model: Model, _ texts: [String], memoLimit: Int, file: StaticString = #filePath, line: UInt = #line) {
-        let memo = WordScoreMemo(owner: 0, limit: memoLimit, wordLimit: memoLimit * 40)
-        let scratch = ClassifierScratch(classes: model.labels.count)
+        let scorer = Scorer(model: model)
+        let cache = InferenceCache(classes: model.labels.count, memoLimit: memoLimit)
         // Twice: the second pass replays the memoised entries.
         for text in texts + texts {
             let want = Self.reference(model, text)
-            let got = Self.fast(model, text, memo: memo, scratch: scratch)
+            let got = Self.fast(scorer, text, cache: cache)
             for j in want.indices {
                 let tolerance = 1e-4 * max(1, abs(want[j]))
                 if abs(want[j] - got[j]) > tolerance {
@@ -100,6 +98,66 @@ final class WordScoreTests: XCTestCase {
         counts.idf = false
         counts.normalize = false
         assertAgrees(try train(counts, algorithm: .naiveBayes), Self.messages, memoLimit: 1 << 15)
+    }
+
+    /// Explain lists the features from the same pass that scores: the same rows with the same
+    /// float values as vectorising the message, whatever the caches hold.
+    func testListedFeaturesAreTheVectorisedOnes() throws {
+        let data = try LabelledCSV(path: repositoryRoot.appendingPathComponent("Data/test.csv").path).examples()
+        let texts = Self.messages + data.prefix(80).map(\.text)
+        var f = FeatureSettings()
+        f.bucketBits = 18
+        var counts = FeatureSettings()
+        counts.weighting = .count
+        counts.idf = false
+        for features in [f, counts, FeatureSettings.wordCounts] {
+            let model = try train(features)
+            let scorer = Scorer(model: model)
+            for limit in [1 << 15, 5, 0] {
+                let cache = InferenceCache(classes: model.labels.count, memoLimit: limit)
+                for text in texts + texts {
+                    _ = Self.fast(scorer, text, cache: cache, listing: true)
+                    let ws = FeatureWorkspace(memoLimit: 0)
+                    scorer.extractor.extract(text, into: ws)
+                    var v = SparseVector()
+                    model.space.vectorize(ws, into: &v)
+                    let want = Dictionary(uniqueKeysWithValues: zip(v.rows, v.values.map(\.bitPattern)))
+                    let got = Dictionary(uniqueKeysWithValues: zip(cache.vector.rows, cache.vector.values.map(\.bitPattern)))
+                    XCTAssertEqual(got, want, "`\(text)` (cache \(limit))")
+                    if got != want { return }
+                }
+            }
+        }
+    }
+
+    /// A dense block adds `blockWeight · W · e` to the n-gram scores and nothing else.
+    func testDenseBlockAddsItsProductToTheScores() throws {
+        struct Lengths: DenseFeatureEncoder {
+            var dimension: Int { 3 }
+            func encode(_ text: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<Float>) {
+                out[0] = Float(text.count)
+                out[1] = Float(text.filter { $0 == 0x20 }.count)
+                out[2] = 1
+            }
+        }
+        var f = FeatureSettings()
+        f.bucketBits = 18
+        let model = try train(f)
+        let c = model.labels.count
+        let weights = (0..<(c * 3)).map { Float($0 % 7) - 3 }
+        let block = DenseFeatureBlock(encoder: Lengths(), weights: weights, labels: c, blockWeight: 0.5)
+        let plain = Scorer(model: model)
+        let dense = Scorer(model: model, denseBlocks: [block])
+        let cache = InferenceCache(classes: c)
+        for text in Self.messages {
+            let base = Self.fast(plain, text, cache: cache)
+            let got = Self.fast(dense, text, cache: cache)
+            let e: [Float] = [Float(text.utf8.count), Float(text.utf8.filter { $0 == 0x20 }.count), 1]
+            for j in 0..<c {
+                let product = (0..<3).reduce(Float(0)) { $0 + weights[j * 3 + $1] * e[$1] }
+                XCTAssertEqual(got[j], base[j] + 0.5 * product, accuracy: 1e-3 * max(1, abs(got[j])), "`\(text)` label \(j)")
+            }
+        }
     }
 
     /// Memos belong to one classifier: two models used in turn on one thread never mix.

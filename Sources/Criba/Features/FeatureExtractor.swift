@@ -5,50 +5,6 @@ public typealias FeatureKey = UInt32
 /// Marks character n-gram keys.
 let charBlockBit: FeatureKey = 1 << 31
 
-/// Scratch memory for turning messages into features: reuse one per thread or task.
-///
-/// Holds the token buffer, the merged feature counts of the last message, and a Snowball
-/// stemmer with its cache. Not thread-safe: never share one between concurrent tasks.
-public final class FeatureWorkspace {
-    /// Tokens of the last message.
-    public let tokens: TokenBuffer
-    let keyBuffer = RawBuffer<FeatureKey>(capacity: 512)
-    let countBuffer = RawBuffer<Float>(capacity: 512)
-    let unitHashes = RawBuffer<UInt64>(capacity: 128)
-    let accumulator = SparseAccumulator()
-    lazy var stemmer = SnowballStemmer()
-    let charScratch = RawBuffer<UInt8>(capacity: 64)
-    /// Word → (stem hash, stopword flag, character n-gram keys): a word's features depend
-    /// only on its bytes, and most words of a stream repeat.
-    let wordMemo: ByteMemo
-    /// Whether words go through ``wordMemo`` (always, except in tests that need a memo-free
-    /// reference).
-    let memoises: Bool
-    /// Features of a word too long to memoise.
-    let longWord = RawBuffer<UInt32>(capacity: 64)
-
-    /// Creates an empty workspace.
-    public init() {
-        tokens = TokenBuffer()
-        wordMemo = ByteMemo(limit: 1 << 15)
-        memoises = true
-    }
-
-    /// A workspace whose word and chunk memos hold at most `memoLimit` entries and about
-    /// `memoWordLimit` words each (tests: tiny memos start over often); `memoLimit` 0
-    /// memoises nothing.
-    init(memoLimit: Int, memoWordLimit: Int = 1 << 22) {
-        tokens = TokenBuffer(memoLimit: memoLimit, memoWordLimit: memoWordLimit)
-        wordMemo = ByteMemo(limit: max(memoLimit, 1), wordLimit: memoWordLimit)
-        memoises = memoLimit > 0
-    }
-
-    /// Distinct feature keys of the last message, in first-seen order.
-    public var keys: [FeatureKey] { keyBuffer.array }
-    /// Count of each key.
-    public var counts: [Float] { countBuffer.array }
-}
-
 /// Merges repeated feature keys of one message in O(1) per feature: an open-addressing table
 /// whose slots pack `key << 32 | stamp`, where the stamp names the message that stored the
 /// slot, next to the key's index in the message's key list. A slot stamped by an earlier
@@ -157,7 +113,7 @@ public struct FeatureExtractor: Sendable {
     /// The feature settings.
     public let settings: FeatureSettings
     let bucketMask: UInt64
-    /// The settings a word's memoised features depend on (see ``FeatureWorkspace/wordMemo``).
+    /// The settings a word's cached features depend on (see ``FeatureWorkspace/wordMemo``).
     let memoTag: UInt64
 
     /// Creates an extractor.
@@ -176,47 +132,30 @@ public struct FeatureExtractor: Sendable {
         self.memoTag = tag
     }
 
-    /// Extracts the features of `text` into the workspace.
-    public func extract(_ text: String, into workspace: FeatureWorkspace) {
-        var text = text
-        text.withUTF8 { extract(bytes: $0, into: workspace) }
-    }
-
-    /// Extracts the features of UTF-8 `bytes` into the workspace (``FeatureWorkspace/keys``
-    /// and ``FeatureWorkspace/counts``).
-    ///
-    /// - Complexity: O(*n*) in the number of bytes.
-    public func extract(bytes: UnsafeBufferPointer<UInt8>, into ws: FeatureWorkspace) {
-        extract(bytes: bytes, into: ws, charNgrams: true)
-    }
-
-    /// Extracts the features of UTF-8 `bytes`, leaving out character n-grams when
-    /// `charNgrams` is false (``Model/scores(of:extractor:scratch:wordScores:into:)`` takes a word's
-    /// character n-grams from its ``WordScoreMemo`` instead).
+    /// Upper bound of the distinct feature keys of a message with `tokens`: at most one key
+    /// per feature occurrence, and at most 2 * buckets (word and character blocks), which
+    /// keeps a pasted book from reserving gigabytes.
     @inline(__always)
-    func extract(bytes: UnsafeBufferPointer<UInt8>, into ws: FeatureWorkspace, charNgrams: Bool) {
-        let tokens = ws.tokens
-        let chunkMemo = tokens.chunkMemo
-        if chunkMemo.secondaryTag != memoTag {
-            chunkMemo.reset(tag: 0)
-            chunkMemo.secondaryTag = memoTag
-        }
-        tokenizer.tokenize(bytes: bytes, into: tokens)
-        let keys = ws.keyBuffer
-        let counts = ws.countBuffer
-        let units = ws.unitHashes
-        let accumulator = ws.accumulator
-        units.removeAll()
+    func keyBound(_ tokens: TokenBuffer, charNgrams: Bool) -> Int {
         let charSpan = settings.charNgramMax == 0 || !charNgrams ? 0 : settings.charNgramMax - settings.charNgramMin + 1
-        // At most one key per feature occurrence, and at most 2 * buckets distinct keys (word
-        // and character blocks): the second bound keeps a pasted book from reserving
-        // gigabytes.
         let occurrences = (tokens.bytes.count + 2 * tokens.count) * (charSpan + 1) + tokens.count * 4 + 8
-        var adder = accumulator.start(expected: min(occurrences, 2 * settings.buckets), keys: keys, counts: counts)
+        return min(occurrences, 2 * settings.buckets)
+    }
+
+    /// Adds the feature keys of a message's `tokens` to `adder`, in order: for each token its
+    /// unit (a word's stem hash unless it is a left-out stopword, else the token's hash) and,
+    /// for a word when `charNgrams`, its character n-grams; then the word n-grams over the
+    /// units. `words` gives each word's features (``wordFeatures(_:stemmer:scratch:into:)``),
+    /// computed or cached; `units` is scratch.
+    ///
+    /// - Complexity: O(*n*) in the number of features.
+    @inline(__always)
+    func addKeys<Words: WordFeatureSource>(
+        of tokens: TokenBuffer, words: inout Words, units: RawBuffer<UInt64>, charNgrams: Bool,
+        into adder: inout FeatureAdder
+    ) {
+        units.removeAll()
         let wordSeed = FeatureHash.seed(.word)
-        let memo = ws.wordMemo
-        if memo.tag != memoTag { memo.reset(tag: memoTag) }
-        memo.startOverIfFull()
         for t in 0..<tokens.count {
             let token = tokens.token(t)
             if tokens.kinds[t] != .word {
@@ -225,29 +164,7 @@ public struct FeatureExtractor: Sendable {
                 adder.add(bucket(unit))
                 continue
             }
-            let w: UnsafeBufferPointer<UInt32>
-            let cell = Int(tokens.cells[t])
-            if cell >= 0 && chunkMemo.words[cell] != 0 {
-                // Features kept next to the chunk this token was replayed from.
-                let v = Int(chunkMemo.words[cell])
-                w = UnsafeBufferPointer(start: chunkMemo.words.base + v, count: Int(chunkMemo.words[v - 1]))
-            } else if let e = memoSlot(token, ws) {
-                let features = memo.words(of: e)
-                if cell >= 0 {
-                    let cw = chunkMemo.words
-                    cw.append(UInt32(features.count))
-                    cw.append(contentsOf: features)
-                    cw[cell] = UInt32(cw.count - features.count)
-                    w = UnsafeBufferPointer(start: cw.base + cw.count - features.count, count: features.count)
-                } else {
-                    w = features
-                }
-            } else {
-                let long = ws.longWord
-                long.removeAll()
-                wordFeatures(token, ws, into: long)
-                w = long.buffer
-            }
+            let w = words.features(ofWord: t, token)
             let unit = UInt64(w[0]) | UInt64(w[1]) << 32
             units.append(unit)
             if w[2] == 0 {
@@ -272,7 +189,6 @@ public struct FeatureExtractor: Sendable {
                 }
             }
         }
-        accumulator.finish(adder, keys: keys, counts: counts)
     }
 
     @inline(__always)
@@ -283,35 +199,17 @@ public struct FeatureExtractor: Sendable {
     /// Longer words (a pasted blob) are not memoised.
     static let longestMemoisedWord = 256
 
-    /// The slot of the word's features in the workspace's memo, computing and storing them
-    /// if there is room; `nil` for a word too long to memoise or a full memo.
-    @inline(__always)
-    func memoSlot(_ token: UnsafeBufferPointer<UInt8>, _ ws: FeatureWorkspace) -> Int? {
-        guard ws.memoises && token.count <= Self.longestMemoisedWord else { return nil }
-        let h = ByteMemo.hash(token)
-        let e = ws.wordMemo.find(token, hash: h)
-        if e >= 0 { return e }
-        return ws.wordMemo.isFull ? nil : memoizeWord(token, hash: h, ws)
-    }
-
-    /// Computes and stores a word's features in the workspace's memo; returns its slot.
-    func memoizeWord(_ token: UnsafeBufferPointer<UInt8>, hash h: UInt64, _ ws: FeatureWorkspace) -> Int {
-        let memo = ws.wordMemo
-        let start = memo.begin()
-        wordFeatures(token, ws, into: memo.words)
-        let slot = memo.commit(token, hash: h, wordStart: start.wordStart, byteStart: start.byteStart)
-        precondition(slot >= 0, "the features of a word of at most 256 bytes fit in a memo entry")
-        return slot
-    }
-
     /// A word's features: the hash of its stem (or of the word without stemming) in two
     /// words, 1 if it is a stopword left out of unigrams (else 0), then its character n-gram
     /// keys in order of occurrence.
-    func wordFeatures(_ token: UnsafeBufferPointer<UInt8>, _ ws: FeatureWorkspace, into out: RawBuffer<UInt32>) {
+    func wordFeatures(
+        _ token: UnsafeBufferPointer<UInt8>, stemmer: @autoclosure () -> SnowballStemmer, scratch: RawBuffer<UInt8>,
+        into out: RawBuffer<UInt32>
+    ) {
         let wordSeed = FeatureHash.seed(.word)
         let unit: UInt64
         if tokenizer.settings.stemming {
-            unit = ws.stemmer.stemHash(of: token, seed: wordSeed)
+            unit = stemmer().stemHash(of: token, seed: wordSeed)
         } else {
             unit = FeatureHash.fnv1a(token, from: wordSeed)
         }
@@ -320,16 +218,15 @@ public struct FeatureExtractor: Sendable {
         out.append(UInt32(truncatingIfNeeded: unit >> 32))
         out.append(stop ? 1 : 0)
         if settings.charNgramMax > 0 {
-            appendCharNgrams(token, ws, into: out)
+            appendCharNgrams(token, scratch: scratch, into: out)
         }
     }
 
     /// Character n-grams of ` word ` (spaces mark the word boundaries), by byte, as keys.
-    func appendCharNgrams(_ token: UnsafeBufferPointer<UInt8>, _ ws: FeatureWorkspace, into out: RawBuffer<UInt32>) {
+    func appendCharNgrams(_ token: UnsafeBufferPointer<UInt8>, scratch w: RawBuffer<UInt8>, into out: RawBuffer<UInt32>) {
         let minN = settings.charNgramMin
         let maxN = settings.charNgramMax
         let seed = FeatureHash.seed(.charNgram)
-        let w = ws.charScratch
         w.removeAll()
         w.append(ASCII.space)
         w.append(contentsOf: token)
@@ -348,4 +245,11 @@ public struct FeatureExtractor: Sendable {
             }
         }
     }
+}
+
+/// Gives ``FeatureExtractor/addKeys(of:words:units:charNgrams:into:)`` the features of word
+/// token `t` (see ``FeatureExtractor/wordFeatures(_:stemmer:scratch:into:)``), computed or
+/// cached; the buffer is read before the next call.
+protocol WordFeatureSource {
+    mutating func features(ofWord t: Int, _ token: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt32>
 }

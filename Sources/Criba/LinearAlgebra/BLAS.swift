@@ -21,6 +21,16 @@ enum BLAS {
         cblas_sdot(int32(count), x, 1, y, 1)
     }
 
+    /// `y += alpha * a · x` for a row-major `rows × columns` matrix `a`. The corresponding C
+    /// function is `cblas_sgemv` (no transpose, beta 1).
+    static func multiplyAdd(
+        _ alpha: Float, _ a: UnsafePointer<Float>, rows: Int, columns: Int, _ x: UnsafePointer<Float>,
+        into y: UnsafeMutablePointer<Float>
+    ) {
+        cblas_sgemv(
+            CblasRowMajor, CblasNoTrans, int32(rows), int32(columns), alpha, a, int32(max(columns, 1)), x, 1, 1, y, 1)
+    }
+
     /// `x *= alpha`. The corresponding C function is `cblas_sscal`.
     static func scale(_ alpha: Float, _ x: UnsafeMutablePointer<Float>, count: Int) {
         cblas_sscal(int32(count), alpha, x, 1)

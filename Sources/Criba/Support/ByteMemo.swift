@@ -34,9 +34,6 @@ final class ByteMemo {
     let bytes = RawBuffer<UInt8>(capacity: 1024)
     /// The settings the entries belong to.
     private(set) var tag: UInt64 = 0
-    /// The settings of values that a second user added to the entries (see
-    /// ``TokenBuffer/cells``); ``reset(tag:)`` removes those values with everything else.
-    var secondaryTag: UInt64 = 0
     /// The memo also starts over when its value words exceed this.
     private let wordLimit: Int
 
@@ -158,7 +155,7 @@ final class ByteMemo {
     var isFull: Bool { count >= limit || words.count >= wordLimit }
 
     /// Empties a full memo. Callers do this only between messages, so that indices into
-    /// ``words`` taken during one message (``TokenBuffer/cells``) stay valid for all of it.
+    /// ``words`` taken during one message (``ChunkCache/cells``) stay valid for all of it.
     @inline(__always)
     func startOverIfFull() {
         if isFull { reset(tag: tag) }

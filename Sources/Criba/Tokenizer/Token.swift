@@ -1,5 +1,3 @@
-import CribaShims
-
 /// The kind of a token produced by ``Tokenizer``.
 public enum TokenKind: UInt8, Sendable {
     /// A word: lower-case letters (accents folded, ñ kept) and digits.
@@ -32,44 +30,24 @@ public final class TokenBuffer {
     let ends = RawBuffer<Int32>(capacity: 128)
     /// Kind of each token.
     let kinds = RawBuffer<TokenKind>(capacity: 128)
-    /// For each token replayed from ``chunkMemo``, the index in the memo's words of a cell
-    /// where a feature extractor keeps the token's features; -1 otherwise.
-    let cells = RawBuffer<Int32>(capacity: 128)
-    /// Words of a cell: the feature extractor's offset of the token's features, then a word
-    /// score memo's generation, entry start and entry length (see ``WordScoreMemo``).
-    static let cellWords = 4
     /// Scanner scratch kept between messages.
     let word = RawBuffer<UInt8>(capacity: 64)
     let shape = RawBuffer<UInt8>(capacity: 64)
     let extra = RawBuffer<UInt8>(capacity: 64)
-    /// Chunk → tokens, for chunks whose tokens depend on nothing else (see ``Scanner``).
-    let chunkMemo: ByteMemo
     /// One chunk (a run of non-whitespace) of the message being scanned.
     struct Chunk {
         var start: Int32
         var end: Int32
-        /// Whether it goes through ``chunkMemo``, and then its ``ByteMemo/hash(_:)``.
-        var memoisable: Bool
+        /// Whether its tokens depend on nothing but its bytes and it goes through a
+        /// ``ChunkTokenCache``; then its ``ByteMemo/hash(_:)``.
+        var cached: Bool
         var hash: UInt64
     }
-    /// The chunks of the message being scanned.
+    /// The chunks of the last message, in order.
     let chunks = RawBuffer<Chunk>(capacity: 64)
-    /// Whether chunks go through ``chunkMemo`` (always, except in tests that need a memo-free
-    /// reference).
-    let memoises: Bool
 
     /// Creates an empty buffer.
-    public init() {
-        chunkMemo = ByteMemo(limit: 1 << 15)
-        memoises = true
-    }
-
-    /// A buffer whose chunk memo holds at most `memoLimit` entries and about `memoWordLimit`
-    /// words (tests: a tiny memo starts over often); `memoLimit` 0 memoises nothing.
-    init(memoLimit: Int, memoWordLimit: Int = 1 << 22) {
-        chunkMemo = ByteMemo(limit: max(memoLimit, 1), wordLimit: memoWordLimit)
-        memoises = memoLimit > 0
-    }
+    public init() {}
 
     /// The number of tokens.
     public var count: Int { ends.count }
@@ -79,7 +57,6 @@ public final class TokenBuffer {
         bytes.removeAll()
         ends.removeAll()
         kinds.removeAll()
-        cells.removeAll()
     }
 
     /// Start offset of token `i`.
@@ -100,7 +77,6 @@ public final class TokenBuffer {
         bytes.append(contentsOf: token)
         ends.append(Int32(bytes.count))
         kinds.append(kind)
-        cells.append(-1)
     }
 
     @inline(__always)
@@ -113,40 +89,29 @@ public final class TokenBuffer {
         token.withUTF8Buffer { append($0, kind: kind) }
     }
 
-    /// Appends the tokens of a chunk memo entry: its `words` (after the two ALL-CAPS counts,
-    /// `kind << 24 | length` and ``cellWords`` cell words per token) and its token `bytes`;
-    /// each token's cell indexes `arena`, the memo's words.
+    /// Appends `n` tokens stored elsewhere: their kinds and lengths packed as
+    /// `kind << 24 | length` every `stride` words from `packed`, their bytes in `tokenBytes`.
     @inline(__always)
-    func replay(_ words: UnsafeBufferPointer<UInt32>, bytes tokenBytes: UnsafeBufferPointer<UInt8>, from arena: RawBuffer<UInt32>) {
-        let n = (words.count - 2) / (1 + Self.cellWords)
+    func append(packed: UnsafePointer<UInt32>, stride: Int, count n: Int, bytes tokenBytes: UnsafeBufferPointer<UInt8>) {
         ends.reserve(n)
         kinds.reserve(n)
-        cells.reserve(n)
-        let w = words.baseAddress!
-        let cellBase = Int32(w - UnsafePointer(arena.base)) + 3
         let endOut = ends.base + ends.count
         let kindOut = kinds.base + kinds.count
-        let cellOut = cells.base + cells.count
         var end = Int32(bytes.count)
         for t in 0..<n {
-            let k = 2 + (1 + Self.cellWords) * t
-            end += Int32(w[k] & 0xFF_FFFF)
+            let w = packed[stride * t]
+            end += Int32(w & 0xFF_FFFF)
             endOut[t] = end
-            kindOut[t] = TokenKind(rawValue: UInt8(truncatingIfNeeded: w[k] >> 24)) ?? .word
-            cellOut[t] = cellBase + Int32((1 + Self.cellWords) * t)
-            // The features a feature extractor keeps for the token are read soon after.
-            if w[k + 1] != 0 { criba_prefetch(arena.base + Int(w[k + 1])) }
+            kindOut[t] = TokenKind(rawValue: UInt8(truncatingIfNeeded: w >> 24)) ?? .word
         }
         bytes.append(contentsOf: tokenBytes)
         ends.count += n
         kinds.count += n
-        cells.count += n
     }
 
     func removeLast() {
         ends.removeLast()
         kinds.removeLast()
-        cells.removeLast()
         bytes.count = ends.last.map { Int($0) } ?? 0
     }
 

@@ -1,5 +1,3 @@
-import CribaShims
-
 // MARK: - Byte-level scanner
 
 struct Scanner {
@@ -29,8 +27,6 @@ struct Scanner {
     var lowerWords = 0
     /// Set when a token depended on the tokens before it (a money word after a number).
     var contextual = false
-    /// Whether the buffer memoises chunks (see ``TokenBuffer/memoises``).
-    let memoises: Bool
     let scratch: RawBuffer<UInt8>
 
     struct PendingNumber {
@@ -53,22 +49,21 @@ struct Scanner {
         word = buffer.word
         shape = buffer.shape
         scratch = buffer.extra
-        memoises = buffer.memoises
         word.removeAll()
         shape.removeAll()
-        if buffer.chunkMemo.tag != memoTag { buffer.chunkMemo.reset(tag: memoTag) }
-        buffer.chunkMemo.startOverIfFull()
     }
 
-    mutating func run(into out: TokenBuffer) {
+    /// Scans the whole input into `out`, asking `cache` (when there is one) for the tokens
+    /// of self-contained chunks and offering it those it had to compute.
+    mutating func run<Cache: ChunkTokenCache>(into out: TokenBuffer, cache: Cache?) {
+        cache?.beginMessage(tokenizerTag: memoTag)
         let n = input.count
         // Pass 1: the message's chunks (runs of non-whitespace), and for each one that could
-        // go through the memo its hash, with a prefetch of the memo slot it starts probing at.
+        // go through the cache its hash, with a prefetch of the cache slot it starts probing at.
         // A chunk that starts with a letter and holds no digit or currency sign turns into
-        // tokens by itself alone (no number or money context): memoisable.
+        // tokens by itself alone (no number or money context): self-contained.
         let chunks = out.chunks
         chunks.removeAll()
-        let memo = out.chunkMemo
         let classes = ChunkByteClass.table
         var i = 0
         while i < n {
@@ -100,13 +95,14 @@ struct Scanner {
                     j += d.length
                 }
             }
-            memoisable = memoisable && memoises && j - i <= Self.longestMemoisedChunk
             var h: UInt64 = 0
-            if memoisable {
+            if let cache, memoisable && j - i <= Tokenizer.longestCachedChunk {
                 h = ByteMemo.hash(UnsafeBufferPointer(rebasing: input[i..<j]))
-                memo.prefetchSlot(hash: h)
+                cache.prefetch(hash: h)
+            } else {
+                memoisable = false
             }
-            chunks.append(TokenBuffer.Chunk(start: Int32(i), end: Int32(j), memoisable: memoisable, hash: h))
+            chunks.append(TokenBuffer.Chunk(start: Int32(i), end: Int32(j), cached: memoisable, hash: h))
             i = j
         }
         // (Prefetching the entries the slots point to as a second pass cost more than it saved:
@@ -117,10 +113,10 @@ struct Scanner {
             let chunk = chunks[k]
             let i = Int(chunk.start)
             let j = Int(chunk.end)
-            if chunk.memoisable && !currencyPending {
+            if let cache, chunk.cached && !currencyPending {
                 // The chunk's first word would flush a pending number before anything else.
                 flushNumber(into: out)
-                memoisedChunk(i, j, hash: chunk.hash, into: out)
+                cachedChunk(i, j, hash: chunk.hash, cache: cache, into: out)
             } else {
                 // A number group may continue across exactly one space.
                 if pendingNumber.active && !(previousChunkEnd == i - 1 && input[i - 1] == ASCII.space) {
@@ -138,9 +134,7 @@ struct Scanner {
 
     // MARK: Chunks
 
-    static let longestMemoisedChunk = 48
-
-    /// Settings bits that name a chunk memo's contents.
+    /// Settings bits that name the tokens a ``ChunkTokenCache`` holds.
     var memoTag: UInt64 {
         var tag: UInt64 = 1
         @inline(__always) func bit(_ flag: Bool) { tag = tag << 1 | (flag ? 1 : 0) }
@@ -154,52 +148,36 @@ struct Scanner {
         return tag
     }
 
-    /// Tokenizes a chunk through the buffer's memo: a hit replays the stored tokens and
-    /// ALL-CAPS counts; a miss tokenizes and stores them, unless a money word made the result
-    /// depend on the tokens before it. An entry's words are the ALL-CAPS and lower-case word
-    /// counts, then for each token `kind << 24 | length` and ``TokenBuffer/cellWords`` cell
-    /// words (0 until a feature extractor or a word score memo fills them, see
-    /// ``TokenBuffer/cells``).
+    /// Tokenizes a self-contained chunk through `cache`: a hit appends the stored tokens and
+    /// ALL-CAPS counts; a miss tokenizes the chunk and offers the result to the cache, unless a
+    /// money word made it depend on the tokens before it.
     @inline(__always)
-    mutating func memoisedChunk(_ s: Int, _ e: Int, hash h: UInt64, into out: TokenBuffer) {
-        let memo = out.chunkMemo
+    mutating func cachedChunk<Cache: ChunkTokenCache>(
+        _ s: Int, _ e: Int, hash h: UInt64, cache: Cache, into out: TokenBuffer
+    ) {
         let key = UnsafeBufferPointer(rebasing: input[s..<e])
-        let found = memo.find(key, hash: h)
-        if found >= 0 {
-            let words = memo.words(of: found)
-            capsWords += Int(words[0])
-            lowerWords += Int(words[1])
-            out.replay(words, bytes: memo.bytes(of: found), from: memo.words)
+        if let counts = cache.appendTokens(of: key, hash: h, to: out) {
+            capsWords += counts.caps
+            lowerWords += counts.lower
         } else {
-            tokenizeAndMemoise(s, e, hash: h, into: out)
+            tokenizeAndOffer(s, e, hash: h, cache: cache, into: out)
         }
     }
 
-    /// The miss path of ``memoisedChunk(_:_:hash:into:)``.
+    /// The miss path of ``cachedChunk(_:_:hash:cache:into:)``.
     @inline(never)
-    mutating func tokenizeAndMemoise(_ s: Int, _ e: Int, hash h: UInt64, into out: TokenBuffer) {
-        let memo = out.chunkMemo
+    mutating func tokenizeAndOffer<Cache: ChunkTokenCache>(
+        _ s: Int, _ e: Int, hash h: UInt64, cache: Cache, into out: TokenBuffer
+    ) {
         let key = UnsafeBufferPointer(rebasing: input[s..<e])
         let tokensBefore = out.count
         let capsBefore = capsWords
         let lowerBefore = lowerWords
         contextual = false
         chunk(s, e, into: out)
-        if contextual || pendingNumber.active || currencyPending || memo.isFull { return }
-        let start = memo.begin()
-        memo.words.append(UInt32(capsWords - capsBefore))
-        memo.words.append(UInt32(lowerWords - lowerBefore))
-        for t in tokensBefore..<out.count {
-            let token = out.token(t)
-            memo.words.append(UInt32(out.kinds[t].rawValue) << 24 | UInt32(token.count))
-            for _ in 0..<TokenBuffer.cellWords { memo.words.append(0) }
-            memo.bytes.append(contentsOf: token)
-        }
-        if memo.commit(key, hash: h, wordStart: start.wordStart, byteStart: start.byteStart) >= 0 {
-            for t in tokensBefore..<out.count {
-                out.cells[t] = Int32(start.wordStart + 2 + (1 + TokenBuffer.cellWords) * (t - tokensBefore) + 1)
-            }
-        }
+        if contextual || pendingNumber.active || currencyPending { return }
+        cache.store(
+            key, hash: h, tokens: out, from: tokensBefore, caps: capsWords - capsBefore, lower: lowerWords - lowerBefore)
     }
 
     mutating func chunk(_ s: Int, _ e: Int, into out: TokenBuffer) {

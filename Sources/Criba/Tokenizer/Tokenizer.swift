@@ -45,8 +45,49 @@ public struct Tokenizer: Sendable {
     ///
     /// - Complexity: O(*n*) in the number of bytes.
     public func tokenize(bytes input: UnsafeBufferPointer<UInt8>, into buffer: TokenBuffer) {
+        tokenize(bytes: input, into: buffer, cache: nil as NoChunkCache?)
+    }
+
+    /// Tokenizes UTF-8 bytes into `buffer` through `cache` (see ``ChunkTokenCache``): the
+    /// tokens are those of ``tokenize(bytes:into:)``, whatever the cache holds.
+    @inline(__always)
+    func tokenize<Cache: ChunkTokenCache>(bytes input: UnsafeBufferPointer<UInt8>, into buffer: TokenBuffer, cache: Cache?) {
         buffer.removeAll()
         var scanner = Scanner(input: input, settings: settings, tables: tables, buffer: buffer)
-        scanner.run(into: buffer)
+        scanner.run(into: buffer, cache: cache)
     }
+
+    /// Longer chunks (a pasted blob) never go through a ``ChunkTokenCache``.
+    static let longestCachedChunk = 48
+}
+
+/// Keeps the tokens of chunks met before, for ``Tokenizer/tokenize(bytes:into:cache:)``.
+///
+/// A chunk (a run of non-white space) that starts with a letter and holds no digit or
+/// currency sign turns into the same tokens wherever it appears, unless a money word makes
+/// it depend on a number before it. For such a chunk of at most
+/// ``Tokenizer/longestCachedChunk`` bytes the tokenizer asks the cache first, and offers it
+/// the tokens it computed when the cache had none. What a cache keeps beside the tokens is
+/// its own business; it only ever speeds tokenizing up.
+protocol ChunkTokenCache: AnyObject {
+    /// Starts a message tokenized with settings named `tokenizerTag`: a cache holding tokens
+    /// of other settings forgets them.
+    func beginMessage(tokenizerTag: UInt64)
+    /// Hints that the chunk of ``ByteMemo/hash(_:)`` `hash` will be asked for (no effect
+    /// on results).
+    func prefetch(hash: UInt64)
+    /// Appends the tokens stored for `chunk` to `tokens` and returns the chunk's ALL-CAPS and
+    /// lower-case word counts, or returns `nil` when the cache has none.
+    func appendTokens(of chunk: UnsafeBufferPointer<UInt8>, hash: UInt64, to tokens: TokenBuffer) -> (caps: Int, lower: Int)?
+    /// Offers tokens `first..<tokens.count`, with their ALL-CAPS and lower-case word counts,
+    /// as the tokens of `chunk`.
+    func store(_ chunk: UnsafeBufferPointer<UInt8>, hash: UInt64, tokens: TokenBuffer, from first: Int, caps: Int, lower: Int)
+}
+
+/// The absence of a ``ChunkTokenCache``: every chunk is scanned.
+final class NoChunkCache: ChunkTokenCache {
+    func beginMessage(tokenizerTag: UInt64) {}
+    func prefetch(hash: UInt64) {}
+    func appendTokens(of chunk: UnsafeBufferPointer<UInt8>, hash: UInt64, to tokens: TokenBuffer) -> (caps: Int, lower: Int)? { nil }
+    func store(_ chunk: UnsafeBufferPointer<UInt8>, hash: UInt64, tokens: TokenBuffer, from first: Int, caps: Int, lower: Int) {}
 }

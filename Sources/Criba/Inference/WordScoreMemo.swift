@@ -12,7 +12,7 @@ import Synchronization
 /// - the rows themselves, to find n-grams that a message holds more than once.
 ///
 /// Summing `N` and `S` over a message's words gives what the n-grams would give with every
-/// count weighted linearly; ``Model/scores(of:extractor:scratch:wordScores:into:)`` then corrects the
+/// count weighted linearly; ``Scorer/scores(of:cache:into:)`` then corrects the
 /// few rows whose count is 2 or more (sublinear or binary weighting), so the scores equal
 /// those of ``FeatureSpace/vectorize(_:into:)`` followed by ``Model/scores(_:into:)`` up to
 /// float rounding. A message then reads one `C`-float line per word instead of one weight row
@@ -21,7 +21,7 @@ import Synchronization
 /// Entries are `UInt32` words: `N` (float bits), `S` (`C` floats), then the rows. The memo
 /// starts over only between messages, so offsets taken during a message stay valid.
 final class WordScoreMemo {
-    /// The classifier whose model the entries belong to (``Classifier/scoringID``).
+    /// The scorer whose model the entries belong to (``Scorer/id``).
     let owner: UInt64
     let memo: ByteMemo
     /// Entries of the current message that the memo could not keep (a long word, a full memo).
@@ -38,7 +38,7 @@ final class WordScoreMemo {
     let charScores = RawBuffer<Float>(capacity: 64)
     /// Occurrences of each row in the current message.
     let rowCounts = RowCounter()
-    /// Names the memo's current contents in ``TokenBuffer/cells``: unique over all memos of
+    /// Names the memo's current contents in the cells of a ``ChunkCache``: unique over all memos of
     /// the process (up to 2³² - 1 of them) and renewed whenever this one starts over, so a
     /// cell written for other contents does not match. Never 0, the value of an empty cell.
     private(set) var generation: UInt32 = WordScoreMemo.nextGeneration()
@@ -66,7 +66,7 @@ final class WordScoreMemo {
     ) {
         let c = model.labels.count
         charKeys.removeAll()
-        extractor.appendCharNgrams(token, workspace, into: charKeys)
+        extractor.appendCharNgrams(token, scratch: workspace.charScratch, into: charKeys)
         rows.removeAll()
         scores.removeAll()
         scores.reserve(c)
@@ -95,7 +95,9 @@ final class WordScoreMemo {
 
     /// Finds or computes the entries of the word tokens in `tokens`, in order, into
     /// ``entryStarts`` and ``entryLengths``.
-    func collectEntries(_ tokens: TokenBuffer, model: Model, extractor: FeatureExtractor, workspace: FeatureWorkspace) {
+    func collectEntries(model: Model, extractor: FeatureExtractor, workspace: FeatureWorkspace) {
+        let tokens = workspace.tokens
+        let cells = workspace.chunks.cells
         if memo.isFull {
             memo.startOverIfFull()
             generation = Self.nextGeneration()
@@ -103,7 +105,7 @@ final class WordScoreMemo {
         transient.removeAll()
         entryStarts.removeAll()
         entryLengths.removeAll()
-        let cw = tokens.chunkMemo.words
+        let cw = workspace.chunks.memo.words
         // A token replayed from the chunk memo may carry the place of its entry from an earlier
         // message (cell words 1...3, valid while they name this memo's generation). The other
         // words are hashed first and their slots and entries asked for, so that the cache
@@ -112,7 +114,7 @@ final class WordScoreMemo {
         hashes.removeAll()
         hashes.reserve(tokens.count)
         for t in 0..<tokens.count where tokens.kinds[t] == .word {
-            let cell = Int(tokens.cells[t])
+            let cell = Int(cells[t])
             if cell >= 0 && cw[cell + 1] == generation {
                 hashes.base[hashes.count] = 0
             } else {
@@ -126,7 +128,7 @@ final class WordScoreMemo {
             let head = model.labels.count + 1  // N and S, the words a message sums
             var k = 0
             for t in 0..<tokens.count where tokens.kinds[t] == .word {
-                let cell = Int(tokens.cells[t])
+                let cell = Int(cells[t])
                 if cell >= 0 && cw[cell + 1] == generation {
                     prefetch(memo.words.base + Int(cw[cell + 2]), count: head)
                 } else {
@@ -137,7 +139,7 @@ final class WordScoreMemo {
         }
         var k = 0
         for t in 0..<tokens.count where tokens.kinds[t] == .word {
-            let cell = Int(tokens.cells[t])
+            let cell = Int(cells[t])
             let h = hashes.base[k]
             k += 1
             if cell >= 0 && cw[cell + 1] == generation {
@@ -176,137 +178,6 @@ final class WordScoreMemo {
         let s = Int(entryStarts[k])
         let base = s >= 0 ? memo.words.base + s : transient.base + (-s - 1)
         return UnsafeBufferPointer(start: base, count: Int(entryLengths[k]))
-    }
-}
-
-extension Model {
-    /// Raw linear scores of the message in UTF-8 `bytes`: word features weighted and scored
-    /// row by row, character n-grams through the per-word sums of `scratch`'s
-    /// ``WordScoreMemo`` (see there). Equal to vectorising the message and calling
-    /// ``scores(_:into:)``, up to float rounding.
-    func scores(
-        of bytes: UnsafeBufferPointer<UInt8>, extractor: FeatureExtractor, scratch: ClassifierScratch,
-        wordScores memo: WordScoreMemo, into out: UnsafeMutableBufferPointer<Float>
-    ) {
-        let ws = scratch.workspace
-        let charNgrams = featureSettings.charNgramMax > 0
-        extractor.extract(bytes: bytes, into: ws, charNgrams: false)
-        let c = labels.count
-        var wordNorm: Float = 0
-        var charNorm: Float = 0
-        let s = scratch.scoring
-        let kept = wordRows(of: ws, scratch: s, norm: &wordNorm)
-        let charScores = memo.charScores
-        if charNgrams {
-            memo.collectEntries(ws.tokens, model: self, extractor: extractor, workspace: ws)
-            charScores.removeAll()
-            charScores.reserve(c)
-            let acc = charScores.base
-            for j in 0..<c { acc[j] = 0 }
-            let counter = memo.rowCounts
-            counter.reset(rows: space.count)
-            for e in 0..<memo.entryStarts.count {
-                let entry = memo.entry(e)
-                charNorm += Float(bitPattern: entry[0])
-                for j in 0..<c { acc[j] += Float(bitPattern: entry[1 + j]) }
-                for k in (1 + c)..<entry.count where counter.add(entry[k]) {
-                    // A second occurrence: its weight row will be needed by correctRepeats.
-                    weights.withUnsafeBufferPointer { w in prefetch(w.baseAddress! + Int(entry[k]) * c, count: c) }
-                }
-            }
-            if !counter.repeats.isEmpty { correctRepeats(memo, norm: &charNorm) }
-        }
-        var wScale: Float = 1
-        var cScale: Float = 1
-        if featureSettings.normalize {
-            wScale = wordNorm > 0 ? 1 / wordNorm.squareRoot() : 0
-            cScale = charNorm > 0 ? 1 / charNorm.squareRoot() : 0
-        }
-        bias.withUnsafeBufferPointer { b in
-            for j in 0..<c { out[j] = b[j] }
-        }
-        weights.withUnsafeBufferPointer { w in
-            for k in 0..<kept {
-                let x = s.values.base[k] * wScale
-                let base = w.baseAddress! + Int(s.rows.base[k]) * c
-                for j in 0..<c { out[j] += x * base[j] }
-            }
-        }
-        if charNgrams {
-            let acc = charScores.base
-            for j in 0..<c { out[j] += cScale * acc[j] }
-        }
-    }
-
-    /// Rows and weighted values (before normalisation) of the word features in `ws`, into
-    /// `s.rows` and `s.values`; adds their squares to `norm`. Returns how many are known.
-    /// Memory loads are issued in batches (slot table, then idf and weight rows) so their
-    /// cache misses overlap.
-    func wordRows(of ws: FeatureWorkspace, scratch s: ScoringScratch, norm: inout Float) -> Int {
-        let c = labels.count
-        let keys = ws.keyBuffer.base
-        let counts = ws.countBuffer.base
-        let n = ws.keyBuffer.count
-        s.slots.removeAll()
-        s.rows.removeAll()
-        s.values.removeAll()
-        s.slots.reserve(n)
-        s.rows.reserve(n)
-        s.values.reserve(n)
-        let useIDF = !space.idf.isEmpty
-        let weighting = featureSettings.weighting
-        var kept = 0
-        weights.withUnsafeBufferPointer { w in
-            space.idf.withUnsafeBufferPointer { idf in
-                space.withSlots { slots in
-                    for k in 0..<n {
-                        let slot = space.firstSlot(keys[k])
-                        s.slots.base[k] = Int32(slot)
-                        criba_prefetch(slots.baseAddress! + slot)
-                    }
-                    for k in 0..<n {
-                        let r = space.row(keys[k], from: Int(s.slots.base[k]), slots)
-                        if r < 0 { continue }
-                        if useIDF { criba_prefetch(idf.baseAddress! + r) }
-                        prefetch(w.baseAddress! + r * c, count: c)
-                        s.rows.base[kept] = Int32(r)
-                        s.values.base[kept] = counts[k]
-                        kept += 1
-                    }
-                    for k in 0..<kept {
-                        var x = weighting.weight(ofCount: s.values.base[k])
-                        if useIDF { x *= idf[Int(s.rows.base[k])] }
-                        s.values.base[k] = x
-                        norm += x * x
-                    }
-                }
-            }
-        }
-        return kept
-    }
-
-    /// Corrects ``WordScoreMemo/charScores`` and the character block's squared `norm` for
-    /// the rows a message holds more than once: the entries counted each occurrence with
-    /// weight 1, the weighting gives `weight(count)` to all of them together.
-    func correctRepeats(_ memo: WordScoreMemo, norm: inout Float) {
-        let c = labels.count
-        let counter = memo.rowCounts
-        let weighting = featureSettings.weighting
-        let useIDF = !space.idf.isEmpty
-        let acc = memo.charScores.base
-        weights.withUnsafeBufferPointer { w in
-            for k in 0..<counter.repeats.count {
-                let (r, count) = counter.repeated(k)
-                let n = Float(count)
-                let x = weighting.weight(ofCount: n)
-                let idf: Float = useIDF ? space.idf[r] : 1
-                norm += (x * x - n) * idf * idf
-                let d = (x - n) * idf
-                if d == 0 { continue }
-                let row = w.baseAddress! + r * c
-                for j in 0..<c { acc[j] += d * row[j] }
-            }
-        }
     }
 }
 
