@@ -24,11 +24,7 @@ let package = Package(
             providers: [.apt(["libstemmer-dev"])]
         ),
         .target(name: "CribaShims"),
-        .target(
-            name: "Criba",
-            dependencies: ["CBLAS", "CStemmer", "CribaShims"],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
-        ),
+        .target(name: "Criba", dependencies: ["CBLAS", "CStemmer", "CribaShims"]),
         .executableTarget(
             name: "criba",
             dependencies: [
