@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Checks that another package can depend on Criba by version.
 #
-#   Scripts/check-package-dependency.sh
+#   Scripts/check-package-dependency.sh [COMMIT]
 #
-# Makes a bare clone of this repository in a temporary directory and tags its committed HEAD
-# 1.0.0 there (uncommitted changes are not part of the check), creates a package outside the
+# Makes a bare clone of this repository in a temporary directory and tags COMMIT (default: the
+# committed HEAD; uncommitted changes are not part of the check) 1.0.0 there, creates a package outside the
 # repository that declares `.package(url: "file:///…/criba.git", from: "1.0.0")`, builds it,
 # and classifies a message with Models/default.criba, expecting the label `disponibilidad`.
 # SwiftPM refuses a versioned dependency whose targets set unsafe build flags, so this fails
@@ -15,7 +15,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/criba-dependency.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-head=$(git -C "$root" rev-parse HEAD)
+head=$(git -C "$root" rev-parse "${1:-HEAD}^{commit}")
 git clone --quiet --bare --no-local "$root" "$work/criba.git"
 git -C "$work/criba.git" tag -f 1.0.0 "$head" >/dev/null
 

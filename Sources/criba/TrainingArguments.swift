@@ -60,7 +60,7 @@ struct TrainingArguments: ParsableArguments {
     @Option(help: "Tokenizer: spanish (full pipeline) or basic (lower-case, fold accents, split). Default: spanish.")
     var tokenizer: TokenizerChoice = .spanish
 
-    @Option(name: .customLong("without"), help: "Turn off one step of the Spanish tokenizer (repeatable): voseo, stemming, abbreviations, placeholders, elongation, laughter, deobfuscation, accent-folding (--stopwords turns on stopword removal).")
+    @Option(name: .customLong("without"), help: "Turn off one step of the Spanish tokenizer (repeatable): \(TokenizerStep.allValueStrings.joined(separator: ", ")) (--stopwords turns on stopword removal).")
     var withoutSteps: [TokenizerStep] = []
 
     @Flag(help: "Leave stopwords out of word unigrams (never negations or question words).")
@@ -76,22 +76,18 @@ struct TrainingArguments: ParsableArguments {
         case spanish, basic
     }
 
-    enum TokenizerStep: String, ExpressibleByArgument, CaseIterable {
-        case voseo, stemming, abbreviations, placeholders, elongation, laughter, deobfuscation
-        case accentFolding = "accent-folding"
+    /// A step named by `--without`: one of the tokenizer's switches.
+    struct TokenizerStep: ExpressibleByArgument {
+        let setting: TokenizerSettings.Switch
 
-        func remove(from s: inout TokenizerSettings) {
-            switch self {
-            case .voseo: s.voseo = false
-            case .stemming: s.stemming = false
-            case .abbreviations: s.chatAbbreviations = false
-            case .placeholders: s.placeholders = false
-            case .elongation: s.collapseElongation = false
-            case .laughter: s.laughter = false
-            case .deobfuscation: s.deobfuscate = false
-            case .accentFolding: s.foldAccents = false
-            }
+        init?(argument: String) {
+            guard let s = TokenizerSettings.switches.first(where: { $0.withoutName == argument }) else { return nil }
+            setting = s
         }
+
+        static var allValueStrings: [String] { TokenizerSettings.switches.compactMap(\.withoutName) }
+
+        func remove(from s: inout TokenizerSettings) { s[keyPath: setting.keyPath] = false }
     }
 
     func validate() throws {

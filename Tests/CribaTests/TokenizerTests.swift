@@ -644,3 +644,47 @@ final class MemoTests: XCTestCase {
         return "\"" + s + "\""
     }
 }
+
+/// The table of tokenizer settings drives defaults, metadata, cache tags and `--without`.
+final class TokenizerSettingsTableTests: XCTestCase {
+    func testTableNamesEverySettingOnce() {
+        let table = TokenizerSettings.switches
+        let properties = Mirror(reflecting: TokenizerSettings()).children.filter { $0.value is Bool }
+        XCTAssertEqual(table.count, properties.count, "every Bool setting has one row")
+        XCTAssertEqual(Set(table.map(\.metadataKey)).count, table.count)
+        XCTAssertEqual(Set(table.compactMap(\.withoutName)).count, table.compactMap(\.withoutName).count)
+        // Each row's key path is its own setting: flipping it changes exactly one property.
+        var flipped = Set<String>()
+        for row in table {
+            var s = TokenizerSettings()
+            s[keyPath: row.keyPath].toggle()
+            let changed = zip(Mirror(reflecting: s).children, Mirror(reflecting: TokenizerSettings()).children)
+                .filter { ($0.0.value as? Bool) != ($0.1.value as? Bool) }.map { $0.0.label ?? "" }
+            XCTAssertEqual(changed.count, 1, row.metadataKey)
+            flipped.formUnion(changed)
+        }
+        XCTAssertEqual(flipped.count, table.count)
+    }
+
+    func testDefaultsBasicAndMetadataComeFromTheTable() throws {
+        let spanish = TokenizerSettings()
+        XCTAssertTrue(spanish.voseo && spanish.stemming && spanish.foldAccents && !spanish.stopwords)
+        let basic = TokenizerSettings.basic
+        XCTAssertTrue(basic.foldAccents)
+        XCTAssertFalse(basic.placeholders || basic.voseo || basic.stemming || basic.chatAbbreviations)
+        var odd = TokenizerSettings()
+        odd.laughter = false
+        odd.stopwords = true
+        let metadata = Dictionary(uniqueKeysWithValues: odd.metadata().map { ($0.key, $0.value) })
+        XCTAssertEqual(metadata["tokenizer.laughter"], "false")
+        XCTAssertEqual(metadata["tokenizer.stopwords"], "true")
+        let back = try TokenizerSettings(metadata: { key in
+            guard let v = metadata[key] else { throw DataError(file: "test", line: 0, message: key) }
+            return v == "true"
+        })
+        XCTAssertEqual(back, odd)
+        // Tags tell settings apart within their kind: tokens, or word features only.
+        XCTAssertNotEqual(odd.tag(changingTokens: true), spanish.tag(changingTokens: true))
+        XCTAssertNotEqual(odd.tag(changingTokens: false), spanish.tag(changingTokens: false))
+    }
+}

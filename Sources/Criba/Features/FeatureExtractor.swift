@@ -121,9 +121,7 @@ public struct FeatureExtractor: Sendable {
         self.tokenizer = Tokenizer(settings: tokenizer)
         self.settings = features
         self.bucketMask = UInt64(features.buckets - 1)
-        var tag: UInt64 = 1
-        tag = tag << 1 | (tokenizer.stemming ? 1 : 0)
-        tag = tag << 1 | (tokenizer.stopwords ? 1 : 0)
+        var tag = tokenizer.tag(changingTokens: false)
         // 16 bits each: n-gram lengths from 259 up act alike on memoised words (at most 256
         // bytes, 258 with the boundaries), while 8 bits merged 255...258.
         tag = tag << 16 | UInt64(UInt16(clamping: features.charNgramMin))

@@ -145,25 +145,9 @@ public struct Model: Sendable {
         var m: [String: String] = [:]
         m["algorithm"] = algorithm.rawValue
         m["temperature"] = "\(temperature)"
-        let t = tokenizerSettings
-        m["tokenizer.fold_accents"] = "\(t.foldAccents)"
-        m["tokenizer.placeholders"] = "\(t.placeholders)"
-        m["tokenizer.collapse_elongation"] = "\(t.collapseElongation)"
-        m["tokenizer.laughter"] = "\(t.laughter)"
-        m["tokenizer.deobfuscate"] = "\(t.deobfuscate)"
-        m["tokenizer.chat_abbreviations"] = "\(t.chatAbbreviations)"
-        m["tokenizer.voseo"] = "\(t.voseo)"
-        m["tokenizer.stemming"] = "\(t.stemming)"
-        m["tokenizer.stopwords"] = "\(t.stopwords)"
+        for (k, v) in tokenizerSettings.metadata() { m[k] = v }
         m["tokenizer.tables"] = LanguageTables.shared.fingerprint
-        let f = featureSettings
-        m["features.word_ngrams"] = "\(f.wordNgrams)"
-        m["features.char_ngram_min"] = "\(f.charNgramMin)"
-        m["features.char_ngram_max"] = "\(f.charNgramMax)"
-        m["features.bucket_bits"] = "\(f.bucketBits)"
-        m["features.weighting"] = f.weighting.rawValue
-        m["features.idf"] = "\(f.idf)"
-        m["features.normalize"] = "\(f.normalize)"
+        for (k, v) in featureSettings.metadata() { m[k] = v }
         for (k, v) in info { m["info." + k] = v }
         return m.keys.sorted().map { k in
             let v = m[k]!.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")
@@ -204,39 +188,16 @@ public struct Model: Sendable {
             default: throw fail("setting `\(k)` is not true/false")
             }
         }
-        func int(_ k: String) throws -> Int {
-            guard let v = Int(try string(k)) else { throw fail("setting `\(k)` is not an integer") }
-            return v
-        }
         guard let algorithm = Algorithm(rawValue: try string("algorithm")) else {
             throw fail("unknown algorithm `\(m["algorithm"] ?? "")`")
         }
-        var t = TokenizerSettings()
-        t.foldAccents = try bool("tokenizer.fold_accents")
-        t.placeholders = try bool("tokenizer.placeholders")
-        t.collapseElongation = try bool("tokenizer.collapse_elongation")
-        t.laughter = try bool("tokenizer.laughter")
-        t.deobfuscate = try bool("tokenizer.deobfuscate")
-        t.chatAbbreviations = try bool("tokenizer.chat_abbreviations")
-        t.voseo = try bool("tokenizer.voseo")
-        t.stemming = try bool("tokenizer.stemming")
-        t.stopwords = try bool("tokenizer.stopwords")
+        let t = try TokenizerSettings(metadata: bool)
         let tables = try string("tokenizer.tables")
         if tables != LanguageTables.shared.fingerprint {
             throw fail(
                 "the model was trained with different tokenizer word tables (\(tables); this build has \(LanguageTables.shared.fingerprint)); retrain it with this version of Criba")
         }
-        var f = FeatureSettings()
-        f.wordNgrams = try int("features.word_ngrams")
-        f.charNgramMin = try int("features.char_ngram_min")
-        f.charNgramMax = try int("features.char_ngram_max")
-        f.bucketBits = try int("features.bucket_bits")
-        guard let w = FeatureSettings.Weighting(rawValue: try string("features.weighting")) else {
-            throw fail("unknown weighting")
-        }
-        f.weighting = w
-        f.idf = try bool("features.idf")
-        f.normalize = try bool("features.normalize")
+        let f = try FeatureSettings(metadata: string, invalid: fail)
         if let p = f.problem() { throw fail("invalid feature settings: \(p)") }
         let c = labels.count
         // A count shard for `merge` may hold one label; a model for classifying holds two or more.

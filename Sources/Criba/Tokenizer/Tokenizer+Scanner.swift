@@ -135,18 +135,7 @@ struct Scanner {
     // MARK: Chunks
 
     /// Settings bits that name the tokens a ``ChunkTokenCache`` holds.
-    var memoTag: UInt64 {
-        var tag: UInt64 = 1
-        @inline(__always) func bit(_ flag: Bool) { tag = tag << 1 | (flag ? 1 : 0) }
-        bit(settings.foldAccents)
-        bit(settings.placeholders)
-        bit(settings.collapseElongation)
-        bit(settings.laughter)
-        bit(settings.deobfuscate)
-        bit(settings.chatAbbreviations)
-        bit(settings.voseo)
-        return tag
-    }
+    var memoTag: UInt64 { settings.tag(changingTokens: true) }
 
     /// Tokenizes a self-contained chunk through `cache`: a hit appends the stored tokens and
     /// ALL-CAPS counts; a miss tokenizes the chunk and offers the result to the cache, unless a
