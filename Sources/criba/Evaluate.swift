@@ -128,8 +128,7 @@ extension CribaCLI {
                     heldOutThreshold = { target in
                         // Only the exact targets the model stores (0.946 is not 0.95).
                         guard Trainer.heldOutTargets.contains(target) else { return nil }
-                        return model.info["calibration.threshold_for_\(String(format: "%.2f", target))"]
-                            .flatMap { $0.split(separator: " ").first }.flatMap { Float(String($0)) }
+                        return model.facts.calibration?.threshold(forTarget: target)?.threshold
                     }
                     source = "model \(path) (temperature \(model.temperature)) on \(data)"
                 }

@@ -86,7 +86,7 @@ struct CorrectionArguments: ParsableArguments {
         try after.write(toFile: outputPath(target))
         if !quiet {
             printError(
-                "\(verb) \(examples.count) message(s) (\(after.algorithm.rawValue)): \(after.labels.count) labels, \(after.featureCount) features, \(after.info["rows"] ?? "?") rows → \(target)")
+                "\(verb) \(examples.count) message(s) (\(after.algorithm.rawValue)): \(after.labels.count) labels, \(after.featureCount) features, \(rowCount(after)) rows → \(target)")
         }
     }
 }
@@ -213,7 +213,7 @@ extension CribaCLI {
                 try merged.write(toFile: outputPath(output))
                 if !quiet {
                     printError(
-                        "merged \(models.count) models (\(merged.algorithm.rawValue)): \(merged.labels.count) labels, \(merged.featureCount) features, \(merged.info["rows"] ?? "?") rows → \(output)")
+                        "merged \(models.count) models (\(merged.algorithm.rawValue)): \(merged.labels.count) labels, \(merged.featureCount) features, \(rowCount(merged)) rows → \(output)")
                 }
             }
         }

@@ -255,3 +255,13 @@ func validateOutput(_ output: String, option: String, inputs: [String?]) throws 
         }
     }
 }
+
+/// A model's training-row count for a summary line (`?` when it records none).
+func rowCount(_ model: Model) -> String {
+    model.facts.training.rows.map(String.init) ?? "?"
+}
+
+/// A fact with six decimals, as the model file stores it (`?` when the model records none).
+func fixed6(_ value: Double?) -> String {
+    value.map { String(format: "%.6f", $0) } ?? "?"
+}

@@ -60,8 +60,13 @@ public struct Model: Sendable {
     public let labels: [String]
     /// Softmax temperature (1 = uncalibrated).
     public internal(set) var temperature: Float = 1
-    /// Facts about training (rows, seed, hyper-parameters, tuning table), stored as text.
-    public internal(set) var info: [String: String] = [:]
+    /// Facts about training, calibration and tuning (rows, seed, hyper-parameters, held-out
+    /// thresholds, tuning table).
+    public internal(set) var facts = ModelFacts()
+
+    /// The facts as the `key=value` text the model file stores (without the `info.` prefix):
+    /// for display; read typed values from ``facts``.
+    public var info: [String: String] { facts.entries }
 
     var space: FeatureSpace
     /// Feature-major `F×C` weights.
@@ -137,144 +142,6 @@ public struct Model: Sendable {
     @inline(__always)
     func softmax(_ s: UnsafeMutableBufferPointer<Float>) {
         softmaxInPlace(s, inverseTemperature: 1 / temperature)
-    }
-
-    // MARK: Metadata
-
-    func metadataLines() -> [String] {
-        var m: [String: String] = [:]
-        m["algorithm"] = algorithm.rawValue
-        m["temperature"] = "\(temperature)"
-        let t = tokenizerSettings
-        m["tokenizer.fold_accents"] = "\(t.foldAccents)"
-        m["tokenizer.placeholders"] = "\(t.placeholders)"
-        m["tokenizer.collapse_elongation"] = "\(t.collapseElongation)"
-        m["tokenizer.laughter"] = "\(t.laughter)"
-        m["tokenizer.deobfuscate"] = "\(t.deobfuscate)"
-        m["tokenizer.chat_abbreviations"] = "\(t.chatAbbreviations)"
-        m["tokenizer.voseo"] = "\(t.voseo)"
-        m["tokenizer.stemming"] = "\(t.stemming)"
-        m["tokenizer.stopwords"] = "\(t.stopwords)"
-        m["tokenizer.tables"] = LanguageTables.shared.fingerprint
-        let f = featureSettings
-        m["features.word_ngrams"] = "\(f.wordNgrams)"
-        m["features.char_ngram_min"] = "\(f.charNgramMin)"
-        m["features.char_ngram_max"] = "\(f.charNgramMax)"
-        m["features.bucket_bits"] = "\(f.bucketBits)"
-        m["features.weighting"] = f.weighting.rawValue
-        m["features.idf"] = "\(f.idf)"
-        m["features.normalize"] = "\(f.normalize)"
-        for (k, v) in info { m["info." + k] = v }
-        return m.keys.sorted().map { k in
-            let v = m[k]!.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")
-            return "\(k)=\(v)"
-        }
-    }
-
-    init(
-        metadataText: String, labels: [String], keys: [FeatureKey], idf: [Float], weights: [Float], bias: [Float],
-        counts: NaiveBayesCounts?
-    ) throws {
-        func fail(_ message: String) -> ModelFileError { ModelFileError(path: "", message: message) }
-        var m: [String: String] = [:]
-        for line in metadataText.split(separator: "\n") {
-            guard let eq = line.firstIndex(of: "=") else { throw fail("malformed metadata line `\(line)`") }
-            var value = ""
-            var escaped = false
-            for ch in line[line.index(after: eq)...] {
-                if escaped {
-                    value.append(ch == "n" ? "\n" : ch)
-                    escaped = false
-                } else if ch == "\\" {
-                    escaped = true
-                } else {
-                    value.append(ch)
-                }
-            }
-            m[String(line[..<eq])] = value
-        }
-        func string(_ k: String) throws -> String {
-            guard let v = m[k] else { throw fail("missing setting `\(k)`") }
-            return v
-        }
-        func bool(_ k: String) throws -> Bool {
-            switch try string(k) {
-            case "true": return true
-            case "false": return false
-            default: throw fail("setting `\(k)` is not true/false")
-            }
-        }
-        func int(_ k: String) throws -> Int {
-            guard let v = Int(try string(k)) else { throw fail("setting `\(k)` is not an integer") }
-            return v
-        }
-        guard let algorithm = Algorithm(rawValue: try string("algorithm")) else {
-            throw fail("unknown algorithm `\(m["algorithm"] ?? "")`")
-        }
-        var t = TokenizerSettings()
-        t.foldAccents = try bool("tokenizer.fold_accents")
-        t.placeholders = try bool("tokenizer.placeholders")
-        t.collapseElongation = try bool("tokenizer.collapse_elongation")
-        t.laughter = try bool("tokenizer.laughter")
-        t.deobfuscate = try bool("tokenizer.deobfuscate")
-        t.chatAbbreviations = try bool("tokenizer.chat_abbreviations")
-        t.voseo = try bool("tokenizer.voseo")
-        t.stemming = try bool("tokenizer.stemming")
-        t.stopwords = try bool("tokenizer.stopwords")
-        let tables = try string("tokenizer.tables")
-        if tables != LanguageTables.shared.fingerprint {
-            throw fail(
-                "the model was trained with different tokenizer word tables (\(tables); this build has \(LanguageTables.shared.fingerprint)); retrain it with this version of Criba")
-        }
-        var f = FeatureSettings()
-        f.wordNgrams = try int("features.word_ngrams")
-        f.charNgramMin = try int("features.char_ngram_min")
-        f.charNgramMax = try int("features.char_ngram_max")
-        f.bucketBits = try int("features.bucket_bits")
-        guard let w = FeatureSettings.Weighting(rawValue: try string("features.weighting")) else {
-            throw fail("unknown weighting")
-        }
-        f.weighting = w
-        f.idf = try bool("features.idf")
-        f.normalize = try bool("features.normalize")
-        if let p = f.problem() { throw fail("invalid feature settings: \(p)") }
-        let c = labels.count
-        // A count shard for `merge` may hold one label; a model for classifying holds two or more.
-        guard c >= (counts == nil ? 2 : 1), Set(labels).count == c, !labels.contains("") else {
-            throw fail("invalid label list")
-        }
-        guard weights.count == keys.count * c, bias.count == c, idf.isEmpty || idf.count == keys.count else {
-            throw fail("array sizes do not match (\(keys.count) features, \(c) labels)")
-        }
-        for k in 1..<max(keys.count, 1) where keys[k - 1] >= keys[k] {
-            throw fail("feature keys are not sorted")
-        }
-        if let counts {
-            guard counts.featureCounts.count == keys.count * c, counts.classCounts.count == c else {
-                throw fail("count arrays do not match")
-            }
-        }
-        if let problem = labels.lazy.compactMap(Model.labelProblem).first { throw fail("invalid label list: \(problem)") }
-        // A file whose checksum matches can still carry numbers no training writes (NaN, inf,
-        // 3e38): scores would be NaN. The writer refuses them; so does the reader.
-        guard Model.storable(weights), Model.storable(bias), Model.storable(idf) else {
-            throw fail("the model holds weights that are not finite or exceed 1e20")
-        }
-        if let counts {
-            guard counts.featureCounts.allSatisfy({ $0 >= 0 && $0.isFinite }), counts.classCounts.allSatisfy({ $0 >= 0 && $0.isFinite })
-            else { throw fail("the model holds counts that are negative or not finite") }
-        }
-        guard let temperature = Float(try string("temperature")), temperature > 0, temperature.isFinite, (1 / temperature).isFinite
-        else {
-            throw fail("invalid temperature")
-        }
-        self.init(
-            algorithm: algorithm, tokenizerSettings: t, featureSettings: f, labels: labels, keys: keys, idf: idf,
-            weights: weights, bias: bias, counts: counts)
-        self.temperature = temperature
-        for (k, v) in m where k.hasPrefix("info.") {
-            info[String(k.dropFirst(5))] = v
-        }
     }
 }
 
