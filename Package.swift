@@ -33,7 +33,6 @@ let package = Package(
             name: "criba",
             dependencies: [
                 "Criba",
-                "CribaShims",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

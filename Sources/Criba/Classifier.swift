@@ -1,12 +1,6 @@
 import Foundation
 import Synchronization
 
-#if canImport(Glibc)
-    @preconcurrency import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// A label with its probability.
 public struct LabelProbability: Sendable, Hashable {
     /// The label.
@@ -268,29 +262,18 @@ final class ClassifierScratch {
         return memo
     }
 
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        pthread_key_create(&key) { pointer in
-            #if canImport(Glibc)
-                if let pointer { Unmanaged<ClassifierScratch>.fromOpaque(pointer).release() }
-            #else
-                Unmanaged<ClassifierScratch>.fromOpaque(pointer).release()
-            #endif
-        }
-        return key
-    }()
+    private static let slot = ThreadLocalSlot<ClassifierScratch>()
 
     /// This thread's scratch, sized for `classes` labels.
     static func current(classes: Int) -> ClassifierScratch {
-        if let p = pthread_getspecific(key) {
-            let s = Unmanaged<ClassifierScratch>.fromOpaque(p).takeUnretainedValue()
+        if let s = slot.value {
             if s.probabilities.count != classes {
                 s.probabilities = [Float](repeating: 0, count: classes)
             }
             return s
         }
         let s = ClassifierScratch(classes: classes)
-        pthread_setspecific(key, Unmanaged.passRetained(s).toOpaque())
+        slot.value = s
         return s
     }
 }

@@ -48,7 +48,7 @@ extension CribaCLI {
                 if reader.encoding == .windows1252 && encoding == .auto {
                     printError("criba: warning: \(data): not valid UTF-8; reading it as Windows-1252 (use --encoding to choose)")
                 }
-                let textIndex = try reader.column(named: textColumn, option: "--text-column")
+                let textIndex = try reader.column(named: textColumn, role: .textColumn)
                 let d = reader.delimiter
                 var text: [UInt8] = []
                 // Quoting is decided on bytes: as `Character`s, a comma or quote followed by a

@@ -30,9 +30,23 @@ func writeStandardError(_ text: String) {
     }
 }
 
-/// Writes a line to standard error.
+/// Writes a line to standard error, naming the settings the library mentions by their options.
 func printError(_ message: String) {
-    writeStandardError(message.hasSuffix("\n") ? message : message + "\n")
+    let text = SettingRole.renaming(in: message, optionName)
+    writeStandardError(text.hasSuffix("\n") ? text : text + "\n")
+}
+
+/// The option that sets a setting the library mentions in an error or a warning.
+func optionName(_ role: SettingRole) -> String {
+    switch role {
+    case .textColumn: return "--text-column"
+    case .labelColumn: return "--label-column"
+    case .groupColumn: return "--group-column"
+    case .encoding: return "--encoding"
+    case .emptyFields: return "--empty"
+    case .learningRate: return "--learning-rate"
+    case .regularization: return "--c"
+    }
 }
 
 /// Runs `body`, turning library errors into a message on stderr and the contract's exit code.

@@ -1,4 +1,3 @@
-import CribaShims
 import Foundation
 
 /// The learning algorithms Criba trains.
@@ -143,14 +142,6 @@ public struct Model: Sendable {
     func softmax(_ s: UnsafeMutableBufferPointer<Float>) {
         softmaxInPlace(s, inverseTemperature: 1 / temperature)
     }
-}
-
-/// Softmax of `s[j] * inverseTemperature`, in place, through the vectorised C kernel
-/// (relative error about 1e-7 against exact arithmetic; see `criba_softmax`).
-@inline(__always)
-func softmaxInPlace(_ s: UnsafeMutableBufferPointer<Float>, inverseTemperature: Float) {
-    guard let base = s.baseAddress else { return }
-    criba_softmax(base, s.count, inverseTemperature)
 }
 
 extension Model {

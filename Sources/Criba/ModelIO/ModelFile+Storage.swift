@@ -1,18 +1,11 @@
-#if canImport(Glibc)
-    @preconcurrency import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Reading a model from a path (mapped, or streamed from a pipe) and writing one atomically.
 extension ModelFile {
     /// Reads a model file.
     static func read(path: String) throws -> Model {
-        var st = stat()
-        guard stat(path, &st) == 0 else {
+        guard let status = FileSystem.status(path) else {
             throw IOError(kind: .missing, path: path, message: "no such model file")
         }
-        if (st.st_mode & S_IFMT) == S_IFDIR {
+        if status.kind == .directory {
             throw IOError(kind: .notAFile, path: path, message: "is a directory, not a model file")
         }
         if let model = try decodeMapped(path: path) { return model }
@@ -27,26 +20,24 @@ extension ModelFile {
     /// only the length it declares (and one byte more, to notice trailing bytes), so an endless
     /// source such as `/dev/zero` is not read until memory runs out.
     static func readStream(path: String) throws -> [UInt8] {
-        guard let f = fopen(path, "rb") else {
-            let e = errno
-            throw IOError(kind: e == ENOENT ? .missing : .failed, path: path, message: "cannot open: \(String(cString: strerror(e)))")
+        let fd: FileDescriptor
+        do {
+            fd = try FileDescriptor.open(path, .readOnly)
+        } catch let e as Errno {
+            throw IOError(kind: e == .noSuchFile ? .missing : .failed, path: path, message: "cannot open: \(e)")
         }
-        defer { fclose(f) }
+        defer { try? fd.close() }
+        return try readStream(fd, path: path)
+    }
+
+    /// ``readStream(path:)`` from an open descriptor.
+    static func readStream(_ fd: FileDescriptor, path: String) throws -> [UInt8] {
         var out: [UInt8] = []
         func read(_ count: Int) throws {
-            var left = count
-            var chunk = [UInt8](repeating: 0, count: min(count, 1 << 20))
-            while left > 0 {
-                let want = min(left, chunk.count)
-                let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, want, f) }
-                out.append(contentsOf: chunk[0..<n])
-                left -= n
-                if n < want {
-                    if ferror(f) != 0 {
-                        throw IOError(kind: .failed, path: path, message: "read error: \(String(cString: strerror(errno)))")
-                    }
-                    return
-                }
+            do {
+                try fd.read(upTo: count, appendingTo: &out)
+            } catch let e as Errno {
+                throw IOError(kind: .failed, path: path, message: "read error: \(e)")
             }
         }
         try read(24)
@@ -57,8 +48,12 @@ extension ModelFile {
                 path: path, message: "the model file's header declares \(length) bytes, more than the \(largestStreamedModel >> 30) GiB a model may have")
         }
         try read(Int(length) + 8)
-        if out.count == 32 + Int(length) && fgetc(f) != EOF {
-            throw ModelFileError(path: path, message: "the model file has unexpected bytes after its end")
+        if out.count == 32 + Int(length) {
+            var extra: [UInt8] = []
+            try? fd.read(upTo: 1, appendingTo: &extra)
+            if !extra.isEmpty {
+                throw ModelFileError(path: path, message: "the model file has unexpected bytes after its end")
+            }
         }
         return out
     }
@@ -68,20 +63,18 @@ extension ModelFile {
     /// straight into the model's arrays, instead of being read into a buffer first. `nil`
     /// when the file cannot be mapped (the caller reads it instead).
     static func decodeMapped(path: String) throws -> Model? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size > 0 else { return nil }
-        let size = Int(st.st_size)
-        #if os(Linux)
-            let flags = MAP_PRIVATE | MAP_POPULATE
-        #else
-            let flags = MAP_PRIVATE
-        #endif
-        guard let base = mmap(nil, size, PROT_READ, flags, fd, 0), base != MAP_FAILED else { return nil }
-        defer { munmap(base, size) }
-        return try decode(raw: UnsafeRawBufferPointer(start: base, count: size), path: path)
+        guard let fd = try? FileDescriptor.open(path, .readOnly) else { return nil }
+        defer { try? fd.close() }
+        return try decodeMapped(fd, path: path)
+    }
+
+    /// ``decodeMapped(path:)`` from an open descriptor.
+    static func decodeMapped(_ fd: FileDescriptor, path: String) throws -> Model? {
+        guard let status = try? fd.status(), status.kind == .regular, status.size > 0,
+            let region = fd.mapReadOnly(count: status.size)
+        else { return nil }
+        defer { region.unmap() }
+        return try decode(raw: region.bytes, path: path)
     }
 
     /// Writes a model file atomically (temporary file in the same folder, then rename).
@@ -97,7 +90,9 @@ extension ModelFile {
             || !Model.storable(model.bias) || !Model.storable(model.weights) || !Model.storable(model.space.idf)
         {
             throw TrainingError(
-                message: "cannot write the model to \(path): its weights are not finite numbers or exceed 1e20 (training diverged; lower --learning-rate or raise --c)")
+                message:
+                    "cannot write the model to \(path): its weights are not finite numbers or exceed 1e20 (training diverged; lower \(SettingRole.learningRate.mention) or raise \(SettingRole.regularization.mention))",
+                settings: [.learningRate, .regularization])
         }
         try FileIO.writeAtomically(encode(model), to: path)
     }

@@ -1,5 +1,3 @@
-import CribaShims
-
 /// The kind of a token produced by ``Tokenizer``.
 public enum TokenKind: UInt8, Sendable {
     /// A word: lower-case letters (accents folded, ñ kept) and digits.
@@ -135,7 +133,7 @@ public final class TokenBuffer {
             kindOut[t] = TokenKind(rawValue: UInt8(truncatingIfNeeded: w[k] >> 24)) ?? .word
             cellOut[t] = cellBase + Int32((1 + Self.cellWords) * t)
             // The features a feature extractor keeps for the token are read soon after.
-            if w[k + 1] != 0 { criba_prefetch(arena.base + Int(w[k + 1])) }
+            if w[k + 1] != 0 { prefetch(arena.base + Int(w[k + 1])) }
         }
         bytes.append(contentsOf: tokenBytes)
         ends.count += n

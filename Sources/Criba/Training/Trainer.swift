@@ -99,9 +99,14 @@ public struct TrainingOptions: Sendable, Equatable {
 public struct TrainingError: Error, CustomStringConvertible, Sendable {
     /// The explanation (naming file and line where one is known).
     public var message: String
+    /// The settings the message mentions (by ``SettingRole/mention``).
+    public var settings: [SettingRole]
 
     /// Creates an error with an explanation.
-    public init(message: String) { self.message = message }
+    public init(message: String, settings: [SettingRole] = []) {
+        self.message = message
+        self.settings = settings
+    }
 
     /// The explanation.
     public var description: String { message }
