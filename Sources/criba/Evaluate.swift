@@ -86,6 +86,7 @@ extension CribaCLI {
             }
             if let a = targetAccuracy, !(0...1).contains(a) { throw ValidationError("--target-accuracy must be between 0 and 1") }
             if let report { try validateOutput(report, option: "--report", inputs: [data, modelArguments.inputPath]) }
+            try validateModelIsNotStandardInput(modelArguments.model, messagesOnStandardInput: data == "-")
         }
 
         func run() throws {

@@ -38,6 +38,7 @@ extension CribaCLI {
 
         func validate() throws {
             if let output { try validateOutput(output, option: "-o", inputs: [data, modelArguments.inputPath, unsure.labelThresholds]) }
+            try validateModelIsNotStandardInput(modelArguments.model, messagesOnStandardInput: data == "-")
         }
 
         func run() throws {

@@ -279,3 +279,15 @@ func rowCount(_ model: Model) -> String {
 func fixed6(_ value: Double?) -> String {
     value.map { String(format: "%.6f", $0) } ?? "?"
 }
+
+/// Refuses a model file that is standard input (`--model /dev/stdin`, or the file standard
+/// input is redirected from) when the command also reads its messages there: the model
+/// would be read, then its own bytes classified as messages.
+func validateModelIsNotStandardInput(_ model: String?, messagesOnStandardInput: Bool) throws {
+    guard messagesOnStandardInput, let model else { return }
+    var m = stat()
+    var i = stat()
+    guard stat(model, &m) == 0, fstat(0, &i) == 0, m.st_dev == i.st_dev, m.st_ino == i.st_ino else { return }
+    throw ValidationError(
+        "--model \(model) is standard input, which also carries the messages; give the model as a file and the messages on standard input")
+}

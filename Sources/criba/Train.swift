@@ -126,7 +126,9 @@ extension CribaCLI {
                 if model.featureCount == 0 {
                     printError("criba: warning: no feature was kept (is --min-count \(training.minCount) too high?); the model answers every message from the label frequencies alone")
                 }
-                try model.write(toFile: outputPath(output))
+                try Model.withExclusiveLock(onFile: outputPath(output)) {
+                    try model.write(toFile: outputPath(output))
+                }
                 let seconds = Date().timeIntervalSince(start)
                 progress.finish(
                     "trained \(model.algorithm.rawValue) on \(rowCount(model)) messages, \(model.labels.count) labels, \(model.featureCount) features in \(String(format: "%.2f", seconds)) s → \(output)")

@@ -1,6 +1,8 @@
 /// Reading a model from a path (mapped, or streamed from a pipe) and writing one atomically.
 extension ModelFile {
-    /// Reads a model file.
+    /// Reads a model file: mapped when it is a regular file, else read as a stream (a pipe, a
+    /// device), always from the one descriptor opened: a named pipe opened twice would wait
+    /// forever for a second writer.
     static func read(path: String) throws -> Model {
         guard let status = FileSystem.status(path) else {
             throw IOError(kind: .missing, path: path, message: "no such model file")
@@ -8,9 +10,18 @@ extension ModelFile {
         if status.kind == .directory {
             throw IOError(kind: .notAFile, path: path, message: "is a directory, not a model file")
         }
-        if let model = try decodeMapped(path: path) { return model }
-        let data = try readStream(path: path)
-        return try decode(data, path: path)
+        let fd = try open(path)
+        defer { try? fd.close() }
+        if let model = try decodeMapped(fd, path: path) { return model }
+        return try decode(readStream(fd, path: path), path: path)
+    }
+
+    private static func open(_ path: String) throws -> FileDescriptor {
+        do {
+            return try FileDescriptor.open(path, .readOnly)
+        } catch let e as Errno {
+            throw IOError(kind: e == .noSuchFile ? .missing : .failed, path: path, message: "cannot open: \(e)")
+        }
     }
 
     /// The largest model a header may declare when the model is read from a pipe or device.
@@ -20,12 +31,7 @@ extension ModelFile {
     /// only the length it declares (and one byte more, to notice trailing bytes), so an endless
     /// source such as `/dev/zero` is not read until memory runs out.
     static func readStream(path: String) throws -> [UInt8] {
-        let fd: FileDescriptor
-        do {
-            fd = try FileDescriptor.open(path, .readOnly)
-        } catch let e as Errno {
-            throw IOError(kind: e == .noSuchFile ? .missing : .failed, path: path, message: "cannot open: \(e)")
-        }
+        let fd = try open(path)
         defer { try? fd.close() }
         return try readStream(fd, path: path)
     }
@@ -95,5 +101,20 @@ extension ModelFile {
                 settings: [.learningRate, .regularization])
         }
         try FileIO.writeAtomically(encode(model), to: path)
+    }
+}
+
+extension Model {
+    /// Runs `body` holding an exclusive advisory lock (`flock`) on the model file at `path`,
+    /// so that writers of one model file take turns: read the model inside `body`, update it
+    /// and write it back, and no concurrent update through this function is lost. Waits while
+    /// another process holds the lock. Readers need no lock (a model file is always replaced
+    /// whole by a rename).
+    ///
+    /// When `path` names no regular file yet, there is nothing to lock and `body` runs at once.
+    ///
+    /// - Throws: ``IOError`` if the lock cannot be taken; whatever `body` throws.
+    public static func withExclusiveLock<R>(onFile path: String, _ body: () throws -> R) throws -> R {
+        try FileIO.withExclusiveLock(on: path, body)
     }
 }

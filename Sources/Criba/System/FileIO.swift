@@ -135,19 +135,29 @@ enum FileIO {
 
     /// The temporary file, sync and rename of ``writeAtomically(_:to:)`` for the regular file
     /// (or new name) `path`; errors name `shownPath`, the path the caller gave.
+    ///
+    /// The temporary file `.NAME.tmp.XXXXXX` is locked (`flock`) while it is written and removed
+    /// if SIGINT, SIGTERM or SIGHUP arrives; one left by a process killed outright (`kill -9`,
+    /// a power loss) is unlocked, and the next write of `path` removes it. After the rename the
+    /// folder is synced too, so the new name survives a power loss.
     private static func replace(_ path: String, with bytes: [UInt8], reportingAs shownPath: String) throws {
         let slash = path.lastIndex(of: "/")
         let dir = slash.map { String(path[..<$0]) } ?? "."
         let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let folder = dir.isEmpty ? "/" : dir
+        removeStaleTemporaryFiles(in: folder, of: base)
         let (fd, tmp): (FileDescriptor, String)
         do {
-            (fd, tmp) = try FileSystem.makeUniqueFile(template: "\(dir.isEmpty ? "/" : dir)/.\(base).tmp.XXXXXX")
+            (fd, tmp) = try FileSystem.makeUniqueFile(template: "\(folder)/\(temporaryPrefix(of: base))XXXXXX")
         } catch let e as Errno {
             throw IOError(kind: .failed, path: shownPath, message: "cannot create a file in \(dir): \(e)")
         }
+        _ = try? fd.lock(wait: false)
+        let cleanup = TemporaryFileCleanup.register(tmp)
         var ok = false
         defer {
             if !ok { try? FileSystem.remove(tmp) }
+            TemporaryFileCleanup.unregister(cleanup)
         }
         do {
             try writeAll(bytes, to: fd, path: shownPath)
@@ -169,6 +179,54 @@ enum FileIO {
             throw IOError(kind: .failed, path: shownPath, message: "cannot rename into place: \(e)")
         }
         ok = true
+        if let directory = try? FileDescriptor.open(folder, .readOnly, directory: true) {
+            try? directory.sync()
+            try? directory.close()
+        }
+    }
+
+    /// The name of a temporary file for `base`, without its six random characters.
+    static func temporaryPrefix(of base: String) -> String { ".\(base).tmp." }
+
+    /// Removes the temporary files of earlier writes of `base` in `folder` that no process
+    /// holds locked any more (their writer was killed before it could remove them). A file
+    /// still locked belongs to a write in progress and stays.
+    static func removeStaleTemporaryFiles(in folder: String, of base: String) {
+        let prefix = temporaryPrefix(of: base)
+        guard let names = FileSystem.entries(ofDirectory: folder) else { return }
+        for name in names where name.hasPrefix(prefix) && name.utf8.count == prefix.utf8.count + 6 {
+            let path = "\(folder)/\(name)"
+            guard FileSystem.linkStatus(path)?.kind == .regular, let fd = try? FileDescriptor.open(path, .readOnly) else { continue }
+            defer { try? fd.close() }
+            guard (try? fd.lock(wait: false)) == true else { continue }
+            // Still the file just locked (not one created since under the same name).
+            if let now = FileSystem.linkStatus(path), let locked = try? fd.status(), now.isSameFile(as: locked) {
+                try? FileSystem.remove(path)
+            }
+        }
+    }
+
+    /// Runs `body` holding an exclusive advisory lock (`flock`) on the regular file at `path`,
+    /// waiting while another process holds it. A file replaced by a rename while this process
+    /// waited is locked again under its new identity. When `path` names no regular file, there
+    /// is nothing to lock and `body` runs at once.
+    static func withExclusiveLock<R>(on path: String, _ body: () throws -> R) throws -> R {
+        while true {
+            guard FileSystem.status(path)?.kind == .regular, let fd = try? FileDescriptor.open(path, .readOnly) else {
+                return try body()
+            }
+            defer { try? fd.close() }
+            do {
+                try fd.lock()
+            } catch let e as Errno {
+                throw IOError(kind: .failed, path: path, message: "cannot lock: \(e)")
+            }
+            if let now = FileSystem.status(path), let locked = try? fd.status(), now.isSameFile(as: locked) {
+                defer { fd.unlock() }
+                return try body()
+            }
+            fd.unlock()
+        }
     }
 }
 

@@ -354,3 +354,71 @@ final class ThreadLocalSlot<Value: AnyObject>: @unchecked Sendable {
         }
     }
 }
+
+/// Temporary files that a SIGINT, SIGTERM or SIGHUP must not leave behind: the handler
+/// removes every registered path, then lets the signal end the process as it would have.
+/// The handler is installed only for signals whose disposition is the default one (a host
+/// program's own handler, or an ignored signal, stays as it is). The corresponding C
+/// functions are `signal`, `unlink` and `raise`.
+enum TemporaryFileCleanup {
+    static let capacity = 64
+    nonisolated(unsafe) private static let slots: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = {
+        let p = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: capacity)
+        p.initialize(repeating: nil, count: capacity)
+        return p
+    }()
+    private static let lock = ThreadLock()
+    nonisolated(unsafe) private static var installed = false
+
+    /// Registers `path`; returns the token for ``unregister(_:)`` (`nil` when every slot is
+    /// taken: the file is then only removed by the caller, or by the next write).
+    static func register(_ path: String) -> Int? {
+        lock.withLock {
+            if !installed {
+                installed = true
+                let handler: @convention(c) (Int32) -> Void = { number in
+                    for k in 0..<TemporaryFileCleanup.capacity {
+                        if let p = TemporaryFileCleanup.slots[k] { unlink(p) }
+                    }
+                    _ = signal(number, SIG_DFL)
+                    _ = raise(number)
+                }
+                for number in [SIGINT, SIGTERM, SIGHUP] {
+                    let old = signal(number, handler)
+                    if old != nil { _ = signal(number, old) }
+                }
+            }
+            for k in 0..<capacity where slots[k] == nil {
+                slots[k] = strdup(path)
+                return k
+            }
+            return nil
+        }
+    }
+
+    /// Forgets a registered path (after it was renamed or removed).
+    static func unregister(_ token: Int?) {
+        guard let token else { return }
+        lock.withLock {
+            let p = slots[token]
+            slots[token] = nil
+            free(p)
+        }
+    }
+}
+
+/// A mutual-exclusion lock. The corresponding C functions are `pthread_mutex_lock` and
+/// `pthread_mutex_unlock`.
+final class ThreadLock: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t> = {
+        let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        pthread_mutex_init(m, nil)
+        return m
+    }()
+
+    func withLock<R>(_ body: () throws -> R) rethrows -> R {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body()
+    }
+}
