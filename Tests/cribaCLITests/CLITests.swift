@@ -648,7 +648,12 @@ final class CLITests: XCTestCase {
         try assertFails(["train", whole, "--counts-only", "--algorithm", "lr", "-o", single], status: 64, mentions: ["nb or cnb"])
         try assertFails(["train", whole, "--counts-only", "--min-count", "2", "-o", single], status: 64, mentions: ["--min-count"])
         try assertFails(["merge", outputs[0], try trainedModel(), "-o", merged], status: 65, mentions: ["m.criba", "svm"])
-        try assertFails(["merge", outputs[0], outputs[0], "-o", merged], status: 65, mentions: ["only one label (`saludo`)"])
+        // Two shards of one label make a model of one label.
+        let half = try file("half.csv", "text,label\n" + lines.prefix(2).joined(separator: "\n") + "\n")
+        let halfModel = dir.appendingPathComponent("half.criba").path
+        XCTAssertEqual(try run(["train", half, "--counts-only", "--quiet", "-o", halfModel]).status, 0)
+        try assertFails(["merge", outputs[0], halfModel, "-o", merged], status: 65, mentions: ["only one label (`saludo`)"])
+        try assertFails(["merge", outputs[0], outputs[0], "-o", merged], status: 64, mentions: ["the same file"])
         try assertFails(["classify", "--model", outputs[0]], stdin: "hola\n", status: 65, mentions: ["count shard with one label"])
         try assertFails(["train", a, "--quiet", "-o", single], status: 65, mentions: ["only one label"])
     }
