@@ -29,7 +29,6 @@ let package = Package(
             name: "criba",
             dependencies: [
                 "Criba",
-                "CribaShims",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -49,6 +49,7 @@ extension CribaCLI {
 
         func validate() throws {
             if let k = topK, k < 1 { throw ValidationError("--top-k must be at least 1") }
+            try validateModelIsNotStandardInput(modelArguments.model, messagesOnStandardInput: true)
         }
 
         func run() throws {

@@ -86,6 +86,7 @@ extension CribaCLI {
             }
             if let a = targetAccuracy, !(0...1).contains(a) { throw ValidationError("--target-accuracy must be between 0 and 1") }
             if let report { try validateOutput(report, option: "--report", inputs: [data, modelArguments.inputPath]) }
+            try validateModelIsNotStandardInput(modelArguments.model, messagesOnStandardInput: data == "-")
         }
 
         func run() throws {
@@ -128,8 +129,7 @@ extension CribaCLI {
                     heldOutThreshold = { target in
                         // Only the exact targets the model stores (0.946 is not 0.95).
                         guard Trainer.heldOutTargets.contains(target) else { return nil }
-                        return model.info["calibration.threshold_for_\(String(format: "%.2f", target))"]
-                            .flatMap { $0.split(separator: " ").first }.flatMap { Float(String($0)) }
+                        return model.facts.calibration?.threshold(forTarget: target)?.threshold
                     }
                     source = "model \(path) (temperature \(model.temperature)) on \(data)"
                 }

@@ -30,6 +30,7 @@ struct CorrectionArguments: ParsableArguments {
     func validate() throws {
         // With --label the messages come on standard input.
         if let output { try validateOutput(output, option: "-o", inputs: [data ?? "-"]) }
+        try validateModelIsNotStandardInput(model, messagesOnStandardInput: label != nil || data == "-")
         if !(1...Self.maxTimes).contains(times) { throw ValidationError("--times must be between 1 and \(Self.maxTimes)") }
         if label == nil && data == nil {
             throw ValidationError("give --label LABEL (messages on standard input) or a labelled CSV file")
@@ -67,26 +68,33 @@ struct CorrectionArguments: ParsableArguments {
         return (examples, path, lines)
     }
 
-    /// Loads the model, applies `update`, writes the result atomically and reports.
+    /// Loads the model, applies `update`, writes the result atomically and reports. The model
+    /// is loaded first to refuse a wrong one before the corrections are read, then read again
+    /// under an exclusive lock on the file written, where the update and the write happen, so
+    /// concurrent corrections of one model all land.
     func update(verb: String, _ body: (Model, [Example], String, [Int]) throws -> Model) throws {
-        let before = try refusingShards(try Model(contentsOfFile: model), path: model)
+        let target = output ?? model
+        _ = try refusingShards(try Model(contentsOfFile: model), path: model)
         let (once, source, linesOnce) = try corrections()
         if once.isEmpty {
             throw DataError(file: source, line: 0, message: "no messages to \(verb == "learned" ? "learn" : "unlearn"); the model was left as it was")
         }
         let examples = Array((0..<times).map { _ in once }.joined())
         let lines = Array((0..<times).map { _ in linesOnce }.joined())
-        let after: Model
-        do {
-            after = try body(before, examples, source, lines)
-        } catch let e as TrainingError {
-            throw TrainingError(message: "\(model): \(e.message)")
+        let after: Model = try Model.withExclusiveLock(onFile: outputPath(target)) {
+            let before = try refusingShards(try Model(contentsOfFile: model), path: model)
+            let after: Model
+            do {
+                after = try body(before, examples, source, lines)
+            } catch let e as TrainingError {
+                throw TrainingError(message: "\(model): \(e.message)")
+            }
+            try after.write(toFile: outputPath(target))
+            return after
         }
-        let target = output ?? model
-        try after.write(toFile: outputPath(target))
         if !quiet {
             printError(
-                "\(verb) \(examples.count) message(s) (\(after.algorithm.rawValue)): \(after.labels.count) labels, \(after.featureCount) features, \(after.info["rows"] ?? "?") rows → \(target)")
+                "\(verb) \(examples.count) message(s) (\(after.algorithm.rawValue)): \(after.labels.count) labels, \(after.featureCount) features, \(rowCount(after)) rows → \(target)")
         }
     }
 }
@@ -193,7 +201,8 @@ extension CribaCLI {
 
         func validate() throws {
             if models.count < 2 { throw ValidationError("give at least two models to merge") }
-            if output.isEmpty { throw ValidationError("-o: the output path is empty") }
+            try validateOutput(output, option: "-o", inputs: models)
+            try validateDistinctModels(models)
         }
 
         func run() throws {
@@ -210,12 +219,35 @@ extension CribaCLI {
                     }
                     throw TrainingError(message: message)
                 }
-                try merged.write(toFile: outputPath(output))
+                try Model.withExclusiveLock(onFile: outputPath(output)) {
+                    try merged.write(toFile: outputPath(output))
+                }
                 if !quiet {
                     printError(
-                        "merged \(models.count) models (\(merged.algorithm.rawValue)): \(merged.labels.count) labels, \(merged.featureCount) features, \(merged.info["rows"] ?? "?") rows → \(output)")
+                        "merged \(models.count) models (\(merged.algorithm.rawValue)): \(merged.labels.count) labels, \(merged.featureCount) features, \(rowCount(merged)) rows → \(output)")
                 }
             }
         }
+    }
+}
+
+/// Refuses models given twice to `merge`, by name or as two names of one file, and two
+/// files with the same bytes: their counts would be added twice.
+func validateDistinctModels(_ models: [String]) throws {
+    var seen: [(path: String, status: stat)] = []
+    for path in models {
+        var st = stat()
+        guard stat(path, &st) == 0 else { continue }
+        for (other, o) in seen {
+            if o.st_dev == st.st_dev && o.st_ino == st.st_ino {
+                throw ValidationError("\(path) and \(other) are the same file; merging a model with itself would count its messages twice")
+            }
+            if (o.st_mode & S_IFMT) == S_IFREG && (st.st_mode & S_IFMT) == S_IFREG && o.st_size == st.st_size
+                && FileManager.default.contentsEqual(atPath: path, andPath: other)
+            {
+                throw ValidationError("\(path) and \(other) have the same bytes; merging a model with its copy would count its messages twice")
+            }
+        }
+        seen.append((path, st))
     }
 }

@@ -1,5 +1,4 @@
 import Criba
-import CribaShims
 
 /// Turns one input line into one output line.
 struct LineFilter {
@@ -36,9 +35,7 @@ struct LineFilter {
             return
         }
         classifier.withProbabilities(utf8: line) { p in
-            var bp: Float = -1
-            var sp: Float = 0
-            let best = p.isEmpty ? 0 : criba_top2(p.baseAddress!, p.count, &bp, &sp)
+            let (best, bp, sp) = topTwo(of: p)
             let unsure = policy.isUnsure(threshold: thresholds[best], top: bp, second: sp)
             var order: [Int] = []
             if json || topK != nil {

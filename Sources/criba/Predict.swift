@@ -38,6 +38,7 @@ extension CribaCLI {
 
         func validate() throws {
             if let output { try validateOutput(output, option: "-o", inputs: [data, modelArguments.inputPath, unsure.labelThresholds]) }
+            try validateModelIsNotStandardInput(modelArguments.model, messagesOnStandardInput: data == "-")
         }
 
         func run() throws {
@@ -48,7 +49,7 @@ extension CribaCLI {
                 if reader.encoding == .windows1252 && encoding == .auto {
                     printError("criba: warning: \(data): not valid UTF-8; reading it as Windows-1252 (use --encoding to choose)")
                 }
-                let textIndex = try reader.column(named: textColumn, option: "--text-column")
+                let textIndex = try reader.column(named: textColumn, role: .textColumn)
                 let d = reader.delimiter
                 var text: [UInt8] = []
                 // Quoting is decided on bytes: as `Character`s, a comma or quote followed by a

@@ -30,9 +30,23 @@ func writeStandardError(_ text: String) {
     }
 }
 
-/// Writes a line to standard error.
+/// Writes a line to standard error, naming the settings the library mentions by their options.
 func printError(_ message: String) {
-    writeStandardError(message.hasSuffix("\n") ? message : message + "\n")
+    let text = SettingRole.renaming(in: message, optionName)
+    writeStandardError(text.hasSuffix("\n") ? text : text + "\n")
+}
+
+/// The option that sets a setting the library mentions in an error or a warning.
+func optionName(_ role: SettingRole) -> String {
+    switch role {
+    case .textColumn: return "--text-column"
+    case .labelColumn: return "--label-column"
+    case .groupColumn: return "--group-column"
+    case .encoding: return "--encoding"
+    case .emptyFields: return "--empty"
+    case .learningRate: return "--learning-rate"
+    case .regularization: return "--c"
+    }
 }
 
 /// Runs `body`, turning library errors into a message on stderr and the contract's exit code.
@@ -254,4 +268,26 @@ func validateOutput(_ output: String, option: String, inputs: [String?]) throws 
             throw ValidationError("\(option) \(output) is the input file (\(name)); writing there would replace it")
         }
     }
+}
+
+/// A model's training-row count for a summary line (`?` when it records none).
+func rowCount(_ model: Model) -> String {
+    model.facts.training.rows.map(String.init) ?? "?"
+}
+
+/// A fact with six decimals, as the model file stores it (`?` when the model records none).
+func fixed6(_ value: Double?) -> String {
+    value.map { String(format: "%.6f", $0) } ?? "?"
+}
+
+/// Refuses a model file that is standard input (`--model /dev/stdin`, or the file standard
+/// input is redirected from) when the command also reads its messages there: the model
+/// would be read, then its own bytes classified as messages.
+func validateModelIsNotStandardInput(_ model: String?, messagesOnStandardInput: Bool) throws {
+    guard messagesOnStandardInput, let model else { return }
+    var m = stat()
+    var i = stat()
+    guard stat(model, &m) == 0, fstat(0, &i) == 0, m.st_dev == i.st_dev, m.st_ino == i.st_ino else { return }
+    throw ValidationError(
+        "--model \(model) is standard input, which also carries the messages; give the model as a file and the messages on standard input")
 }

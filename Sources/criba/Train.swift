@@ -102,21 +102,22 @@ extension CribaCLI {
                 } else if tune {
                     let trainer = Trainer(options: o) { progress.finish($0) }
                     model = try trainer.tune(on: source, folds: folds, groupColumn: training.groupColumn) { printError("criba: warning: \($0)") }.model
-                    progress.finish("chosen: \(model.info["tune.winner"] ?? "?")")
+                    progress.finish("chosen: \(model.facts.tuning?.winner ?? "?")")
                 } else if calibrate {
                     let trainer = Trainer(options: o) { progress.update($0) }
                     model = try trainer.trainCalibrated(
                         on: source, folds: folds, method: calibration ?? .temperature, groupColumn: training.groupColumn
                     ) { printError("criba: warning: \($0)") }
-                    let grouped = model.info["calibration.group_column"].map {
-                        ", folds grouped by `\($0)` (\(model.info["calibration.groups"] ?? "?") groups)"
+                    let info = model.facts.calibration
+                    let grouped = info?.groupColumn.map {
+                        ", folds grouped by `\($0)` (\(info?.groups.map(String.init) ?? "?") groups)"
                     } ?? ""
+                    let loss = "held-out log loss \(fixed6(info?.logLossBefore)) → \(fixed6(info?.logLossAfter))"
                     if calibration == .bias {
                         progress.finish(
-                            "calibrated: temperature \(model.temperature) and per-label offsets, held-out log loss \(model.info["calibration.log_loss_before"] ?? "?") → \(model.info["calibration.log_loss_after"] ?? "?"), accuracy \(model.info["calibration.accuracy_before"] ?? "?") → \(model.info["calibration.accuracy_after"] ?? "?")\(grouped)")
+                            "calibrated: temperature \(model.temperature) and per-label offsets, \(loss), accuracy \(fixed6(info?.accuracyBefore)) → \(fixed6(info?.accuracyAfter))\(grouped)")
                     } else {
-                        progress.finish(
-                            "calibrated: temperature \(model.temperature), held-out log loss \(model.info["calibration.log_loss_before"] ?? "?") → \(model.info["calibration.log_loss_after"] ?? "?")\(grouped)")
+                        progress.finish("calibrated: temperature \(model.temperature), \(loss)\(grouped)")
                     }
                 } else {
                     let trainer = Trainer(options: o) { progress.update($0) }
@@ -125,10 +126,12 @@ extension CribaCLI {
                 if model.featureCount == 0 {
                     printError("criba: warning: no feature was kept (is --min-count \(training.minCount) too high?); the model answers every message from the label frequencies alone")
                 }
-                try model.write(toFile: outputPath(output))
+                try Model.withExclusiveLock(onFile: outputPath(output)) {
+                    try model.write(toFile: outputPath(output))
+                }
                 let seconds = Date().timeIntervalSince(start)
                 progress.finish(
-                    "trained \(model.algorithm.rawValue) on \(model.info["rows"] ?? "?") messages, \(model.labels.count) labels, \(model.featureCount) features in \(String(format: "%.2f", seconds)) s → \(output)")
+                    "trained \(model.algorithm.rawValue) on \(rowCount(model)) messages, \(model.labels.count) labels, \(model.featureCount) features in \(String(format: "%.2f", seconds)) s → \(output)")
             }
         }
     }

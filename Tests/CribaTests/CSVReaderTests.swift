@@ -87,14 +87,14 @@ final class CSVReaderTests: XCTestCase {
         let path = try writeFile(dir, "dup.csv", Array("text,text,label\nhola,chau,saludo\n".utf8))
         let r = try CSVReader(path: path)
         XCTAssertEqual(try r.column(named: "label"), 2)
-        XCTAssertThrowsError(try r.column(named: "text", option: "--text-column")) { error in
+        XCTAssertThrowsError(try r.column(named: "text", role: .textColumn)) { error in
             guard let e = error as? DataError else { return XCTFail("\(error)") }
             XCTAssertEqual(e.line, 1)
-            XCTAssertTrue(e.message.contains("`text` 2 times") && e.message.contains("--text-column"), e.message)
+            XCTAssertTrue(e.message.contains("`text` 2 times") && e.message.contains("the text column setting") && e.settings == [.textColumn], e.message)
         }
         // Without an exact match, two headers that differ only in case are as ambiguous.
         let cased = try CSVReader(path: try writeFile(dir, "cased.csv", Array("TEXT,label,Text\nbasura,saludo,hola\n".utf8)))
-        XCTAssertThrowsError(try cased.column(named: "text", option: "--text-column")) { error in
+        XCTAssertThrowsError(try cased.column(named: "text", role: .textColumn)) { error in
             guard let e = error as? DataError else { return XCTFail("\(error)") }
             XCTAssertEqual(e.line, 1)
             XCTAssertTrue(e.message.contains("`TEXT`, `Text`"), e.message)

@@ -60,7 +60,7 @@ final class LearningTests: XCTestCase {
 
         // An `info.rows` that would overflow is dropped, not trapped on.
         var huge = nb
-        huge.info["rows"] = "\(Int.max)"
+        huge.facts.training.rows = Int.max
         XCTAssertNil(try huge.learning([Example(text: "hola", label: "saludo")]).info["rows"])
         XCTAssertNil(try Model.merging([huge, huge]).info["rows"])
         XCTAssertEqual(try nb.learning([Example(text: "hola", label: "saludo")]).info["rows"], "7")

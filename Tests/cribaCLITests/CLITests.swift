@@ -1,6 +1,10 @@
 import Foundation
 import XCTest
 
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#endif
+
 /// Data filled in by another thread, read after it finished.
 final class DataBox: @unchecked Sendable {
     var data = Data()
@@ -58,12 +62,34 @@ final class CLITests: XCTestCase {
             errBox.data = errPipe.fileHandleForReading.readDataToEndOfFile()
             group.leave()
         }
-        let outData = outPipe.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
+        let outBox = DataBox()
+        group.enter()
+        DispatchQueue.global().async {
+            outBox.data = outPipe.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        // A run that hangs (a pipe never closed, a read that never returns) fails the test
+        // instead of stopping the suite.
+        if group.wait(timeout: .now() + Self.timeLimit) == .timedOut || !waitForExit(p, seconds: 10) {
+            XCTFail("criba \(arguments) did not finish within \(Self.timeLimit) s; killed")
+            kill(p.processIdentifier, SIGKILL)
+            group.wait()
+        }
         p.waitUntilExit()
+        let outData = outBox.data
         return Run(
             status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
             stderr: String(decoding: errBox.data, as: UTF8.self))
+    }
+
+    /// The longest a run may take, in seconds.
+    static let timeLimit: Double = 300
+
+    /// Whether `p` exits within `seconds`.
+    func waitForExit(_ p: Process, seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while p.isRunning && Date() < deadline { usleep(1000) }
+        return !p.isRunning
     }
 
     func run(_ arguments: [String], stdin: String) throws -> Run {
@@ -648,7 +674,12 @@ final class CLITests: XCTestCase {
         try assertFails(["train", whole, "--counts-only", "--algorithm", "lr", "-o", single], status: 64, mentions: ["nb or cnb"])
         try assertFails(["train", whole, "--counts-only", "--min-count", "2", "-o", single], status: 64, mentions: ["--min-count"])
         try assertFails(["merge", outputs[0], try trainedModel(), "-o", merged], status: 65, mentions: ["m.criba", "svm"])
-        try assertFails(["merge", outputs[0], outputs[0], "-o", merged], status: 65, mentions: ["only one label (`saludo`)"])
+        // Two shards of one label make a model of one label.
+        let half = try file("half.csv", "text,label\n" + lines.prefix(2).joined(separator: "\n") + "\n")
+        let halfModel = dir.appendingPathComponent("half.criba").path
+        XCTAssertEqual(try run(["train", half, "--counts-only", "--quiet", "-o", halfModel]).status, 0)
+        try assertFails(["merge", outputs[0], halfModel, "-o", merged], status: 65, mentions: ["only one label (`saludo`)"])
+        try assertFails(["merge", outputs[0], outputs[0], "-o", merged], status: 64, mentions: ["the same file"])
         try assertFails(["classify", "--model", outputs[0]], stdin: "hola\n", status: 65, mentions: ["count shard with one label"])
         try assertFails(["train", a, "--quiet", "-o", single], status: 65, mentions: ["only one label"])
     }

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-    @preconcurrency import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// Text encodings accepted for CSV input.
 public enum CSVEncoding: String, Sendable, CaseIterable, Codable {
@@ -45,13 +40,16 @@ public struct DataError: Error, CustomStringConvertible, Sendable, Equatable {
     public var column: Int
     /// What is wrong, and how to fix it.
     public var message: String
+    /// The settings the message mentions (by ``SettingRole/mention``).
+    public var settings: [SettingRole]
 
     /// Creates an error.
-    public init(file: String, line: Int, column: Int = 0, message: String) {
+    public init(file: String, line: Int, column: Int = 0, message: String, settings: [SettingRole] = []) {
         self.file = file
         self.line = line
         self.column = column
         self.message = message
+        self.settings = settings
     }
 
     /// `file:line:column: message` (line and column left out when 0).
@@ -117,7 +115,7 @@ public final class CSVReader {
     /// The header fields.
     public private(set) var header: [String] = []
 
-    private let file: UnsafeMutablePointer<FILE>
+    private let file: FileDescriptor
     private let ownsFile: Bool
     private var buffer: [UInt8]
     private var position = 0
@@ -136,20 +134,20 @@ public final class CSVReader {
     public init(path: String, delimiter: CSVDelimiter = .auto, encoding: CSVEncoding = .auto) throws {
         name = path
         if path == "-" {
-            file = stdin
+            file = .standardInput
             ownsFile = false
         } else {
-            var st = stat()
-            if stat(path, &st) != 0 {
+            guard let status = FileSystem.status(path) else {
                 throw IOError(kind: .missing, path: path, message: "no such file")
             }
-            if (st.st_mode & S_IFMT) == S_IFDIR {
+            if status.kind == .directory {
                 throw IOError(kind: .notAFile, path: path, message: "is a directory, not a CSV file")
             }
-            guard let f = fopen(path, "rb") else {
-                throw IOError(kind: .failed, path: path, message: "cannot open: \(String(cString: strerror(errno)))")
+            do {
+                file = try FileDescriptor.open(path, .readOnly)
+            } catch {
+                throw IOError(kind: .failed, path: path, message: "cannot open: \(error)")
             }
-            file = f
             ownsFile = true
         }
         self.encoding = encoding
@@ -180,23 +178,21 @@ public final class CSVReader {
     }
 
     deinit {
-        if ownsFile { fclose(file) }
-    }
-
-    /// Index of a header column, or a ``DataError`` naming the columns that exist.
-    public func column(named name: String) throws -> Int {
-        try column(named: name, option: "--text-column/--label-column")
+        if ownsFile { try? file.close() }
     }
 
     /// Index of a header column, or a ``DataError`` naming the columns that exist and the
-    /// option that chooses the column.
-    public func column(named name: String, option: String) throws -> Int {
+    /// setting that chooses the column (`role`, when given).
+    public func column(named name: String, role: SettingRole? = nil) throws -> Int {
+        let option = role?.mention ?? "the text or label column setting"
+        let settings = role.map { [$0] } ?? [.textColumn, .labelColumn]
         if let i = header.firstIndex(of: name) {
             let n = header.lazy.filter { $0 == name }.count
             if n > 1 {
                 throw DataError(
                     file: self.name, line: 1,
-                    message: "the header names the column `\(name)` \(n) times; rename the extra ones or choose another column with \(option)")
+                    message: "the header names the column `\(name)` \(n) times; rename the extra ones or choose another column with \(option)",
+                    settings: settings)
             }
             return i
         }
@@ -207,14 +203,15 @@ public final class CSVReader {
                 let shown = matches.map { "`\($0)`" }.joined(separator: ", ")
                 throw DataError(
                     file: self.name, line: 1,
-                    message: "no column is named exactly `\(name)` and \(matches.count) differ only in case (\(shown)); name one exactly with \(option)")
+                    message: "no column is named exactly `\(name)` and \(matches.count) differ only in case (\(shown)); name one exactly with \(option)",
+                    settings: settings)
             }
             return i
         }
         let shown = header.map { "`\($0)`" }.joined(separator: ", ")
         throw DataError(
             file: self.name, line: 1,
-            message: "no column named `\(name)` in the header (columns: \(shown)); choose one with \(option)")
+            message: "no column named `\(name)` in the header (columns: \(shown)); choose one with \(option)", settings: settings)
     }
 
     private func fill() throws {
@@ -222,7 +219,7 @@ public final class CSVReader {
             let remaining = filled - position
             if remaining > 0 {
                 buffer.withUnsafeMutableBufferPointer { b in
-                    _ = memmove(b.baseAddress!, b.baseAddress! + position, remaining)
+                    moveBytes(to: b.baseAddress!, from: b.baseAddress! + position, count: remaining)
                 }
             }
             filled = remaining
@@ -232,15 +229,15 @@ public final class CSVReader {
             buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count))
         }
         while !eof && filled < buffer.count {
-            let n = buffer.withUnsafeMutableBufferPointer { b in
-                fread(b.baseAddress! + filled, 1, b.count - filled, file)
-            }
-            if n == 0 {
-                if ferror(file) != 0 {
-                    throw IOError(kind: .failed, path: name, message: "read error: \(String(cString: strerror(errno)))")
+            let n: Int
+            do {
+                n = try buffer.withUnsafeMutableBytes { b in
+                    try file.read(into: UnsafeMutableRawBufferPointer(rebasing: b[filled...]))
                 }
-                eof = true
+            } catch {
+                throw IOError(kind: .failed, path: name, message: "read error: \(error)")
             }
+            if n == 0 { eof = true }
             filled += n
             if n > 0 && name == "-" { break }
         }
@@ -444,7 +441,8 @@ public final class CSVReader {
         if ok { return String(decoding: bytes, as: UTF8.self) }
         throw DataError(
             file: name, line: l, column: column,
-            message: "invalid UTF-8 (byte 0x\(String(bytes[k], radix: 16, uppercase: true))) in a field; if the file was saved by Excel as Windows-1252, rerun with --encoding windows-1252 or convert it with `iconv -f WINDOWS-1252 -t UTF-8 in.csv > out.csv`"
+            message: "invalid UTF-8 (byte 0x\(String(bytes[k], radix: 16, uppercase: true))) in a field; if the file was saved by Excel as Windows-1252, rerun with \(SettingRole.encoding.mention) windows-1252 or convert it with `iconv -f WINDOWS-1252 -t UTF-8 in.csv > out.csv`",
+            settings: [.encoding]
         )
     }
 }

@@ -1,5 +1,3 @@
-import CribaShims
-
 /// The per-thread cache of the inference path, keyed by chunk bytes: a chunk's tokens, and
 /// beside each token a cell that leads to the token's feature keys and score line.
 ///
@@ -85,7 +83,7 @@ final class ChunkCache: ChunkTokenCache {
             cellOut[t] = cellBase + Int32(stride * t)
             // The features kept for the token are read soon after.
             let features = w[3 + stride * t]
-            if features != 0 { criba_prefetch(arena.base + Int(features)) }
+            if features != 0 { Criba.prefetch(arena.base + Int(features)) }
         }
         cells.count += n
         return (Int(w[0]), Int(w[1]))

@@ -1,11 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-    @preconcurrency import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Scratch arrays for ``Scorer/scores(of:cache:into:listing:)``.
 final class ScoringScratch {
     let slots = RawBuffer<Int32>(capacity: 512)
@@ -59,29 +53,18 @@ final class InferenceCache {
         return memo
     }
 
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        pthread_key_create(&key) { pointer in
-            #if canImport(Glibc)
-                if let pointer { Unmanaged<InferenceCache>.fromOpaque(pointer).release() }
-            #else
-                Unmanaged<InferenceCache>.fromOpaque(pointer).release()
-            #endif
-        }
-        return key
-    }()
+    private static let slot = ThreadLocalSlot<InferenceCache>()
 
     /// This thread's scratch, sized for `classes` labels.
     static func current(classes: Int) -> InferenceCache {
-        if let p = pthread_getspecific(key) {
-            let s = Unmanaged<InferenceCache>.fromOpaque(p).takeUnretainedValue()
+        if let s = slot.value {
             if s.probabilities.count != classes {
                 s.probabilities = [Float](repeating: 0, count: classes)
             }
             return s
         }
         let s = InferenceCache(classes: classes)
-        pthread_setspecific(key, Unmanaged.passRetained(s).toOpaque())
+        slot.value = s
         return s
     }
 }

@@ -1,4 +1,3 @@
-import CribaShims
 import Synchronization
 
 /// The one path from a message to label scores, for one model: classify, top-k and explain
@@ -175,12 +174,12 @@ struct Scorer: Sendable {
                     for k in 0..<n {
                         let slot = space.firstSlot(keys[k])
                         s.slots.base[k] = Int32(slot)
-                        criba_prefetch(slots.baseAddress! + slot)
+                        prefetch(slots.baseAddress! + slot)
                     }
                     for k in 0..<n {
                         let r = space.row(keys[k], from: Int(s.slots.base[k]), slots)
                         if r < 0 { continue }
-                        if useIDF { criba_prefetch(idf.baseAddress! + r) }
+                        if useIDF { prefetch(idf.baseAddress! + r) }
                         prefetch(w.baseAddress! + r * c, count: c)
                         s.rows.base[kept] = Int32(r)
                         s.values.base[kept] = counts[k]

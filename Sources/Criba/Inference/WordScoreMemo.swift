@@ -1,4 +1,3 @@
-import CribaShims
 import Synchronization
 
 /// Per-word character n-gram scores of one model, for one thread.

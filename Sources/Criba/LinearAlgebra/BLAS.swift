@@ -154,21 +154,15 @@ enum PlainDense {
     }
 }
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 extension BLAS {
     /// Asks an optimised BLAS provider (OpenBLAS) to use one thread, once per process. Criba's
     /// BLAS work is small vectors where threads cost more than they give, and a classifier
     /// process should stay on one core. The corresponding C function is
     /// `openblas_set_num_threads`, looked up at run time because the reference BLAS lacks it.
     static let singleThreaded: Void = {
-        #if canImport(Glibc)
-            typealias SetThreads = @convention(c) (Int32) -> Void
-            if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "openblas_set_num_threads") {
-                unsafeBitCast(symbol, to: SetThreads.self)(1)
-            }
-        #endif
+        typealias SetThreads = @convention(c) (Int32) -> Void
+        if let symbol = loadedSymbol(named: "openblas_set_num_threads") {
+            unsafeBitCast(symbol, to: SetThreads.self)(1)
+        }
     }()
 }

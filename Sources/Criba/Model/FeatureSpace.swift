@@ -1,4 +1,3 @@
-import CribaShims
 import Foundation
 
 /// A sparse vector over a model's feature rows.

@@ -146,8 +146,8 @@ extension Model {
     ///
     /// With count weighting (integer counts, what `criba train --counts-only` writes) the
     /// result equals the model trained in one process on all the data, byte for byte:
-    /// `info["rows"]` is the sum, and other `info` entries are kept when all models agree
-    /// (entries that differ are left out).
+    /// the row count is the sum, and the other facts are kept when all models agree (facts
+    /// that differ are left out).
     ///
     /// - Parameter models: Two or more naive Bayes models with counts, trained with the same
     ///   algorithm, tokenizer and feature settings, and smoothing.
@@ -167,9 +167,9 @@ extension Model {
             if m.tokenizerSettings != first.tokenizerSettings || m.featureSettings != first.featureSettings {
                 throw TrainingError(message: "model \(i + 1) uses different tokenizer or feature settings than model 1")
             }
-            if m.info["alpha"] != first.info["alpha"] {
-                throw TrainingError(
-                    message: "model \(i + 1) has smoothing alpha \(m.info["alpha"] ?? "?") but model 1 has \(first.info["alpha"] ?? "?")")
+            if m.facts.training.alpha != first.facts.training.alpha {
+                let alpha = { (m: Model) in m.facts.training.alpha.map { "\($0)" } ?? "?" }
+                throw TrainingError(message: "model \(i + 1) has smoothing alpha \(alpha(m)) but model 1 has \(alpha(first))")
             }
             if m.temperature != first.temperature {
                 throw TrainingError(message: "model \(i + 1) has a different temperature than model 1")
@@ -181,14 +181,20 @@ extension Model {
             throw TrainingError(
                 message: "the merged models hold only one label (`\(table.labels.first ?? "")`); a model needs at least two")
         }
-        var info: [String: String] = [:]
-        for (k, v) in first.info where models.allSatisfy({ $0.info[k] == v }) { info[k] = v }
+        // The sum of the row counts; unknown when one is unknown or the sum overflows.
         var rows: Int? = 0
-        for m in models { rows = rows.flatMap { Self.rows(m.info["rows"], plus: $0) } }
+        for m in models {
+            guard let sum = rows, let n = m.facts.training.rows, n >= 0 else {
+                rows = nil
+                break
+            }
+            let (total, overflow) = sum.addingReportingOverflow(n)
+            rows = overflow ? nil : total
+        }
         var merged = first
-        merged.info = info
+        merged.facts = ModelFacts.common(to: models.map(\.facts))
         merged = try merged.rebuilt(from: table, rows: 0)
-        merged.info["rows"] = rows.map(String.init)
+        merged.facts.training.rows = rows
         return merged
     }
 
@@ -203,14 +209,6 @@ extension Model {
         return lines
     }
 
-    /// The row count `info["rows"]` holds plus `delta`, or `nil` when it is missing, not a
-    /// count, or would overflow (the count is informative; nothing depends on it).
-    static func rows(_ text: String?, plus delta: Int) -> Int? {
-        guard let n = Int(text ?? ""), n >= 0 else { return nil }
-        let (sum, overflow) = n.addingReportingOverflow(delta)
-        return overflow || sum < 0 ? nil : sum
-    }
-
     func countTable() throws -> CountTable {
         guard counts != nil else {
             throw TrainingError(message: "this \(algorithm.rawValue) model keeps no counts; retrain it with this version of Criba")
@@ -218,10 +216,10 @@ extension Model {
         return CountTable(self)
     }
 
-    /// This model with `table`'s counts and weights recomputed from them; `info["rows"]`
+    /// This model with `table`'s counts and weights recomputed from them; the row count
     /// changes by `rows`.
     func rebuilt(from table: CountTable, rows: Int) throws -> Model {
-        guard let alphaText = info["alpha"], let alpha = Double(alphaText), alpha > 0 else {
+        guard let alpha = facts.training.alpha, alpha > 0 else {
             throw TrainingError(message: "the model does not record its smoothing alpha (info alpha); retrain it")
         }
         let c = table.labels.count
@@ -230,8 +228,8 @@ extension Model {
             algorithm: algorithm, tokenizerSettings: tokenizerSettings, featureSettings: featureSettings,
             labels: table.labels, keys: table.keys, idf: [], weights: w, bias: b, counts: table.counts)
         m.temperature = temperature
-        m.info = info
-        m.info["rows"] = Self.rows(info["rows"], plus: rows).map(String.init)
+        m.facts = facts
+        m.facts.addRows(rows)
         return m
     }
 
@@ -270,7 +268,7 @@ extension Model {
         var m = self
         m.weights = Array(theta[0..<(f * c)])
         m.bias = Array(theta[(f * c)...])
-        m.info["rows"] = Self.rows(info["rows"], plus: examples.count).map(String.init)
+        m.facts.addRows(examples.count)
         return m
     }
 }

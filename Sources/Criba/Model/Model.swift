@@ -1,4 +1,3 @@
-import CribaShims
 import Foundation
 
 /// The learning algorithms Criba trains.
@@ -60,8 +59,13 @@ public struct Model: Sendable {
     public let labels: [String]
     /// Softmax temperature (1 = uncalibrated).
     public internal(set) var temperature: Float = 1
-    /// Facts about training (rows, seed, hyper-parameters, tuning table), stored as text.
-    public internal(set) var info: [String: String] = [:]
+    /// Facts about training, calibration and tuning (rows, seed, hyper-parameters, held-out
+    /// thresholds, tuning table).
+    public internal(set) var facts = ModelFacts()
+
+    /// The facts as the `key=value` text the model file stores (without the `info.` prefix):
+    /// for display; read typed values from ``facts``.
+    public var info: [String: String] { facts.entries }
 
     var space: FeatureSpace
     /// Feature-major `F×C` weights.
@@ -138,113 +142,6 @@ public struct Model: Sendable {
     func softmax(_ s: UnsafeMutableBufferPointer<Float>) {
         softmaxInPlace(s, inverseTemperature: 1 / temperature)
     }
-
-    // MARK: Metadata
-
-    func metadataLines() -> [String] {
-        var m: [String: String] = [:]
-        m["algorithm"] = algorithm.rawValue
-        m["temperature"] = "\(temperature)"
-        for (k, v) in tokenizerSettings.metadata() { m[k] = v }
-        m["tokenizer.tables"] = LanguageTables.shared.fingerprint
-        for (k, v) in featureSettings.metadata() { m[k] = v }
-        for (k, v) in info { m["info." + k] = v }
-        return m.keys.sorted().map { k in
-            let v = m[k]!.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")
-            return "\(k)=\(v)"
-        }
-    }
-
-    init(
-        metadataText: String, labels: [String], keys: [FeatureKey], idf: [Float], weights: [Float], bias: [Float],
-        counts: NaiveBayesCounts?
-    ) throws {
-        func fail(_ message: String) -> ModelFileError { ModelFileError(path: "", message: message) }
-        var m: [String: String] = [:]
-        for line in metadataText.split(separator: "\n") {
-            guard let eq = line.firstIndex(of: "=") else { throw fail("malformed metadata line `\(line)`") }
-            var value = ""
-            var escaped = false
-            for ch in line[line.index(after: eq)...] {
-                if escaped {
-                    value.append(ch == "n" ? "\n" : ch)
-                    escaped = false
-                } else if ch == "\\" {
-                    escaped = true
-                } else {
-                    value.append(ch)
-                }
-            }
-            m[String(line[..<eq])] = value
-        }
-        func string(_ k: String) throws -> String {
-            guard let v = m[k] else { throw fail("missing setting `\(k)`") }
-            return v
-        }
-        func bool(_ k: String) throws -> Bool {
-            switch try string(k) {
-            case "true": return true
-            case "false": return false
-            default: throw fail("setting `\(k)` is not true/false")
-            }
-        }
-        guard let algorithm = Algorithm(rawValue: try string("algorithm")) else {
-            throw fail("unknown algorithm `\(m["algorithm"] ?? "")`")
-        }
-        let t = try TokenizerSettings(metadata: bool)
-        let tables = try string("tokenizer.tables")
-        if tables != LanguageTables.shared.fingerprint {
-            throw fail(
-                "the model was trained with different tokenizer word tables (\(tables); this build has \(LanguageTables.shared.fingerprint)); retrain it with this version of Criba")
-        }
-        let f = try FeatureSettings(metadata: string, invalid: fail)
-        if let p = f.problem() { throw fail("invalid feature settings: \(p)") }
-        let c = labels.count
-        // A count shard for `merge` may hold one label; a model for classifying holds two or more.
-        guard c >= (counts == nil ? 2 : 1), Set(labels).count == c, !labels.contains("") else {
-            throw fail("invalid label list")
-        }
-        guard weights.count == keys.count * c, bias.count == c, idf.isEmpty || idf.count == keys.count else {
-            throw fail("array sizes do not match (\(keys.count) features, \(c) labels)")
-        }
-        for k in 1..<max(keys.count, 1) where keys[k - 1] >= keys[k] {
-            throw fail("feature keys are not sorted")
-        }
-        if let counts {
-            guard counts.featureCounts.count == keys.count * c, counts.classCounts.count == c else {
-                throw fail("count arrays do not match")
-            }
-        }
-        if let problem = labels.lazy.compactMap(Model.labelProblem).first { throw fail("invalid label list: \(problem)") }
-        // A file whose checksum matches can still carry numbers no training writes (NaN, inf,
-        // 3e38): scores would be NaN. The writer refuses them; so does the reader.
-        guard Model.storable(weights), Model.storable(bias), Model.storable(idf) else {
-            throw fail("the model holds weights that are not finite or exceed 1e20")
-        }
-        if let counts {
-            guard counts.featureCounts.allSatisfy({ $0 >= 0 && $0.isFinite }), counts.classCounts.allSatisfy({ $0 >= 0 && $0.isFinite })
-            else { throw fail("the model holds counts that are negative or not finite") }
-        }
-        guard let temperature = Float(try string("temperature")), temperature > 0, temperature.isFinite, (1 / temperature).isFinite
-        else {
-            throw fail("invalid temperature")
-        }
-        self.init(
-            algorithm: algorithm, tokenizerSettings: t, featureSettings: f, labels: labels, keys: keys, idf: idf,
-            weights: weights, bias: bias, counts: counts)
-        self.temperature = temperature
-        for (k, v) in m where k.hasPrefix("info.") {
-            info[String(k.dropFirst(5))] = v
-        }
-    }
-}
-
-/// Softmax of `s[j] * inverseTemperature`, in place, through the vectorised C kernel
-/// (relative error about 1e-7 against exact arithmetic; see `criba_softmax`).
-@inline(__always)
-func softmaxInPlace(_ s: UnsafeMutableBufferPointer<Float>, inverseTemperature: Float) {
-    guard let base = s.baseAddress else { return }
-    criba_softmax(base, s.count, inverseTemperature)
 }
 
 extension Model {

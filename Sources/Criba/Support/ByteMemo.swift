@@ -1,5 +1,3 @@
-import CribaShims
-
 /// A bounded memo from byte strings to a few `UInt32` words and bytes, for results that are a
 /// pure function of a short byte string (a word's features, a chunk's tokens).
 ///
@@ -113,7 +111,7 @@ final class ByteMemo {
     /// Hints the CPU to load the slot where a lookup of `h` starts (no effect on results).
     @inline(__always)
     func prefetchSlot(hash h: UInt64) {
-        criba_prefetch(slots + (Int(truncatingIfNeeded: h) & mask))
+        prefetch(slots + (Int(truncatingIfNeeded: h) & mask))
     }
 
     /// Hints the CPU to load the key and values of the entry of hash `h` when it sits in the
@@ -124,9 +122,9 @@ final class ByteMemo {
     func prefetchEntry(hash h: UInt64, wordCount: Int = 1) {
         let s = slots[Int(truncatingIfNeeded: h) & mask]
         guard s.used != 0 && s.hash == h else { return }
-        criba_prefetch(keyBytes.base + Int(s.keyStart))
+        prefetch(keyBytes.base + Int(s.keyStart))
         prefetch(words.base + Int(s.wordStart), count: wordCount)
-        if s.byteCount > 0 { criba_prefetch(bytes.base + Int(s.byteStart)) }
+        if s.byteCount > 0 { prefetch(bytes.base + Int(s.byteStart)) }
     }
 
     /// The stored words of the entry in `slot`.
@@ -248,7 +246,7 @@ func prefetch<T>(_ p: UnsafePointer<T>, count: Int) {
     let bytes = count * MemoryLayout<T>.stride
     var offset = 0
     while offset < bytes {
-        criba_prefetch(raw + offset)
+        prefetch(raw + offset)
         offset += 64
     }
 }

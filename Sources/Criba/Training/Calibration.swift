@@ -175,7 +175,7 @@ extension Trainer {
     }
 
     /// Accuracy targets whose held-out thresholds a calibrated model stores
-    /// (`info["calibration.threshold_for_0.95"]` = `"0.583 coverage 0.9400 accuracy 0.9510"`): the
+    /// (``CalibrationInfo/thresholds``, written `0.583 coverage 0.9400 accuracy 0.9510`): the
     /// smallest threshold at which the 95% Wilson lower bound of the held-out accuracy reaches
     /// the target.
     public static let heldOutTargets: [Double] = [0.90, 0.95, 0.97, 0.99]
@@ -201,11 +201,13 @@ extension Trainer {
             )
             model = try ModelBuilder(options: options, labels: set.labels, progress: progress, fitsTemperature: false).fit(set.raw)
             model.temperature = fit.temperature
-            model.info["calibration.method"] = "temperature"
-            model.info["temperature_fit"] = nil
-            model.info["calibration.folds"] = "\(folds)"
-            model.info["calibration.log_loss_before"] = String(format: "%.6f", fit.logLossBefore)
-            model.info["calibration.log_loss_after"] = String(format: "%.6f", fit.logLossAfter)
+            model.facts.training.temperatureFit = nil
+            var info = CalibrationInfo()
+            info.method = .temperature
+            info.folds = folds
+            info.logLossBefore = fit.logLossBefore
+            info.logLossAfter = fit.logLossAfter
+            model.facts.calibration = info
             storeHeldOutThresholds(scores: scores, labels: labels, temperature: fit.temperature, in: &model, labelNames: set.labels)
         case .bias:
             let b = BiasScaling.fit(scores: scores, labels: labels, classes: c, initialScale: 1 / Double(fit.temperature))
@@ -224,19 +226,22 @@ extension Trainer {
             )
             model = try ModelBuilder(options: options, labels: set.labels, progress: progress, fitsTemperature: false).fit(set.raw)
                 .withScale(b.scale, offsets: b.offsets)
-            model.info["calibration.method"] = "bias"
-            model.info["temperature_fit"] = nil
-            model.info["calibration.folds"] = "\(folds)"
-            model.info["calibration.log_loss_before"] = String(format: "%.6f", fit.logLossBefore)
-            model.info["calibration.log_loss_after"] = String(format: "%.6f", after)
-            model.info["calibration.accuracy_before"] = String(format: "%.6f", accuracyBefore)
-            model.info["calibration.accuracy_after"] = String(format: "%.6f", accuracyAfter)
-            model.info["calibration.newton_steps"] = "\(b.iterations)" + (b.converged ? "" : " (not converged)")
+            model.facts.training.temperatureFit = nil
+            var info = CalibrationInfo()
+            info.method = .bias
+            info.folds = folds
+            info.logLossBefore = fit.logLossBefore
+            info.logLossAfter = after
+            info.accuracyBefore = accuracyBefore
+            info.accuracyAfter = accuracyAfter
+            info.newtonSteps = b.iterations
+            info.newtonConverged = b.converged
+            model.facts.calibration = info
             storeHeldOutThresholds(scores: shifted, labels: labels, temperature: temperature, in: &model, labelNames: set.labels)
         }
         if let grouping {
-            model.info["calibration.group_column"] = grouping.column
-            model.info["calibration.groups"] = "\(Set(grouping.values).count)"
+            model.facts.calibration?.groupColumn = grouping.column
+            model.facts.calibration?.groups = Set(grouping.values).count
         }
         return model
     }
@@ -276,8 +281,8 @@ extension Trainer {
         for target in Self.heldOutTargets {
             // The Wilson lower bound (95%) must reach the target, not just the observed accuracy.
             if let p = heldOut.suggestThreshold(targetAccuracy: target, z: 1.96) {
-                model.info["calibration.threshold_for_\(String(format: "%.2f", target))"] =
-                    String(format: "%.3f coverage %.4f accuracy %.4f", p.threshold, p.coverage, p.accuracy)
+                model.facts.calibration?.thresholds.append(
+                    HeldOutThreshold(target: target, threshold: p.threshold, coverage: p.coverage, accuracy: p.accuracy))
             }
         }
     }

@@ -81,11 +81,11 @@ public struct LabelledCSV: Sendable {
     ) throws {
         let reader = try CSVReader(path: path, delimiter: options.delimiter, encoding: options.encoding)
         if reader.encoding == .windows1252 && options.encoding == .auto {
-            warn("\(path): not valid UTF-8; reading it as Windows-1252 (use --encoding to choose)")
+            warn("\(path): not valid UTF-8; reading it as Windows-1252 (use \(SettingRole.encoding.mention) to choose)")
         }
-        let textIndex = try reader.column(named: options.textColumn, option: "--text-column")
-        let labelIndex = needsLabel ? try reader.column(named: options.labelColumn, option: "--label-column") : -1
-        let groupIndex = try groupColumn.map { try reader.column(named: $0, option: "--group-column") } ?? -1
+        let textIndex = try reader.column(named: options.textColumn, role: .textColumn)
+        let labelIndex = needsLabel ? try reader.column(named: options.labelColumn, role: .labelColumn) : -1
+        let groupIndex = try groupColumn.map { try reader.column(named: $0, role: .groupColumn) } ?? -1
         let width = reader.header.count
         var skipped: [Int] = []
         while let record = try reader.next() {
@@ -101,7 +101,8 @@ public struct LabelledCSV: Sendable {
                 if options.emptyFields == .fail {
                     throw DataError(
                         file: path, line: record.line,
-                        message: "empty \(what) (use --empty skip to skip such rows with a warning)")
+                        message: "empty \(what) (use \(SettingRole.emptyFields.mention) skip to skip such rows with a warning)",
+                        settings: [.emptyFields])
                 }
                 skipped.append(record.line)
                 continue

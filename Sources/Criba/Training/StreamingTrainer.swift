@@ -146,12 +146,12 @@ extension Trainer {
         }
         // Logistic regression always uses SGD here: record its epochs and learning rate, not
         // the L-BFGS settings the options may carry.
-        var facts = o
-        if !o.algorithm.isCountBased { facts.solver = .sgd }
-        var info = facts.facts
-        info["rows"] = "\(rows)"
+        var recorded = o
+        if !o.algorithm.isCountBased { recorded.solver = .sgd }
+        var facts = recorded.facts
+        facts.rows = rows
         if !o.algorithm.isCountBased {
-            info["streaming_buffer"] = "\(bufferSize)"
+            facts.streamingBuffer = bufferSize
         }
         if o.algorithm.loss == .squaredHinge {
             // As in memory (``ModelBuilder``): SVM scores are margins, so a temperature fitted
@@ -172,9 +172,9 @@ extension Trainer {
                 row += 1
             }
             model.temperature = TemperatureScaling.fit(scores: scores, labels: sampled, classes: c).temperature
-            info["temperature_fit"] = "training"
+            facts.temperatureFit = .training
         }
-        model.info = info
+        model.facts.training = facts
         return model
     }
 

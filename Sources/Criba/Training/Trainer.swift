@@ -68,29 +68,29 @@ public struct TrainingOptions: Sendable, Equatable {
     /// Learning rate in effect: ``learningRate`` or the algorithm's default.
     public var effectiveLearningRate: Double { learningRate ?? algorithm.defaultLearningRate }
 
-    /// The options as sorted `key=value` facts (stored in the model's metadata).
-    var facts: [String: String] {
-        var m: [String: String] = [
-            "min_count": "\(minCount)", "seed": "\(seed)",
-        ]
+    /// The options that decided a model trained with them (stored in the model's facts).
+    var facts: TrainingFacts {
+        var t = TrainingFacts()
+        t.minCount = minCount
+        t.seed = seed
         switch algorithm {
         case .naiveBayes, .complementNaiveBayes:
-            m["alpha"] = "\(alpha)"
+            t.alpha = alpha
         case .logisticRegression, .nbLogisticRegression, .linearSVM, .nbSVM:
-            if algorithm.usesRatios { m["alpha"] = "\(alpha)" }
-            m["c"] = "\(effectiveC)"
-            m["solver"] = solver.rawValue
-            m["balanced"] = "\(balanced)"
+            if algorithm.usesRatios { t.alpha = alpha }
+            t.c = effectiveC
+            t.solver = solver
+            t.balanced = balanced
             switch solver {
             case .sgd:
-                m["epochs"] = "\(epochs)"
-                m["learning_rate"] = "\(effectiveLearningRate)"
+                t.epochs = epochs
+                t.learningRate = effectiveLearningRate
             case .lbfgs:
-                m["tolerance"] = "\(tolerance)"
-                m["max_iterations"] = "\(maxIterations)"
+                t.tolerance = tolerance
+                t.maxIterations = maxIterations
             }
         }
-        return m
+        return t
     }
 }
 
@@ -99,9 +99,14 @@ public struct TrainingOptions: Sendable, Equatable {
 public struct TrainingError: Error, CustomStringConvertible, Sendable {
     /// The explanation (naming file and line where one is known).
     public var message: String
+    /// The settings the message mentions (by ``SettingRole/mention``).
+    public var settings: [SettingRole]
 
     /// Creates an error with an explanation.
-    public init(message: String) { self.message = message }
+    public init(message: String, settings: [SettingRole] = []) {
+        self.message = message
+        self.settings = settings
+    }
 
     /// The explanation.
     public var description: String { message }
@@ -348,8 +353,8 @@ struct ModelBuilder {
             throw TrainingError(
                 message: "training diverged: weights that are not finite or exceed 1e20 (lower the learning rate or raise C)")
         }
-        var info = o.facts
-        info["rows"] = "\(matrix.rows)"
+        var facts = o.facts
+        facts.rows = matrix.rows
         if o.algorithm.loss == .squaredHinge && fitsTemperature {
             // SVM scores are margins, not log-odds. On its own training messages an SVM is
             // (nearly) always right with a wide margin, so a temperature fitted there is
@@ -367,11 +372,11 @@ struct ModelBuilder {
                 // shrinks: nothing to fit, so the temperature stays 1.
                 if Trainer.accuracy(scores: scores, labels: labels, classes: c) < 1 {
                     model.temperature = TemperatureScaling.fit(scores: scores, labels: labels, classes: c).temperature
-                    info["temperature_fit"] = "halves"
+                    facts.temperatureFit = .halves
                 }
             }
         }
-        model.info = info
+        model.facts.training = facts
         return model
     }
 

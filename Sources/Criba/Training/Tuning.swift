@@ -131,13 +131,15 @@ extension Trainer {
         }
         let final = Trainer(options: best.candidate.options(from: options))
         var model = try final.train(on: examples, lines: lines, source: csv.path)
-        model.info["tune.folds"] = "\(folds)"
-        if let groupColumn { model.info["tune.group_column"] = groupColumn }
-        model.info["tune.metric"] = "accuracy"
-        model.info["tune.winner"] = best.candidate.description
-        model.info["tune.table"] = results.map {
-            "\($0.candidate): accuracy \(String(format: "%.4f", $0.accuracy)) macro_f1 \(String(format: "%.4f", $0.macroF1))"
-        }.joined(separator: "\n")
+        var tuning = TuningInfo()
+        tuning.folds = folds
+        tuning.groupColumn = groupColumn
+        tuning.metric = "accuracy"
+        tuning.winner = best.candidate.description
+        tuning.table = results.map {
+            TuningInfo.Row(candidate: $0.candidate.description, accuracy: $0.accuracy, macroF1: $0.macroF1)
+        }
+        model.facts.tuning = tuning
         return (model, results)
     }
 
