@@ -27,16 +27,9 @@ extension ModelFile {
     /// The largest model a header may declare when the model is read from a pipe or device.
     static let largestStreamedModel: UInt64 = 1 << 32
 
-    /// Reads a model that cannot be mapped (a pipe, a device): the 24-byte header first, then
-    /// only the length it declares (and one byte more, to notice trailing bytes), so an endless
-    /// source such as `/dev/zero` is not read until memory runs out.
-    static func readStream(path: String) throws -> [UInt8] {
-        let fd = try open(path)
-        defer { try? fd.close() }
-        return try readStream(fd, path: path)
-    }
-
-    /// ``readStream(path:)`` from an open descriptor.
+    /// Reads a model that cannot be mapped (a pipe, a device) from `fd`: the 24-byte header
+    /// first, then only the length it declares (and one byte more, to notice trailing bytes),
+    /// so an endless source such as `/dev/zero` is not read until memory runs out.
     static func readStream(_ fd: FileDescriptor, path: String) throws -> [UInt8] {
         var out: [UInt8] = []
         func read(_ count: Int) throws {
@@ -64,17 +57,10 @@ extension ModelFile {
         return out
     }
 
-    /// Decodes a regular, non-empty model file through a read-only private mapping with its
-    /// pages populated up front: the numeric sections are copied once, from the page cache
-    /// straight into the model's arrays, instead of being read into a buffer first. `nil`
-    /// when the file cannot be mapped (the caller reads it instead).
-    static func decodeMapped(path: String) throws -> Model? {
-        guard let fd = try? FileDescriptor.open(path, .readOnly) else { return nil }
-        defer { try? fd.close() }
-        return try decodeMapped(fd, path: path)
-    }
-
-    /// ``decodeMapped(path:)`` from an open descriptor.
+    /// Decodes a regular, non-empty model file open at `fd` through a read-only private
+    /// mapping with its pages populated up front: the numeric sections are copied once, from
+    /// the page cache straight into the model's arrays, instead of being read into a buffer
+    /// first. `nil` when the file cannot be mapped (the caller reads it instead).
     static func decodeMapped(_ fd: FileDescriptor, path: String) throws -> Model? {
         guard let status = try? fd.status(), status.kind == .regular, status.size > 0,
             let region = fd.mapReadOnly(count: status.size)
