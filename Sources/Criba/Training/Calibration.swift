@@ -186,7 +186,7 @@ extension Trainer {
         guard (2...20).contains(folds) else { throw TrainingError(message: "folds must be in 2...20 (got \(folds))") }
         var set = set
         try set.validate(source: source)
-        let builder = ModelBuilder(options: options, labels: set.labels, progress: { _ in }, fitsTemperature: false)
+        let builder = ModelBuilder(options: options, labels: set.labels, progress: { _ in }, fitsTemperature: false, memoryBudget: memoryBudget)
         let assignment = try Folds.assign(set.raw.labels, grouping: grouping, folds: folds, seed: options.seed, source: source)
         let c = set.labels.count
         let (scores, labels) = try builder.outOfFoldScores(set.raw, assignment: assignment, folds: folds) { f in
@@ -199,7 +199,7 @@ extension Trainer {
             progress(
                 "calibration: temperature \(fit.temperature), held-out log loss \(String(format: "%.4f", fit.logLossBefore)) → \(String(format: "%.4f", fit.logLossAfter))"
             )
-            model = try ModelBuilder(options: options, labels: set.labels, progress: progress, fitsTemperature: false).fit(.memory(set.raw))
+            model = try ModelBuilder(options: options, labels: set.labels, progress: progress, fitsTemperature: false, memoryBudget: memoryBudget).fit(.memory(set.raw))
             model.temperature = fit.temperature
             model.info["calibration.method"] = "temperature"
             model.info["temperature_fit"] = nil
@@ -222,7 +222,7 @@ extension Trainer {
             progress(
                 "calibration: inverse temperature \(String(format: "%.4f", b.scale)) and \(c) offsets (\(b.iterations) Newton steps), held-out log loss \(String(format: "%.4f", fit.logLossBefore)) → \(String(format: "%.4f", after)), accuracy \(String(format: "%.4f", accuracyBefore)) → \(String(format: "%.4f", accuracyAfter))"
             )
-            model = try ModelBuilder(options: options, labels: set.labels, progress: progress, fitsTemperature: false).fit(.memory(set.raw))
+            model = try ModelBuilder(options: options, labels: set.labels, progress: progress, fitsTemperature: false, memoryBudget: memoryBudget).fit(.memory(set.raw))
                 .withScale(b.scale, offsets: b.offsets)
             model.info["calibration.method"] = "bias"
             model.info["temperature_fit"] = nil

@@ -191,7 +191,7 @@ extension Trainer {
             groups.append(group)
         }
         try set.validate(source: csv.path)
-        let builder = ModelBuilder(options: options, labels: set.labels, progress: { _ in })
+        let builder = ModelBuilder(options: options, labels: set.labels, progress: { _ in }, memoryBudget: memoryBudget)
         let assignment = try Folds.assign(
             set.raw.labels, grouping: groupColumn.map { ($0, groups) }, folds: folds, seed: options.seed, source: csv.path)
         var e = Evaluation(labels: set.labels)

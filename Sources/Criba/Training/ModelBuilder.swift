@@ -7,8 +7,8 @@ import Foundation
 /// that feature space, naive Bayes counts where the algorithm needs them, the weights (naive
 /// Bayes from the counts; the other algorithms by minimising ``SoftmaxObjective`` with
 /// ``LBFGS`` or ``SoftmaxSGD``), and for SVMs a temperature. Streamed data differs only
-/// where one pass cannot hold the messages: SGD shuffles within blocks instead of over all
-/// messages, L-BFGS is replaced by SGD, and an SVM's temperature is fitted on a sample of
+/// where one pass cannot hold the messages: SGD shuffles within blocks or through temporary
+/// files instead of in memory (``SGDOrder``), L-BFGS is replaced by SGD, and an SVM's temperature is fitted on a sample of
 /// its training messages instead of on held-out halves.
 struct ModelBuilder {
     let options: TrainingOptions
@@ -17,6 +17,8 @@ struct ModelBuilder {
     /// Whether an SVM gets a temperature (off where only the answers or the raw scores count:
     /// calibration and tuning folds, and the models that calibration gives its own temperature).
     var fitsTemperature = true
+    /// Bytes the feature × label table may take (see ``MemoryBudget``); `nil` for no limit.
+    var memoryBudget: Int? = nil
 
     /// Messages below which an SVM keeps temperature 1 (too few to hold half of them out).
     static let heldOutTemperatureMinimum = 10
@@ -33,6 +35,13 @@ struct ModelBuilder {
         let c = labels.count
         let f = space.count
         progress("features: \(f) distinct in \(rows) messages")
+        if let budget = memoryBudget {
+            let table = MemoryBudget.tableBytes(features: f, classes: c, options: o)
+            if table > budget {
+                throw ModelSizeError(
+                    features: f, labels: c, bytes: table, budget: budget, bucketBits: o.features.bucketBits)
+            }
+        }
         var model: Model
         var solver = o.solver
         switch o.algorithm {
@@ -83,11 +92,14 @@ struct ModelBuilder {
                     stream, features: f, classes: c, lambda: lambda, classWeights: classWeights, ratios: ratios,
                     loss: o.algorithm.loss, progress: epochProgress)
             }
-            var w = Array(theta[0..<(f * c)])
+            // W then b: split in place (the table is the largest allocation of a training).
+            let b = Array(theta[(f * c)...])
+            var w = theta
+            theta = []
+            w.removeLast(c)
             if let r = ratios {
                 for k in 0..<w.count { w[k] *= r[k] }
             }
-            let b = Array(theta[(f * c)...])
             model = Model(
                 algorithm: o.algorithm, tokenizerSettings: o.tokenizer, featureSettings: features, labels: labels,
                 keys: vocabulary.keys, idf: vocabulary.idf, weights: w, bias: b, counts: nil)
@@ -101,7 +113,10 @@ struct ModelBuilder {
         var info = facts.facts
         info["rows"] = "\(rows)"
         if case .streamed(let stream) = data, !o.algorithm.isCountBased {
-            info["streaming_buffer"] = "\(stream.bufferSize)"
+            switch stream.order {
+            case .blocks: info["streaming_buffer"] = "\(stream.bufferSize)"
+            case .spilled(let files): info["streaming_files"] = "\(files)"
+            }
         }
         if o.algorithm.loss == .squaredHinge && fitsTemperature {
             // SVM scores are margins, not log-odds. On its own training messages an SVM is

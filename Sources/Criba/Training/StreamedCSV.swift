@@ -20,8 +20,26 @@ extension Trainer {
             throw TrainingError(message: "streaming training reads its input several times; give a file, not standard input")
         }
         let stream = try StreamedCSV(csv, options: options, bufferSize: bufferSize, warn: warn)
-        return try ModelBuilder(options: options, labels: stream.labels, progress: progress).fit(.streamed(stream))
+        return try ModelBuilder(options: options, labels: stream.labels, progress: progress, memoryBudget: memoryBudget).fit(.streamed(stream))
     }
+
+    /// Trains from `csv` in passes like ``trainStreaming(on:bufferSize:warn:)``, but each SGD
+    /// epoch visits the messages in a uniformly random order: the epoch first deals them at
+    /// random (seeded) into `files` temporary files, then trains on each file's messages in
+    /// turn, shuffled, so memory holds one file's vectors at a time.
+    func trainSpilled(on csv: LabelledCSV, files: Int, warn: (String) -> Void) throws -> Model {
+        var stream = try StreamedCSV(csv, options: options, bufferSize: 0, warn: warn)
+        stream.order = .spilled(files: max(1, files))
+        return try ModelBuilder(options: options, labels: stream.labels, progress: progress, memoryBudget: memoryBudget).fit(.streamed(stream))
+    }
+}
+
+/// How SGD orders streamed messages.
+enum SGDOrder {
+    /// In file order, shuffled within blocks of the stream's buffer size.
+    case blocks
+    /// Dealt at random into temporary files each epoch, each file shuffled.
+    case spilled(files: Int)
 }
 
 /// A labelled CSV file read pass after pass: the first pass (at creation) checks the labels
@@ -29,8 +47,10 @@ extension Trainer {
 struct StreamedCSV {
     let csv: LabelledCSV
     let extractor: FeatureExtractor
-    /// Messages shuffled together by SGD.
+    /// Messages shuffled together by SGD, with ``SGDOrder/blocks``.
     let bufferSize: Int
+    /// The order SGD visits the messages in.
+    var order: SGDOrder = .blocks
     /// The labels, sorted.
     let labels: [String]
     /// The index of each label in ``labels``.
@@ -130,8 +150,11 @@ extension StreamedVectors: SGDPasses {
     }
 
     /// Each epoch re-reads the file, shuffling messages within blocks of the stream's buffer
-    /// size with one generator seeded with `seed`.
+    /// size with one generator seeded with `seed` (or see ``SGDOrder/spilled(files:)``).
     func run(_ state: inout SGDState, epochs: Int, seed: UInt64, progress: (Int) -> Void) throws {
+        if case .spilled(let files) = stream.order {
+            return try runSpilled(&state, files: files, epochs: epochs, seed: seed, progress: progress)
+        }
         var rng = SplitMix64(seed: seed)
         var block = FeatureMatrix()
         var order: [Int] = []

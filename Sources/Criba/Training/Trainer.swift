@@ -9,6 +9,11 @@ public struct Trainer: Sendable {
     public var options: TrainingOptions
     /// Receives progress lines (the library never prints).
     public var progress: @Sendable (String) -> Void
+    /// The memory a training may use, in bytes (``MemoryBudget/default``, a quarter of the
+    /// physical memory, unless set); `nil` for no limit. A CSV file whose features would not
+    /// fit is streamed (see ``train(on:warn:)-(LabelledCSV,_)``), and a model whose feature ×
+    /// label table would not fit is refused with ``ModelSizeError`` before it is allocated.
+    public var memoryBudget: Int? = MemoryBudget.default
 
     /// Creates a trainer.
     ///
@@ -33,12 +38,33 @@ public struct Trainer: Sendable {
 
     /// Trains on a labelled CSV file, streaming it (memory holds the features, not the text).
     ///
-    /// - Throws: ``IOError``, ``DataError`` or ``TrainingError``.
+    /// When the features of every message would not fit in ``memoryBudget`` (estimated from the
+    /// file's size and its first 2,000 messages, before anything is held), logistic regression
+    /// and SVMs are trained from the file in passes instead, as
+    /// ``trainStreaming(on:bufferSize:warn:)`` does, but with each SGD epoch in a uniformly
+    /// random order (dealt through temporary files that each hold a sixteenth of the budget);
+    /// `warn` says so. That model differs from the in-memory one (another random order, L-BFGS
+    /// replaced by SGD, and an SVM's temperature fitted on its training messages).
+    /// Standard input and pipes are always held in memory.
+    ///
+    /// - Throws: ``IOError``, ``DataError``, ``TrainingError`` or ``ModelSizeError``.
     public func train(on csv: LabelledCSV, warn: (String) -> Void = { _ in }) throws -> Model {
         // Naive Bayes needs only counts: stream the file (two passes, memory = the model); the
         // result is the same model, byte for byte.
         if options.algorithm.isCountBased && csv.path != "-" {
             return try trainStreaming(on: csv, warn: warn)
+        }
+        if let budget = memoryBudget, let footprint = try FeatureFootprint.estimate(csv, options: options),
+            footprint.bytes > budget
+        {
+            // Each epoch deals the messages into temporary files that each hold at most a
+            // sixteenth of the budget as vectors.
+            let vectors = Double(footprint.rows) * (footprint.occurrencesPerRow * 8 + 32)
+            let files = max(1, Int((vectors / Double(max(budget / 16, 1))).rounded(.up)))
+            let sgd = options.solver == .lbfgs ? " with SGD (not L-BFGS)" : ""
+            warn(
+                "\(csv.path): the features of about \(footprint.rows) messages would take about \(MemoryBudget.describe(footprint.bytes)) in memory, more than the memory budget of \(MemoryBudget.describe(budget)); training\(sgd) from the file in passes instead, shuffled through \(files) temporary file(s)")
+            return try trainSpilled(on: csv, files: files, warn: warn)
         }
         var set = try TrainingSet(options: options)
         try csv.forEach(warn: warn) { text, label, line in set.add(text, label: label, line: line) }
@@ -73,7 +99,7 @@ public struct Trainer: Sendable {
         var set = try TrainingSet(options: o)
         try csv.forEach(warn: warn) { text, label, line in set.add(text, label: label, line: line) }
         try set.validate(source: csv.path, requireTwoPerLabel: false)
-        return try ModelBuilder(options: o, labels: set.labels, progress: progress).fit(.memory(set.raw))
+        return try ModelBuilder(options: o, labels: set.labels, progress: progress, memoryBudget: memoryBudget).fit(.memory(set.raw))
     }
 
     /// `options` for a count model: `nb` unless `cnb`, integer counts, every feature kept.

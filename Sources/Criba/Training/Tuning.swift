@@ -113,7 +113,7 @@ extension Trainer {
             var accuracy = 0.0
             var macroF1 = 0.0
             try Folds.forEach(assignment, folds: folds) { _, trainRows, testRows in
-                let model = try ModelBuilder(options: o, labels: set.labels, progress: { _ in }, fitsTemperature: false)
+                let model = try ModelBuilder(options: o, labels: set.labels, progress: { _ in }, fitsTemperature: false, memoryBudget: memoryBudget)
                     .fit(.memory(set.raw.subset(trainRows)))
                 let e = Folds.evaluation(of: model, on: set.raw.subset(testRows), labels: set.labels)
                 accuracy += e.accuracy
