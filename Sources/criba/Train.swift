@@ -52,6 +52,9 @@ extension CribaCLI {
         @Flag(help: "Write a naive Bayes count model of this shard of the data for `criba merge` (nb or cnb, integer counts, every feature kept; a label may have one example).")
         var countsOnly = false
 
+        @Option(help: "Memory the training may use, as a number of bytes with an optional K, M, G or T suffix (powers of 1024), e.g. 2G. Features that would not fit are read from the file in passes instead of held (said on standard error; the model then differs from the in-memory one), and a model table that would not fit is refused. Default: a quarter of the physical memory.")
+        var memory: MemorySize?
+
         @Flag(help: "No progress messages on standard error.")
         var quiet = false
 
@@ -88,40 +91,18 @@ extension CribaCLI {
                 let o = try training.options(defaultAlgorithm: countsOnly ? .naiveBayes : .linearSVM)
                 let progress = Progress(quiet: quiet)
                 let start = Date()
-                let source = LabelledCSV(path: data, options: csv.options)
                 if streaming && o.solver == .lbfgs {
                     printError("criba: warning: --streaming trains with SGD (one pass cannot hold the data for L-BFGS); --solver lbfgs is ignored")
                 }
                 let model: Model
-                if countsOnly {
-                    let trainer = Trainer(options: o) { progress.update($0) }
-                    model = try trainer.trainCounts(on: source) { printError("criba: warning: \($0)") }
-                } else if streaming {
-                    let trainer = Trainer(options: o) { progress.update($0) }
-                    model = try trainer.trainStreaming(on: source, bufferSize: shuffleBuffer) { printError("criba: warning: \($0)") }
-                } else if tune {
-                    let trainer = Trainer(options: o) { progress.finish($0) }
-                    model = try trainer.tune(on: source, folds: folds, groupColumn: training.groupColumn) { printError("criba: warning: \($0)") }.model
-                    progress.finish("chosen: \(model.facts.tuning?.winner ?? "?")")
-                } else if calibrate {
-                    let trainer = Trainer(options: o) { progress.update($0) }
-                    model = try trainer.trainCalibrated(
-                        on: source, folds: folds, method: calibration ?? .temperature, groupColumn: training.groupColumn
-                    ) { printError("criba: warning: \($0)") }
-                    let info = model.facts.calibration
-                    let grouped = info?.groupColumn.map {
-                        ", folds grouped by `\($0)` (\(info?.groups.map(String.init) ?? "?") groups)"
-                    } ?? ""
-                    let loss = "held-out log loss \(fixed6(info?.logLossBefore)) → \(fixed6(info?.logLossAfter))"
-                    if calibration == .bias {
-                        progress.finish(
-                            "calibrated: temperature \(model.temperature) and per-label offsets, \(loss), accuracy \(fixed6(info?.accuracyBefore)) → \(fixed6(info?.accuracyAfter))\(grouped)")
-                    } else {
-                        progress.finish("calibrated: temperature \(model.temperature), \(loss)\(grouped)")
-                    }
-                } else {
-                    let trainer = Trainer(options: o) { progress.update($0) }
-                    model = try trainer.train(on: source) { printError("criba: warning: \($0)") }
+                do {
+                    model = try trainModel(options: o, progress: progress)
+                } catch let e as ModelSizeError {
+                    throw TrainingError(
+                        message: "the model would need a table of \(e.features) features × \(e.labels) labels (about \(MemoryBudget.describe(e.bytes))), more than the memory budget of \(MemoryBudget.describe(e.budget)); lower --bucket-bits (now \(e.bucketBits)), raise --min-count, train with fewer labels, or raise --memory")
+                }
+                if model.facts.training.streamingFiles != nil {
+                    printError("criba: note: --memory sets the memory budget (default: a quarter of the physical memory)")
                 }
                 if model.featureCount == 0 {
                     printError("criba: warning: no feature was kept (is --min-count \(training.minCount) too high?); the model answers every message from the label frequencies alone")
@@ -134,5 +115,58 @@ extension CribaCLI {
                     "trained \(model.algorithm.rawValue) on \(rowCount(model)) messages, \(model.labels.count) labels, \(model.featureCount) features in \(String(format: "%.2f", seconds)) s → \(output)")
             }
         }
+
+        /// The model these arguments ask for.
+        private func trainModel(options o: TrainingOptions, progress: Progress) throws -> Model {
+            let source = LabelledCSV(path: data, options: csv.options)
+            let warn: (String) -> Void = { printError("criba: warning: \($0)") }
+            var trainer = Trainer(options: o) { progress.update($0) }
+            trainer.memoryBudget = memory?.bytes ?? MemoryBudget.default
+            if countsOnly {
+                return try trainer.trainCounts(on: source, warn: warn)
+            } else if streaming {
+                return try trainer.trainStreaming(on: source, bufferSize: shuffleBuffer, warn: warn)
+            } else if tune {
+                trainer.progress = { progress.finish($0) }
+                let model = try trainer.tune(on: source, folds: folds, groupColumn: training.groupColumn, warn: warn).model
+                progress.finish("chosen: \(model.facts.tuning?.winner ?? "?")")
+                return model
+            } else if calibrate {
+                let model = try trainer.trainCalibrated(
+                    on: source, folds: folds, method: calibration ?? .temperature, groupColumn: training.groupColumn, warn: warn)
+                let info = model.facts.calibration
+                let grouped = info?.groupColumn.map {
+                    ", folds grouped by `\($0)` (\(info?.groups.map(String.init) ?? "?") groups)"
+                } ?? ""
+                let loss = "held-out log loss \(fixed6(info?.logLossBefore)) → \(fixed6(info?.logLossAfter))"
+                if calibration == .bias {
+                    progress.finish(
+                        "calibrated: temperature \(model.temperature) and per-label offsets, \(loss), accuracy \(fixed6(info?.accuracyBefore)) → \(fixed6(info?.accuracyAfter))\(grouped)")
+                } else {
+                    progress.finish("calibrated: temperature \(model.temperature), \(loss)\(grouped)")
+                }
+                return model
+            } else {
+                return try trainer.train(on: source, warn: warn)
+            }
+        }
+    }
+}
+
+/// A number of bytes given as `2G`, `512M`, `64K`, `1.5G` or a plain number (powers of 1024;
+/// a trailing `B` or `iB` is allowed).
+struct MemorySize: ExpressibleByArgument {
+    var bytes: Int
+
+    init?(argument: String) {
+        var text = argument.trimmingCharacters(in: .whitespaces).uppercased()
+        if text.hasSuffix("IB") { text.removeLast(2) } else if text.hasSuffix("B") { text.removeLast() }
+        var scale = 1.0
+        if let last = text.last, let power = ["K": 1, "M": 2, "G": 3, "T": 4][String(last)] {
+            scale = pow(1024, Double(power))
+            text.removeLast()
+        }
+        guard let value = Double(text), value.isFinite, value > 0, value * scale < 9e18, value * scale >= 1 else { return nil }
+        bytes = Int(value * scale)
     }
 }

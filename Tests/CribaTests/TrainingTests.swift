@@ -136,13 +136,13 @@ final class TrainingTests: XCTestCase {
 
     func testStratifiedFoldsKeepEveryLabelInEveryFold() {
         let labels: [Int32] = Array(repeating: 0, count: 9) + Array(repeating: 1, count: 6) + Array(repeating: 2, count: 3)
-        let folds = Trainer.stratifiedFolds(labels, folds: 3, seed: 1)
+        let folds = Folds.stratified(labels, folds: 3, seed: 1)
         for f in 0..<3 {
             for y: Int32 in 0...2 {
                 XCTAssertGreaterThan(labels.indices.filter { folds[$0] == f && labels[$0] == y }.count, 0)
             }
         }
-        XCTAssertEqual(folds, Trainer.stratifiedFolds(labels, folds: 3, seed: 1))
+        XCTAssertEqual(folds, Folds.stratified(labels, folds: 3, seed: 1))
     }
 
     /// Rows of a small grouped data set: `groups` groups of 1 to 7 rows, labels 0–2 mixed.
@@ -161,20 +161,20 @@ final class TrainingTests: XCTestCase {
     func testGroupedFoldsNeverSplitAGroupAndAreDeterministic() {
         let (labels, groups) = Self.groupedRows(groups: 23)
         for k in [2, 3, 5] {
-            let folds = Trainer.groupedFolds(labels, groups: groups, folds: k, seed: 1)
+            let folds = Folds.grouped(labels, groups: groups, folds: k, seed: 1)
             var foldOf: [String: Int] = [:]
             for (i, g) in groups.enumerated() {
                 XCTAssertEqual(foldOf[g, default: folds[i]], folds[i], "group \(g) is split across folds")
                 foldOf[g] = folds[i]
             }
             XCTAssertEqual(Set(folds), Set(0..<k), "every fold gets a group")
-            XCTAssertEqual(folds, Trainer.groupedFolds(labels, groups: groups, folds: k, seed: 1))
+            XCTAssertEqual(folds, Folds.grouped(labels, groups: groups, folds: k, seed: 1))
             // The order of the rows does not matter: reversed rows, same fold per group.
-            let reversed = Trainer.groupedFolds(labels.reversed(), groups: groups.reversed(), folds: k, seed: 1)
+            let reversed = Folds.grouped(labels.reversed(), groups: groups.reversed(), folds: k, seed: 1)
             XCTAssertEqual(Array(reversed.reversed()), folds)
         }
         // As many groups as folds: one group per fold.
-        let three = Trainer.groupedFolds([0, 1, 0, 1, 1], groups: ["a", "b", "a", "c", "b"], folds: 3, seed: 7)
+        let three = Folds.grouped([0, 1, 0, 1, 1], groups: ["a", "b", "a", "c", "b"], folds: 3, seed: 7)
         XCTAssertEqual(Set(three), [0, 1, 2])
         XCTAssertEqual(three[0], three[2])
         XCTAssertEqual(three[1], three[4])
@@ -190,7 +190,7 @@ final class TrainingTests: XCTestCase {
             labelIndex[label] = labels.last!
             groups.append(group)
         }
-        let folds = Trainer.groupedFolds(labels, groups: groups, folds: 3, seed: 1)
+        let folds = Folds.grouped(labels, groups: groups, folds: 3, seed: 1)
         for f in 0..<3 {
             let rows = folds.indices.filter { folds[$0] == f }
             XCTAssertEqual(Double(rows.count), Double(labels.count) / 3, accuracy: Double(labels.count) * 0.02, "fold \(f) size")

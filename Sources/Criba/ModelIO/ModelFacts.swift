@@ -46,6 +46,9 @@ public struct TrainingFacts: Sendable, Equatable {
     public var maxIterations: Int?
     /// Messages per shuffled block of a streamed training.
     public var streamingBuffer: Int?
+    /// Temporary files each epoch of a streamed training dealt its messages into (training in
+    /// passes over a file larger than the memory budget).
+    public var streamingFiles: Int?
     /// Where the softmax temperature of an SVM was fitted, when training fitted one.
     public var temperatureFit: TemperatureFit?
 
@@ -213,6 +216,7 @@ extension ModelFacts {
         t.tolerance = e.double("tolerance")
         t.maxIterations = e.int("max_iterations")
         t.streamingBuffer = e.int("streaming_buffer")
+        t.streamingFiles = e.int("streaming_files")
         t.temperatureFit = e.take("temperature_fit", { TemperatureFit(rawValue: $0) }, \.rawValue)
         training = t
 
@@ -298,6 +302,7 @@ extension ModelFacts {
         put("tolerance", t.tolerance.map(MetadataFormat.double))
         put("max_iterations", t.maxIterations.map(MetadataFormat.int))
         put("streaming_buffer", t.streamingBuffer.map(MetadataFormat.int))
+        put("streaming_files", t.streamingFiles.map(MetadataFormat.int))
         put("temperature_fit", t.temperatureFit?.rawValue)
         if let c = calibration {
             put("calibration.method", c.method?.rawValue)

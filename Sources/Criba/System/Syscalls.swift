@@ -303,6 +303,13 @@ func moveBytes(to destination: UnsafeMutableRawPointer, from source: UnsafeRawPo
 enum CurrentProcess {
     /// The process id. The corresponding C function is `getpid`.
     static var id: Int32 { getpid() }
+    /// The physical memory of the machine, in bytes (0 when unknown). The corresponding C
+    /// function is `sysconf`.
+    static var physicalMemory: UInt64 {
+        let pages = sysconf(Int32(_SC_PHYS_PAGES))
+        let size = sysconf(Int32(_SC_PAGESIZE))
+        return pages > 0 && size > 0 ? UInt64(pages).multipliedReportingOverflow(by: UInt64(size)).partialValue : 0
+    }
 }
 
 /// Asks the kernel for transparent huge pages for the 2 MiB-aligned part of a large buffer

@@ -186,8 +186,8 @@ extension Trainer {
         guard (2...20).contains(folds) else { throw TrainingError(message: "folds must be in 2...20 (got \(folds))") }
         var set = set
         try set.validate(source: source)
-        let builder = ModelBuilder(options: options, labels: set.labels, progress: { _ in }, fitsTemperature: false)
-        let assignment = try Self.assignFolds(set.raw.labels, grouping: grouping, folds: folds, seed: options.seed, source: source)
+        let builder = ModelBuilder(options: options, labels: set.labels, progress: { _ in }, fitsTemperature: false, memoryBudget: memoryBudget)
+        let assignment = try Folds.assign(set.raw.labels, grouping: grouping, folds: folds, seed: options.seed, source: source)
         let c = set.labels.count
         let (scores, labels) = try builder.outOfFoldScores(set.raw, assignment: assignment, folds: folds) { f in
             progress("calibration fold \(f + 1)/\(folds)")
@@ -199,7 +199,7 @@ extension Trainer {
             progress(
                 "calibration: temperature \(fit.temperature), held-out log loss \(String(format: "%.4f", fit.logLossBefore)) → \(String(format: "%.4f", fit.logLossAfter))"
             )
-            model = try ModelBuilder(options: options, labels: set.labels, progress: progress, fitsTemperature: false).fit(set.raw)
+            model = try ModelBuilder(options: options, labels: set.labels, progress: progress, fitsTemperature: false, memoryBudget: memoryBudget).fit(.memory(set.raw))
             model.temperature = fit.temperature
             model.facts.training.temperatureFit = nil
             var info = CalibrationInfo()
@@ -219,12 +219,12 @@ extension Trainer {
                 for j in 0..<c { shifted[i * c + j] += shift[j] }
             }
             let after = TemperatureScaling.logLoss(scores: shifted, labels: labels, classes: c, temperature: Double(temperature))
-            let accuracyBefore = Self.accuracy(scores: scores, labels: labels, classes: c)
-            let accuracyAfter = Self.accuracy(scores: shifted, labels: labels, classes: c)
+            let accuracyBefore = Folds.accuracy(scores: scores, labels: labels, classes: c)
+            let accuracyAfter = Folds.accuracy(scores: shifted, labels: labels, classes: c)
             progress(
                 "calibration: inverse temperature \(String(format: "%.4f", b.scale)) and \(c) offsets (\(b.iterations) Newton steps), held-out log loss \(String(format: "%.4f", fit.logLossBefore)) → \(String(format: "%.4f", after)), accuracy \(String(format: "%.4f", accuracyBefore)) → \(String(format: "%.4f", accuracyAfter))"
             )
-            model = try ModelBuilder(options: options, labels: set.labels, progress: progress, fitsTemperature: false).fit(set.raw)
+            model = try ModelBuilder(options: options, labels: set.labels, progress: progress, fitsTemperature: false, memoryBudget: memoryBudget).fit(.memory(set.raw))
                 .withScale(b.scale, offsets: b.offsets)
             model.facts.training.temperatureFit = nil
             var info = CalibrationInfo()
@@ -244,18 +244,6 @@ extension Trainer {
             model.facts.calibration?.groups = Set(grouping.values).count
         }
         return model
-    }
-
-    /// Share of rows whose highest score is the true label's.
-    static func accuracy(scores: [Float], labels: [Int32], classes c: Int) -> Double {
-        guard !labels.isEmpty else { return .nan }
-        var right = 0
-        for i in labels.indices {
-            var best = 0
-            for j in 1..<c where scores[i * c + j] > scores[i * c + best] { best = j }
-            if best == Int(labels[i]) { right += 1 }
-        }
-        return Double(right) / Double(labels.count)
     }
 
     /// Stores the thresholds that reach common accuracy targets on the held-out folds, after
@@ -285,48 +273,5 @@ extension Trainer {
                     HeldOutThreshold(target: target, threshold: p.threshold, coverage: p.coverage, accuracy: p.accuracy))
             }
         }
-    }
-
-    /// Stratified k-fold cross-validation on a labelled CSV file: for each fold, a model is
-    /// trained with these options on the other folds and classifies the fold's messages; the
-    /// out-of-fold results are pooled into one evaluation (folds are deterministic from the seed).
-    /// With `groupColumn` the folds are grouped by that column's values, as in
-    /// ``trainCalibrated(on:folds:method:groupColumn:warn:)``.
-    ///
-    /// - Parameters:
-    ///   - csv: the labelled data.
-    ///   - folds: number of folds (2...20).
-    ///   - keepMistakes: how many of the most confident mistakes to keep (with explanations).
-    ///   - groupColumn: a CSV column whose rows with the same value must share a fold (default:
-    ///     none); it needs at least `folds` distinct values.
-    /// - Returns: the pooled evaluation over every message.
-    /// - Throws: ``IOError``, ``DataError`` or ``TrainingError``.
-    public func crossValidate(
-        on csv: LabelledCSV, folds: Int, keepMistakes: Int = 0, groupColumn: String? = nil, warn: (String) -> Void = { _ in }
-    ) throws -> Evaluation {
-        guard (2...20).contains(folds) else { throw TrainingError(message: "folds must be in 2...20 (got \(folds))") }
-        var set = try TrainingSet(options: options)
-        var examples: [Example] = []
-        var groups: [String] = []
-        try csv.forEach(groupColumn: groupColumn, warn: warn) { text, label, group, line in
-            set.add(text, label: label, line: line)
-            examples.append(Example(text: text, label: label))
-            groups.append(group)
-        }
-        try set.validate(source: csv.path)
-        let builder = ModelBuilder(options: options, labels: set.labels, progress: { _ in })
-        let assignment = try Self.assignFolds(
-            set.raw.labels, grouping: groupColumn.map { ($0, groups) }, folds: folds, seed: options.seed, source: csv.path)
-        var e = Evaluation(labels: set.labels)
-        e.mistakeLimit = keepMistakes
-        for f in 0..<folds {
-            progress("fold \(f + 1)/\(folds)")
-            let trainRows = assignment.indices.filter { assignment[$0] != f }
-            let classifier = Classifier(model: try builder.fit(set.raw.subset(trainRows)))
-            for i in assignment.indices where assignment[i] == f {
-                classifier.record(examples[i].text, truth: examples[i].label, into: &e)
-            }
-        }
-        return e
     }
 }

@@ -11,11 +11,6 @@ struct FeatureMatrix: Sendable {
 
     var rows: Int { offsets.count - 1 }
 
-    /// The mean over messages of their squared L2 norm (0 for no messages).
-    var meanSquaredNorm: Double {
-        rows > 0 ? Self.squaredSum(values) / Double(rows) : 0
-    }
-
     /// Σ x², in `Double`.
     static func squaredSum(_ values: [Float]) -> Double {
         var sum = 0.0
@@ -73,17 +68,14 @@ struct RawFeatures: Sendable {
         return m
     }
 
-    /// Keys present in at least `minCount` messages, sorted, with smoothed idf
-    /// `ln((1 + n) / (1 + df)) + 1`.
-    func vocabulary(minCount: Int, idf: Bool) -> (keys: [FeatureKey], idf: [Float]) {
-        var df: [FeatureKey: Int32] = [:]
-        df.reserveCapacity(keys.count / 4)
-        for k in keys { df[k, default: 0] += 1 }
-        let kept = df.filter { $0.value >= Int32(minCount) }.keys.sorted()
-        guard idf else { return (kept, []) }
-        let n = Float(rows)
-        let weights = kept.map { k in logf((1 + n) / (1 + Float(df[k]!))) + 1 }
-        return (kept, weights)
+    /// Keys present in at least `minCount` messages, sorted, with smoothed idf (see
+    /// ``Vocabulary``).
+    func vocabulary(minCount: Int, idf: Bool) -> Vocabulary {
+        var df = DocumentFrequencies()
+        df.counts.reserveCapacity(keys.count / 4)
+        for k in keys { df.counts[k, default: 0] += 1 }
+        df.rows = rows
+        return df.vocabulary(minCount: minCount, idf: idf)
     }
 
     /// Weights every message in `space`.

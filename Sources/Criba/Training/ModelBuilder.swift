@@ -1,0 +1,169 @@
+import Foundation
+
+/// Fits a model on training data with given labels: the one fit path, for messages held in
+/// memory and for messages streamed from a file (see ``TrainingData``).
+///
+/// The steps are the same for both: the vocabulary (keys, idf), the messages as vectors of
+/// that feature space, naive Bayes counts where the algorithm needs them, the weights (naive
+/// Bayes from the counts; the other algorithms by minimising ``SoftmaxObjective`` with
+/// ``LBFGS`` or ``SoftmaxSGD``), and for SVMs a temperature. Streamed data differs only
+/// where one pass cannot hold the messages: SGD shuffles within blocks or through temporary
+/// files instead of in memory (``SGDOrder``), L-BFGS is replaced by SGD, and an SVM's temperature is fitted on a sample of
+/// its training messages instead of on held-out halves.
+struct ModelBuilder {
+    let options: TrainingOptions
+    let labels: [String]
+    let progress: (String) -> Void
+    /// Whether an SVM gets a temperature (off where only the answers or the raw scores count:
+    /// calibration and tuning folds, and the models that calibration gives its own temperature).
+    var fitsTemperature = true
+    /// Bytes the feature × label table may take (see ``MemoryBudget``); `nil` for no limit.
+    var memoryBudget: Int? = nil
+
+    /// Messages below which an SVM keeps temperature 1 (too few to hold half of them out).
+    static let heldOutTemperatureMinimum = 10
+
+    func fit(_ data: TrainingData) throws -> Model {
+        let o = options
+        let useIDF = o.features.idf && !o.algorithm.isCountBased
+        let vocabulary = data.vocabulary(minCount: o.minCount, idf: useIDF)
+        var features = o.features
+        features.idf = useIDF
+        let space = FeatureSpace(keys: vocabulary.keys, idf: vocabulary.idf, settings: features)
+        let vectors = data.vectors(in: space)
+        let rows = data.rows
+        let c = labels.count
+        let f = space.count
+        progress("features: \(f) distinct in \(rows) messages")
+        if let budget = memoryBudget {
+            let table = MemoryBudget.tableBytes(features: f, classes: c, options: o)
+            if table > budget {
+                throw ModelSizeError(
+                    features: f, labels: c, bytes: table, budget: budget, bucketBits: o.features.bucketBits)
+            }
+        }
+        var model: Model
+        var solver = o.solver
+        switch o.algorithm {
+        case .naiveBayes, .complementNaiveBayes:
+            let counts = try vectors.naiveBayesCounts(features: f, classes: c)
+            let (w, b) = NaiveBayes.weights(
+                counts, classes: c, alpha: o.alpha, complement: o.algorithm == .complementNaiveBayes)
+            model = Model(
+                algorithm: o.algorithm, tokenizerSettings: o.tokenizer, featureSettings: features, labels: labels,
+                keys: vocabulary.keys, idf: vocabulary.idf, weights: w, bias: b, counts: counts)
+        case .logisticRegression, .nbLogisticRegression, .linearSVM, .nbSVM:
+            var ratios: [Float]? = nil
+            if o.algorithm.usesRatios {
+                ratios = NaiveBayes.logCountRatios(try vectors.naiveBayesCounts(features: f, classes: c), classes: c, alpha: o.alpha)
+            }
+            var classWeights = [Float](repeating: 1, count: c)
+            if o.balanced {
+                let counts = try labelCounts(data)
+                let total = Float(rows)
+                classWeights = counts.map { total / (Float(c) * max($0, 1)) }
+            }
+            let lambda = Float(1 / (o.effectiveC * Double(rows)))
+            let sgd = SoftmaxSGD(epochs: o.epochs, learningRate: Float(o.effectiveLearningRate), seed: o.seed)
+            let epochProgress: (Int) -> Void = { epoch in progress("epoch \(epoch)/\(o.epochs)") }
+            var theta: [Float]
+            switch vectors {
+            case .memory(let matrix):
+                switch o.solver {
+                case .sgd:
+                    theta = try sgd.minimize(
+                        matrix, features: f, classes: c, lambda: lambda, classWeights: classWeights, ratios: ratios,
+                        loss: o.algorithm.loss, progress: epochProgress)
+                case .lbfgs:
+                    let objective = SoftmaxObjective(
+                        matrix: matrix, classes: c, features: f, lambda: lambda, classWeights: classWeights, ratios: ratios,
+                        loss: o.algorithm.loss)
+                    let lbfgs = LBFGS(maxIterations: o.maxIterations, tolerance: Float(o.tolerance))
+                    let (t, result) = lbfgs.minimize(objective, from: [Float](repeating: 0, count: objective.parameterCount)) {
+                        it, value in progress("iteration \(it): objective \(value)")
+                    }
+                    theta = t
+                    progress("L-BFGS: \(result.iterations) iterations, objective \(result.value), converged: \(result.converged)")
+                }
+            case .streamed(let stream):
+                // One pass cannot hold the data for L-BFGS: streamed data always uses SGD.
+                solver = .sgd
+                theta = try sgd.minimize(
+                    stream, features: f, classes: c, lambda: lambda, classWeights: classWeights, ratios: ratios,
+                    loss: o.algorithm.loss, progress: epochProgress)
+            }
+            // W then b: split in place (the table is the largest allocation of a training).
+            let b = Array(theta[(f * c)...])
+            var w = theta
+            theta = []
+            w.removeLast(c)
+            if let r = ratios {
+                for k in 0..<w.count { w[k] *= r[k] }
+            }
+            model = Model(
+                algorithm: o.algorithm, tokenizerSettings: o.tokenizer, featureSettings: features, labels: labels,
+                keys: vocabulary.keys, idf: vocabulary.idf, weights: w, bias: b, counts: nil)
+        }
+        if !Model.storable(model.weights) || !Model.storable(model.bias) {
+            throw TrainingError(
+                message: "training diverged: weights that are not finite or exceed 1e20 (lower the learning rate or raise C)")
+        }
+        var recorded = o
+        recorded.solver = solver
+        var facts = recorded.facts
+        facts.rows = rows
+        if case .streamed(let stream) = data, !o.algorithm.isCountBased {
+            switch stream.order {
+            case .blocks: facts.streamingBuffer = stream.bufferSize
+            case .spilled(let files): facts.streamingFiles = files
+            }
+        }
+        if o.algorithm.loss == .squaredHinge && fitsTemperature {
+            // SVM scores are margins, not log-odds. On its own training messages an SVM is
+            // (nearly) always right with a wide margin, so a temperature fitted there is
+            // degenerate; instead two models trained on stratified halves score the other half,
+            // and the temperature is fitted on those held-out scores (`--calibrate` does the same
+            // with more folds and stores thresholds too). Streamed data cannot be split without
+            // more passes per half, so there the temperature is fitted on a sample of the
+            // training messages' scores.
+            switch (data, vectors) {
+            case (.memory(let raw), _):
+                if raw.rows >= Self.heldOutTemperatureMinimum {
+                    var half = self
+                    half.fitsTemperature = false
+                    let halves = Folds.stratified(raw.labels, folds: 2, seed: o.seed)
+                    let (scores, labels) = try half.outOfFoldScores(raw, assignment: halves, folds: 2) { f in
+                        progress("temperature: half \(f + 1)/2")
+                    }
+                    // With no held-out mistake the log loss keeps falling as the temperature
+                    // shrinks: nothing to fit, so the temperature stays 1.
+                    if Folds.accuracy(scores: scores, labels: labels, classes: c) < 1 {
+                        model.temperature = TemperatureScaling.fit(scores: scores, labels: labels, classes: c).temperature
+                        facts.temperatureFit = .halves
+                    }
+                }
+            case (.streamed, .streamed(let stream)):
+                progress("temperature fit on the training messages")
+                let (scores, sampled) = try stream.sampledScores(of: model, limit: StreamedCSV.temperatureSampleLimit)
+                model.temperature = TemperatureScaling.fit(scores: scores, labels: sampled, classes: c).temperature
+                facts.temperatureFit = .training
+            case (.streamed, .memory):
+                preconditionFailure("streamed data gives streamed vectors")
+            }
+        }
+        model.facts.training = facts
+        return model
+    }
+
+    /// The number of messages of each label.
+    private func labelCounts(_ data: TrainingData) throws -> [Float] {
+        switch data {
+        case .memory(let raw):
+            var n = [Float](repeating: 0, count: labels.count)
+            for y in raw.labels { n[Int(y)] += 1 }
+            return n
+        case .streamed(let stream):
+            return stream.labelCounts.map { Float($0) }
+        }
+    }
+}
