@@ -49,7 +49,7 @@ struct CorrectionArguments: ParsableArguments {
         var lines: [Int] = []
         if let label {
             var n = 0
-            try readLines(fd: 0) { line in
+            try readLines(fd: 0, maxLineBytes: csv.maxLineBytes) { line in
                 n += 1
                 let text = String(decoding: line, as: UTF8.self)
                 if text.trimmingCharacters(in: .whitespaces).isEmpty { return }

@@ -15,6 +15,8 @@ enum Exit {
     static let noInput: Int32 = 66
     static let ioError: Int32 = 74
     static let other: Int32 = 1
+    /// 128 + SIGPIPE: the reader of standard output went away.
+    static let brokenPipe: Int32 = 141
 }
 
 /// Writes text to standard error (file descriptor 2, unbuffered).
@@ -30,9 +32,30 @@ func writeStandardError(_ text: String) {
     }
 }
 
-/// Writes a line to standard error.
+/// Writes a line to standard error, control characters escaped (see ``escapingControls(_:)``).
 func printError(_ message: String) {
-    writeStandardError(message.hasSuffix("\n") ? message : message + "\n")
+    let text = escapingControls(message.hasSuffix("\n") ? String(message.dropLast()) : message)
+    writeStandardError(text + "\n")
+}
+
+/// `text` with its control characters written as escapes, so that a NUL, an escape sequence or
+/// a carriage return read from a file cannot reach the terminal raw: C0 controls and DEL as
+/// `\x00`…`\x1F`, `\x7F`, C1 controls as `\u{80}`…`\u{9F}`. Line breaks and tabs are kept.
+func escapingControls(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || (0x7F...0x9F).contains($0.value) }) else {
+        return text
+    }
+    var out = String.UnicodeScalarView()
+    for u in text.unicodeScalars {
+        if (u.value < 0x20 && u != "\n" && u != "\t") || u.value == 0x7F {
+            out.append(contentsOf: String(format: "\\x%02X", u.value).unicodeScalars)
+        } else if (0x80...0x9F).contains(u.value) {
+            out.append(contentsOf: "\\u{\(String(u.value, radix: 16, uppercase: true))}".unicodeScalars)
+        } else {
+            out.append(u)
+        }
+    }
+    return String(out)
 }
 
 /// Runs `body`, turning library errors into a message on stderr and the contract's exit code.
@@ -136,6 +159,13 @@ struct CSVArguments: ParsableArguments {
     @Option(name: .customLong("empty"), help: "Rows with an empty text or label: skip (with a warning listing their lines) or fail.")
     var emptyFields: EmptyFieldPolicy = .skip
 
+    @Option(help: "Longest CSV record (or input line) accepted, in bytes; a longer one stops with exit 65 naming its line, so memory stays bounded. Default: 1048576 (1 MiB).")
+    var maxLineBytes: Int = CSVReader.defaultMaxRecordBytes
+
+    func validate() throws {
+        if maxLineBytes < 1 { throw ValidationError("--max-line-bytes must be at least 1") }
+    }
+
     var options: CSVOptions {
         var o = CSVOptions()
         o.textColumn = textColumn
@@ -143,6 +173,7 @@ struct CSVArguments: ParsableArguments {
         o.delimiter = delimiter
         o.encoding = encoding
         o.emptyFields = emptyFields
+        o.maxRecordBytes = maxLineBytes
         return o
     }
 }
@@ -195,7 +226,9 @@ final class OutputBuffer {
             let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
             if n < 0 {
                 if errno == EINTR { continue }
-                if errno == EPIPE { throw ExitCode(0) }
+                // Only reached when SIGPIPE is blocked (see `CribaCLI.main()`): end as if it
+                // had been delivered.
+                if errno == EPIPE { throw ExitCode(Exit.brokenPipe) }
                 throw IOError(kind: .failed, path: "-", message: "write to standard output failed: \(String(cString: strerror(errno)))")
             }
             written += n

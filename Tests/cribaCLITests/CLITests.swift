@@ -6,16 +6,32 @@ final class DataBox: @unchecked Sendable {
     var data = Data()
 }
 
+/// A flag set by another thread.
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var set = false
+    var value: Bool {
+        get { lock.withLock { set } }
+        set { lock.withLock { set = newValue } }
+    }
+}
+
 /// Runs the built `criba` executable and checks stdout, stderr and exit codes.
 final class CLITests: XCTestCase {
     struct Run {
         var status: Int32
         var stdout: String
         var stderr: String
+        var stderrBytes: [UInt8] = []
     }
 
     /// The `criba` executable next to the test bundle.
+    /// `CRIBA_TEST_EXECUTABLE` names another build to test (for example an older one, to see
+    /// that a regression test fails there).
     static let executable: URL = {
+        if let other = ProcessInfo.processInfo.environment["CRIBA_TEST_EXECUTABLE"], !other.isEmpty {
+            return URL(fileURLWithPath: other)
+        }
         let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for dir in [bundle, bundle.deletingLastPathComponent(), bundle.deletingLastPathComponent().deletingLastPathComponent()] {
             let candidate = dir.appendingPathComponent("criba")
@@ -32,9 +48,21 @@ final class CLITests: XCTestCase {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    func run(_ arguments: [String], stdin: [UInt8] = [], environment: [String: String] = [:]) throws -> Run {
+    /// A child that exits before reading all its input must not kill the test process with
+    /// SIGPIPE (`criba` sets its own disposition, so the children are not affected).
+    static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
+
+    /// Seconds a run may take before it is killed and the test fails (a hang fails, it does
+    /// not stop the suite).
+    static let timeout: TimeInterval = 180
+
+    func run(
+        _ arguments: [String], stdin: [UInt8] = [], environment: [String: String] = [:], executable: URL? = nil,
+        stdinFile: String? = nil, timeout: TimeInterval = CLITests.timeout, file: StaticString = #filePath, line: UInt = #line
+    ) throws -> Run {
+        Self.ignoreBrokenPipes
         let p = Process()
-        p.executableURL = Self.executable
+        p.executableURL = executable ?? Self.executable
         p.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
@@ -42,15 +70,24 @@ final class CLITests: XCTestCase {
         let inPipe = Pipe()
         let outPipe = Pipe()
         let errPipe = Pipe()
-        p.standardInput = inPipe
+        if let stdinFile {
+            p.standardInput = FileHandle(forReadingAtPath: stdinFile)
+        } else {
+            p.standardInput = inPipe
+        }
         p.standardOutput = outPipe
         p.standardError = errPipe
         try p.run()
-        let writer = Thread {
-            inPipe.fileHandleForWriting.write(Data(stdin))
-            try? inPipe.fileHandleForWriting.close()
+        let killed = watchdog(p, seconds: timeout)
+        if stdinFile == nil {
+            let writer = Thread {
+                // A command that stops early (an error, a bounded line) closes its end: the
+                // write fails with EPIPE, which is fine here.
+                try? inPipe.fileHandleForWriting.write(contentsOf: Data(stdin))
+                try? inPipe.fileHandleForWriting.close()
+            }
+            writer.start()
         }
-        writer.start()
         let errBox = DataBox()
         let group = DispatchGroup()
         group.enter()
@@ -61,9 +98,25 @@ final class CLITests: XCTestCase {
         let outData = outPipe.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         p.waitUntilExit()
+        if killed.value {
+            XCTFail("criba \(arguments.joined(separator: " ")) did not finish within \(Int(timeout)) s; killed", file: file, line: line)
+        }
         return Run(
             status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errBox.data, as: UTF8.self))
+            stderr: String(decoding: errBox.data, as: UTF8.self), stderrBytes: [UInt8](errBox.data))
+    }
+
+    /// Kills `process` (SIGKILL) if it is still running after `seconds`; the flag says whether
+    /// it had to.
+    func watchdog(_ process: Process, seconds: TimeInterval) -> Flag {
+        let killed = Flag()
+        let pid = process.processIdentifier
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [weak process] in
+            guard let process, process.isRunning else { return }
+            killed.value = true
+            kill(pid, SIGKILL)
+        }
+        return killed
     }
 
     func run(_ arguments: [String], stdin: String) throws -> Run {
@@ -178,6 +231,10 @@ final class CLITests: XCTestCase {
         p.standardInput = inPipe
         p.standardOutput = outPipe
         try p.run()
+        // An answer held back in a buffer would block the read below: the watchdog turns that
+        // hang into a failure.
+        let killed = watchdog(p, seconds: 60)
+        defer { XCTAssertFalse(killed.value, "classify did not answer within 60 s") }
         for message in ["hola buenas", "cuánto cuesta"] {
             inPipe.fileHandleForWriting.write(Data((message + "\n").utf8))
             // The answer must arrive while the input stays open.
@@ -255,9 +312,18 @@ final class CLITests: XCTestCase {
         let long = String(repeating: "cuanto cuesta el queque ", count: 440_000)
         let data = try file("long.csv", Self.smallTraining + "\"\(long)\",precio\n")
         let model = dir.appendingPathComponent("long.criba").path
-        let r = try run(["train", data, "-o", model, "--quiet"])
+        // Beyond the default maximum of 1 MiB: refused, naming the line.
+        try assertFails(["train", data, "-o", model], status: 65, mentions: [data + ":14: ", "longer than 1048576 bytes", "--max-line-bytes"])
+        // Lines before the long one are answered first.
+        let refused = try run(["classify", "--model", try trainedModel()], stdin: "hola\n" + long + "\n")
+        XCTAssertEqual(refused.status, 65, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("-:2: the line is longer than 1048576 bytes"), refused.stderr)
+        XCTAssertTrue(refused.stdout.hasPrefix("saludo\t"), refused.stdout)
+        XCTAssertEqual(refused.stdout.split(separator: "\n").count, 1)
+        // Allowed when asked for.
+        let r = try run(["train", data, "-o", model, "--quiet", "--max-line-bytes", "11000000"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        let c = try run(["classify", "--model", model], stdin: long + "\n")
+        let c = try run(["classify", "--model", model, "--max-line-bytes", "11000000"], stdin: long + "\n")
         XCTAssertEqual(c.status, 0, c.stderr)
         XCTAssertTrue(c.stdout.hasPrefix("precio\t"), String(c.stdout.prefix(100)))
     }
