@@ -46,17 +46,31 @@ final class LearningTests: XCTestCase {
         XCTAssertTrue(problem { $0.learningRate = .infinity }.contains("learning rate"))
         XCTAssertTrue(problem { $0.learningRate = 1e30 }.contains("diverged"))
         XCTAssertEqual(problem { _ in }, "trained")
-        XCTAssertThrowsError(try Trainer().train(on: small + [Example(text: "hola", label: "")]))
-        XCTAssertThrowsError(try Trainer().train(on: small + [Example(text: "hola", label: "dos\nlíneas")]))
+        XCTAssertThrowsError(try Trainer().train(on: small + [Example(text: "hola", label: "")])) { error in
+            XCTAssertTrue(error is TrainingError || error is DataError, "\(error)")
+            XCTAssertTrue("\(error)".contains("empty"), "\(error)")
+        }
+        XCTAssertThrowsError(try Trainer().train(on: small + [Example(text: "hola", label: "dos\nlíneas")])) { error in
+            XCTAssertTrue(error is TrainingError || error is DataError, "\(error)")
+            XCTAssertTrue("\(error)".contains("line break"), "\(error)")
+        }
 
         let nb = try Trainer(options: nbOptions).train(on: small)
         XCTAssertThrowsError(try nb.learning([Example(text: "a", label: "precio"), Example(text: "b", label: "")], lines: [7])) { error in
             XCTAssertTrue("\(error)".contains("1 line numbers for 2 examples"), "\(error)")
         }
-        XCTAssertThrowsError(try nb.unlearning(small, lines: []))
+        XCTAssertThrowsError(try nb.unlearning(small, lines: [])) { error in
+            XCTAssertTrue("\(error)".contains("0 line numbers for \(small.count) examples"), "\(error)")
+        }
         let lr = try Trainer().train(on: small)
-        XCTAssertThrowsError(try lr.learning(small, warmStart: WarmStartOptions(learningRate: .infinity)))
-        XCTAssertThrowsError(try lr.learning(small, warmStart: WarmStartOptions(epochs: .max)))
+        XCTAssertThrowsError(try lr.learning(small, warmStart: WarmStartOptions(learningRate: .infinity))) { error in
+            XCTAssertTrue(error is TrainingError, "\(error)")
+            XCTAssertTrue("\(error)".contains("learning rate"), "\(error)")
+        }
+        XCTAssertThrowsError(try lr.learning(small, warmStart: WarmStartOptions(epochs: .max))) { error in
+            XCTAssertTrue(error is TrainingError, "\(error)")
+            XCTAssertTrue("\(error)".contains("epochs"), "\(error)")
+        }
 
         // An `info.rows` that would overflow is dropped, not trapped on.
         var huge = nb
