@@ -1,4 +1,5 @@
 import Criba
+import Foundation
 import CribaShims
 
 /// Turns one input line into one output line.

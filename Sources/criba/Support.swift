@@ -66,6 +66,8 @@ func reportingErrors(_ body: () throws -> Void) throws {
         throw e
     } catch let e as ValidationError {
         throw e
+    } catch is BrokenPipe {
+        throw ExitCode(Exit.brokenPipe)
     } catch let e as DataError {
         printError("criba: error: \(e)")
         throw ExitCode(Exit.dataError)
@@ -185,78 +187,6 @@ extension Algorithm: ExpressibleByArgument {}
 extension CalibrationMethod: ExpressibleByArgument {}
 extension Solver: ExpressibleByArgument {}
 extension FeatureSettings.Weighting: ExpressibleByArgument {}
-
-/// Buffered standard output with explicit flushes.
-final class OutputBuffer {
-    private var bytes: [UInt8] = []
-    private let fd: Int32
-
-    init(fd: Int32 = 1) {
-        self.fd = fd
-        bytes.reserveCapacity(1 << 16)
-    }
-
-    @inline(__always) func append(_ s: String) {
-        var s = s
-        s.withUTF8 { bytes.append(contentsOf: $0) }
-    }
-
-    @inline(__always) func append(_ b: UInt8) { bytes.append(b) }
-
-    @inline(__always) func append(_ p: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: p) }
-
-    /// Appends a probability as `0.dddd`.
-    func appendProbability(_ p: Float) {
-        let v = Int((max(0, min(1, p)) * 10000).rounded())
-        bytes.append(UInt8(ascii: "0") + UInt8(v / 10000))
-        bytes.append(UInt8(ascii: "."))
-        let r = v % 10000
-        bytes.append(UInt8(ascii: "0") + UInt8(r / 1000))
-        bytes.append(UInt8(ascii: "0") + UInt8(r / 100 % 10))
-        bytes.append(UInt8(ascii: "0") + UInt8(r / 10 % 10))
-        bytes.append(UInt8(ascii: "0") + UInt8(r % 10))
-    }
-
-    var count: Int { bytes.count }
-
-    /// Writes everything buffered.
-    func flush() throws {
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                // Only reached when SIGPIPE is blocked (see `CribaCLI.main()`): end as if it
-                // had been delivered.
-                if errno == EPIPE { throw ExitCode(Exit.brokenPipe) }
-                throw IOError(kind: .failed, path: "-", message: "write to standard output failed: \(String(cString: strerror(errno)))")
-            }
-            written += n
-        }
-        bytes.removeAll(keepingCapacity: true)
-    }
-}
-
-/// JSON string literal.
-func jsonString(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if u.value < 0x20 {
-                out += String(format: "\\u%04x", u.value)
-            } else {
-                out.unicodeScalars.append(u)
-            }
-        }
-    }
-    return out + "\""
-}
 
 /// A JSON number with up to 6 decimals (NaN and infinities as null).
 func jsonNumber(_ x: Double) -> String {

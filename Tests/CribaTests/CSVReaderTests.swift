@@ -147,7 +147,10 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertThrowsError(try records(multi, maxRecordBytes: 11)) { error in
             XCTAssertEqual((error as? DataError)?.line, 3)
         }
-        // An endless input stops at the bound instead of filling memory.
+    }
+
+    func testAnEndlessInputStopsAtTheBound() throws {
+        // Instead of filling memory.
         XCTAssertThrowsError(try CSVReader(path: "/dev/zero", maxRecordBytes: 1000)) { error in
             XCTAssertEqual((error as? DataError)?.line, 1)
             XCTAssertEqual((error as? DataError)?.file, "/dev/zero")

@@ -33,25 +33,33 @@ extension CLITests {
             unlink(fifo)
             XCTAssertEqual(mkfifo(fifo, 0o600), 0)
             let viaFIFO = dir.appendingPathComponent("fifo.criba").path
-            let f = try bash(
-                "cat \"$0\" > \"$1\" & \"$CRIBA\" train \"$1\" --algorithm \(algorithm) \(extra.joined(separator: " ")) -o \"$2\" --quiet; s=$?; wait; exit $s"
-                    .replacingOccurrences(of: "$0", with: data).replacingOccurrences(of: "$1", with: fifo)
-                    .replacingOccurrences(of: "$2", with: viaFIFO), timeout: 120)
+            let text = Self.smallTraining
+            let writer = Thread {
+                let fd = open(fifo, O_WRONLY)
+                guard fd >= 0 else { return }
+                _ = text.withCString { write(fd, $0, strlen($0)) }
+                close(fd)
+            }
+            writer.start()
+            let f = try run(["train", fifo, "--algorithm", algorithm, "-o", viaFIFO, "--quiet"] + extra, timeout: 60)
+            // Release a writer still waiting for a reader (if criba never opened the FIFO).
+            let release = open(fifo, O_RDONLY | O_NONBLOCK)
+            if release >= 0 { close(release) }
             XCTAssertEqual(f.status, 0, "\(name) from a FIFO: \(f.stderr)")
-            XCTAssertEqual(try bytes(viaFIFO), try bytes(expected), "\(name) from a FIFO")
+            XCTAssertEqual(try? bytes(viaFIFO), try bytes(expected), "\(name) from a FIFO")
 
             // Process substitution and /dev/stdin (read to the end by the first pass: a second
             // reopen found nothing and said the file was empty).
             let viaPipe = dir.appendingPathComponent("pipe.criba").path
             let p = try bash(
                 "\"$CRIBA\" train <(cat '\(data)') --algorithm \(algorithm) \(extra.joined(separator: " ")) -o '\(viaPipe)' --quiet",
-                timeout: 120)
+                timeout: 60)
             XCTAssertEqual(p.status, 0, "\(name) from <(cat): \(p.stderr)")
-            XCTAssertEqual(try bytes(viaPipe), try bytes(expected), "\(name) from <(cat)")
+            XCTAssertEqual(try? bytes(viaPipe), try bytes(expected), "\(name) from <(cat)")
             let viaStdin = dir.appendingPathComponent("stdin.criba").path
             let s = try run(["train", "/dev/stdin", "--algorithm", algorithm, "-o", viaStdin, "--quiet"] + extra, stdin: Self.smallTraining)
             XCTAssertEqual(s.status, 0, "\(name) from /dev/stdin: \(s.stderr)")
-            XCTAssertEqual(try bytes(viaStdin), try bytes(expected), "\(name) from /dev/stdin")
+            XCTAssertEqual(try? bytes(viaStdin), try bytes(expected), "\(name) from /dev/stdin")
         }
         // No copy is left in the temporary directory (it is unlinked when made).
         let tmp = dir.appendingPathComponent("tmp")

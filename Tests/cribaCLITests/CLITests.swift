@@ -185,12 +185,39 @@ final class CLITests: XCTestCase {
 
     func testTrainEvaluatePredictRoundTrip() throws {
         let model = try trainedModel()
-        let test = try file("test.csv", "text,label\nhola buenas noches,saludo\ncuánto cuesta el pan,precio\nganaste un premio ingresá ya,spam\n")
+        let rows = [
+            ("hola buenas noches", "saludo"), ("cuánto cuesta el pan", "precio"), ("ganaste un premio ingresá ya", "spam"),
+            ("hola cuánto", "spam"),
+        ]
+        let test = try file("test.csv", "text,label\n" + rows.map { "\($0.0),\($0.1)\n" }.joined())
         let e = try run(["evaluate", "--model", model, test, "--json"])
         XCTAssertEqual(e.status, 0, e.stderr)
         let json = try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as! [String: Any]
-        XCTAssertEqual(json["n"] as? Int, 3)
-        for key in ["accuracy", "macro_f1", "weighted_f1", "per_class", "confusion"] { XCTAssertNotNil(json[key], key) }
+        XCTAssertEqual(json["n"] as? Int, 4)
+        // The metrics, recomputed here from classify's answers to the same messages.
+        let answers = try run(["classify", "--model", model], stdin: rows.map { $0.0 + "\n" }.joined())
+        let predicted = answers.stdout.split(separator: "\n").map { String($0.split(separator: "\t")[0]) }
+        XCTAssertEqual(predicted.count, 4)
+        let truths = rows.map(\.1)
+        XCTAssertEqual(json["accuracy"] as? Double ?? -1, Double(zip(truths, predicted).filter { $0 == $1 }.count) / 4, accuracy: 1e-6)
+        let perClass = json["per_class"] as! [String: [String: Any]]
+        var f1s: [Double] = []
+        for label in ["precio", "saludo", "spam"] {
+            let tp = Double(zip(truths, predicted).filter { $0 == label && $1 == label }.count)
+            let support = Double(truths.filter { $0 == label }.count)
+            let guessed = Double(predicted.filter { $0 == label }.count)
+            let p = guessed > 0 ? tp / guessed : 0
+            let r = tp / support
+            let f = p + r > 0 ? 2 * p * r / (p + r) : 0
+            f1s.append(f)
+            let got = try XCTUnwrap(perClass[label], label)
+            XCTAssertEqual(got["precision"] as? Double ?? -1, p, accuracy: 1e-6, label)
+            XCTAssertEqual(got["recall"] as? Double ?? -1, r, accuracy: 1e-6, label)
+            XCTAssertEqual(got["f1"] as? Double ?? -1, f, accuracy: 1e-6, label)
+            XCTAssertEqual(got["support"] as? Int, Int(support), label)
+        }
+        XCTAssertEqual(json["macro_f1"] as? Double ?? -1, f1s.reduce(0, +) / 3, accuracy: 1e-6)
+        XCTAssertEqual(json["weighted_f1"] as? Double ?? -1, (f1s[0] + f1s[1] + 2 * f1s[2]) / 4, accuracy: 1e-6)
         let confusion = json["confusion"] as! [String: Any]
         XCTAssertEqual(confusion["labels"] as? [String], ["precio", "saludo", "spam"])
         let text = try run(["evaluate", "--model", model, test])
@@ -201,7 +228,7 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(p.status, 0, p.stderr)
         let labelled = try String(contentsOfFile: out, encoding: .utf8)
         XCTAssertTrue(labelled.hasPrefix("text,label,predicted_label,probability\n"), labelled)
-        XCTAssertEqual(labelled.split(separator: "\n").count, 4)
+        XCTAssertEqual(labelled.split(separator: "\n").count, 5)
     }
 
     func testClassifyJSONAndEmptyLinesAndGarbage() throws {
