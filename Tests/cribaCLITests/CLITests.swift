@@ -701,8 +701,16 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(unlearn.status, 0, unlearn.stderr)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: model)), original)
         // Once more is too much: the error names standard input and the line.
-        try assertFails(["unlearn", "--model", model, "--label", "precio"], stdin: messages, status: 65, mentions: ["-:1", "below zero"])
+        try assertFails(["unlearn", "--model", model, "--label", "precio"], stdin: messages, status: 65, mentions: ["-:1", "was never learned with `criba learn`"])
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: model)), original)
+        // A message of the training data, made of words the model knows: refused unless asked
+        // for (it used to be subtracted silently).
+        let trainingRow = "cuánto cuesta el queque\n"
+        try assertFails(["unlearn", "--model", model, "--label", "precio"], stdin: trainingRow, status: 65, mentions: ["-:1", "--training-messages"])
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: model)), original)
+        let forced = try run(["unlearn", "--model", model, "--label", "precio", "--training-messages"], stdin: trainingRow)
+        XCTAssertEqual(forced.status, 0, forced.stderr)
+        XCTAssertNotEqual(try Data(contentsOf: URL(fileURLWithPath: model)), original)
     }
 
     func testLearnFromCSVAndUnlearnRefusedForLogisticRegression() throws {

@@ -30,7 +30,7 @@ public struct WarmStartOptions: Sendable, Hashable {
 }
 
 extension Model {
-    /// Whether ``unlearning(_:source:lines:)`` and ``merging(_:)`` can be used: the model is
+    /// Whether ``unlearning(_:source:lines:trainingMessages:)`` and ``merging(_:)`` can be used: the model is
     /// naive Bayes (`nb` or `cnb`) and keeps its counts.
     public var keepsCounts: Bool { algorithm.isCountBased && counts != nil }
 
@@ -40,7 +40,7 @@ extension Model {
     /// to the model's counts, exactly as if they had been part of the training data: new
     /// feature keys are inserted in sorted order, a new label becomes a new class, and the
     /// weights are recomputed from the counts with the model's smoothing `info["alpha"]`.
-    /// ``unlearning(_:source:lines:)`` of the same messages gives back the same model, byte for
+    /// ``unlearning(_:source:lines:trainingMessages:)`` of the same messages gives back the same model, byte for
     /// byte, when the features are counted with integer weights (`--algorithm nb` on the
     /// command line sets count weighting).
     ///
@@ -72,7 +72,11 @@ extension Model {
         if algorithm.isCountBased {
             let base = try countTable()
             let delta = CountTable(examples: examples, tokenizer: tokenizerSettings, features: featureSettings)
-            return try rebuilt(from: base.adding(delta), rows: examples.count)
+            var m = try rebuilt(from: base.adding(delta), rows: examples.count)
+            var ledger = Self.learnedLedger(info)
+            for e in examples { ledger[Self.learnedDigest(e), default: 0] += 1 }
+            m.info[Self.learnedKey] = Self.learnedText(ledger)
+            return m
         }
         return try warmStarted(examples, source: source, lines: lines, options: warmStart)
     }
@@ -85,12 +89,20 @@ extension Model {
     ///   - examples: Messages the model learned before, with the labels they were learned with.
     ///   - source: Where the messages come from, used in error messages.
     ///   - lines: The line of each example in `source`; by default 1, 2, 3…
+    ///   - trainingMessages: Whether the messages may be ones the model was trained on. By
+    ///     default (false) each message must have been added by ``learning(_:source:lines:warmStart:)``
+    ///     with the same label (as many times as it is unlearned): a naive Bayes model records
+    ///     a digest of every message it learns (`info["learned"]`), because its counts alone
+    ///     cannot tell a message it saw from one made of words it knows. With true, that
+    ///     record is not required and only counts going below zero are refused.
     /// - Returns: The updated model; `self` is unchanged.
     /// - Throws: ``TrainingError`` for a logistic-regression model (it keeps no counts to
-    ///   subtract); ``DataError`` naming the first line whose label the model does not know or
-    ///   whose counts would go below zero (the message was never learned with that label), or
-    ///   when fewer than two labels would remain.
-    public func unlearning(_ examples: [Example], source: String = "examples", lines: [Int]? = nil) throws -> Model {
+    ///   subtract); ``DataError`` naming the first line whose label the model does not know,
+    ///   whose message was not learned with that label, or whose counts would go below zero,
+    ///   or when fewer than two labels would remain.
+    public func unlearning(
+        _ examples: [Example], source: String = "examples", lines: [Int]? = nil, trainingMessages: Bool = false
+    ) throws -> Model {
         guard algorithm.isCountBased else {
             throw TrainingError(
                 message: "unlearn needs a naive Bayes model (nb or cnb), which keeps counts; this model is \(algorithm.rawValue) (logistic regression and SVMs keep only weights, so they cannot forget messages): retrain it without them")
@@ -102,6 +114,21 @@ extension Model {
         for (i, e) in examples.enumerated() where !known.contains(e.label) {
             throw DataError(
                 file: source, line: lines[i], message: "label `\(e.label)` is not one of the model's labels; nothing to unlearn")
+        }
+        var ledger = Self.learnedLedger(info)
+        if !trainingMessages {
+            for (i, e) in examples.enumerated() {
+                let digest = Self.learnedDigest(e)
+                let left = ledger[digest, default: 0]
+                if left == 0 {
+                    let times = examples[..<i].filter { $0 == e }.count
+                    let what = times == 0 ? "was never learned" : "was learned only \(times) time(s)"
+                    throw DataError(
+                        file: source, line: lines[i],
+                        message: "cannot unlearn this message as `\(e.label)`: it \(what) with `criba learn` as `\(e.label)` (the model records what it learns); to remove messages it was trained on, use --training-messages")
+                }
+                ledger[digest] = left - 1
+            }
         }
         let delta = CountTable(examples: examples, tokenizer: tokenizerSettings, features: featureSettings)
         let result = base.adding(delta, sign: -1)
@@ -138,7 +165,43 @@ extension Model {
                 file: source, line: lines[examples.count - 1],
                 message: "unlearning these messages would leave fewer than two labels")
         }
-        return try rebuilt(from: pruned, rows: -examples.count)
+        var m = try rebuilt(from: pruned, rows: -examples.count)
+        if !trainingMessages { m.info[Self.learnedKey] = Self.learnedText(ledger) }
+        return m
+    }
+
+    /// The `info` key recording the messages ``learning(_:source:lines:warmStart:)`` added to a
+    /// naive Bayes model: space-separated `digest*count` entries, sorted.
+    static let learnedKey = "learned"
+
+    /// A message and its label as 16 hex digits: 64-bit FNV-1a over the label's UTF-8, a 0
+    /// byte and the text's UTF-8 (fixed, so the same in every process and on every machine).
+    static func learnedDigest(_ e: Example) -> String {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        func add(_ b: UInt8) { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+        for b in e.label.utf8 { add(b) }
+        add(0)
+        for b in e.text.utf8 { add(b) }
+        let hex = String(h, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// The record of learned messages in `info` (digest → times).
+    static func learnedLedger(_ info: [String: String]) -> [String: Int] {
+        var out: [String: Int] = [:]
+        for entry in (info[learnedKey] ?? "").split(separator: " ") {
+            let parts = entry.split(separator: "*")
+            guard parts.count == 2, let n = Int(parts[1]), n > 0 else { continue }
+            out[String(parts[0]), default: 0] += n
+        }
+        return out
+    }
+
+    /// `ledger` as its `info` value, or nil when it is empty (a model that learned nothing,
+    /// or unlearned all it learned, has no entry: `learn` then `unlearn` gives back the file).
+    static func learnedText(_ ledger: [String: Int]) -> String? {
+        let entries = ledger.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.key)*\($0.value)" }
+        return entries.isEmpty ? nil : entries.joined(separator: " ")
     }
 
     /// The naive Bayes model trained on the union of the data of `models`: their counts are
