@@ -38,6 +38,7 @@ mutations=(
 "unsure-label-as-model-label@@Sources/criba/UnsureArguments.swift@@s/if labels.contains\(unsureLabel\) \{/if false {/@@CLITests/testUnsureLabelThatIsAModelLabelIsRefused"
 "predict-duplicate-header@@Sources/criba/Predict.swift@@s/for added in Self.addedColumns \{/for added in [String]() {/@@CLITests/testPredictRefusesItsOwnOutputColumns"
 "stderr-raw-controls@@Sources/criba/Support.swift@@s/let text = escapingControls\(/let text = String(/@@CLITests/testUTF16IsNamedAndControlBytesNeverReachStandardError"
+"unlearn-without-record@@Sources/Criba/Model/Model+Learning.swift@@s/if !trainingMessages \{\n            for \(i, e\)/if false {\n            for (i, e)/@@LearningTests/testUnlearningAMessageNeverLearnedIsRefused"
 "sigpipe-inherited@@Sources/criba/CribaCLI.swift@@s/signal\(SIGPIPE, SIG_DFL\)/_ = 0/@@CLITests/testBrokenPipeEndsEveryCommandTheSameWay"
 )
 
@@ -67,7 +68,9 @@ fi
 wanted=("$@")
 
 mkdir -p "$scratch"
-rsync -a --delete --exclude .build --exclude Fuzz/.build --exclude .git "$root/" "$scratch/"
+# A fresh copy of the working tree, keeping the scratch copy's .build.
+find "$scratch" -mindepth 1 -maxdepth 1 ! -name .build ! -name .mutation-logs -exec rm -rf {} +
+tar -C "$root" --exclude=./.build --exclude=./Fuzz/.build --exclude=./.git -cf - . | tar -C "$scratch" -xf -
 cd "$scratch"
 unset CRIBA_TEST_EXECUTABLE
 log=$scratch/.mutation-logs
