@@ -32,7 +32,11 @@ enum Spool {
     static func write(_ fd: Int32, _ bytes: UnsafePointer<UInt8>, _ count: Int, name: String) throws {
         var done = 0
         while done < count {
-            let n = Glibc.write(fd, bytes + done, count - done)
+            #if canImport(Glibc)
+                let n = Glibc.write(fd, bytes + done, count - done)
+            #else
+                let n = Darwin.write(fd, bytes + done, count - done)
+            #endif
             if n < 0 {
                 if errno == EINTR { continue }
                 throw IOError(
