@@ -17,7 +17,7 @@ extension CribaCLI {
             abstract: "Classify messages from standard input, one per line.",
             discussion: """
                 Writes one line per input line: `label<TAB>probability` (or a JSON object with \
-                --format json). An empty input line gets an empty output line. Answers are \
+                --format json). A blank input line (empty, or only spaces, tabs and NUL bytes) gets an empty output line. Answers are \
                 written out before Criba waits for more input, so it works inside pipelines \
                 and as a co-process of another program.
 
@@ -43,6 +43,8 @@ extension CribaCLI {
         @Flag(help: "Also give the features that pushed each message toward its label most: TSV adds a column `feature:weight ...` (5 features), JSON adds `explanation`.")
         var explain = false
 
+        @OptionGroup var limit: LineLimitArguments
+
         enum Format: String, ExpressibleByArgument, CaseIterable {
             case tsv, json
         }
@@ -58,7 +60,7 @@ extension CribaCLI {
                 let classifier = Classifier(model: model, policy: try unsure.policy(labels: model.labels))
                 let out = OutputBuffer()
                 let filter = LineFilter(classifier: classifier, json: format == .json, topK: topK, explain: explain)
-                try readLines(fd: 0) { line in
+                try readLines(fd: 0, maxLineBytes: limit.maxLineBytes) { line in
                     filter.answer(line, into: out)
                 } beforeWaiting: {
                     try out.flush()
@@ -69,55 +71,12 @@ extension CribaCLI {
     }
 }
 
-/// Reads lines from a file descriptor in large blocks, calling `line` for each complete line
-/// (without its `\n` or `\r\n`) and `beforeWaiting` before every read that may block, so that
-/// answers already computed are never held back while input is pending.
-func readLines(
-    fd: Int32, _ line: (UnsafeBufferPointer<UInt8>) throws -> Void, beforeWaiting: () throws -> Void
-) throws {
-    var buffer = [UInt8](repeating: 0, count: 1 << 16)
-    var start = 0
-    var end = 0
-    while true {
-        // Hand out the complete lines in the buffer.
-        try buffer.withUnsafeBufferPointer { b in
-            var i = start
-            while let nl = memchr(b.baseAddress! + i, 0x0A, end - i) {
-                let j = b.baseAddress!.distance(to: nl.assumingMemoryBound(to: UInt8.self))
-                var e = j
-                if e > start && b[e - 1] == 0x0D { e -= 1 }
-                try line(UnsafeBufferPointer(rebasing: b[start..<e]))
-                start = j + 1
-                i = start
-            }
-        }
-        if start > 0 {
-            let remaining = end - start
-            if remaining > 0 {
-                buffer.withUnsafeMutableBufferPointer { b in
-                    _ = memmove(b.baseAddress!, b.baseAddress! + start, remaining)
-                }
-            }
-            end = remaining
-            start = 0
-        }
-        if end == buffer.count {
-            buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count))
-        }
-        try beforeWaiting()
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + end, $0.count - end) }
-        if n < 0 {
-            if errno == EINTR { continue }
-            throw IOError(kind: .failed, path: "-", message: "read from standard input failed: \(String(cString: strerror(errno)))")
-        }
-        if n == 0 {
-            if end > start {
-                var e = end
-                if buffer[e - 1] == 0x0D { e -= 1 }
-                try buffer.withUnsafeBufferPointer { try line(UnsafeBufferPointer(rebasing: $0[start..<e])) }
-            }
-            return
-        }
-        end += n
+/// `--max-line-bytes`, for the commands that read messages one per line.
+struct LineLimitArguments: ParsableArguments {
+    @Option(help: "Longest input line accepted, in bytes (its line end not counted); a longer line stops the command with exit 65 naming the line, so memory stays bounded. Default: 1048576 (1 MiB).")
+    var maxLineBytes: Int = CSVReader.defaultMaxRecordBytes
+
+    func validate() throws {
+        if maxLineBytes < 1 { throw ValidationError("--max-line-bytes must be at least 1") }
     }
 }

@@ -1,6 +1,12 @@
 import ArgumentParser
 import Criba
 
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The `criba` command.
 @main
 struct CribaCLI: ParsableCommand {
@@ -22,6 +28,16 @@ struct CribaCLI: ParsableCommand {
         version: cribaVersion,
         subcommands: [Train.self, Evaluate.self, Predict.self, Classify.self, Learn.self, Unlearn.self, Merge.self, Tokenize.self]
     )
+}
+
+extension CribaCLI {
+    /// Runs the command with SIGPIPE at its default action, whatever the parent set: when the
+    /// reader of standard output goes away (`criba classify | head -1`), every command ends at
+    /// once, silently, killed by SIGPIPE (status 141 in a shell), as `cat` or `grep` do.
+    static func main() {
+        signal(SIGPIPE, SIG_DFL)
+        main(nil)
+    }
 }
 
 let cribaVersion = "0.1.0"

@@ -50,7 +50,7 @@ struct CorrectionArguments: ParsableArguments {
         var lines: [Int] = []
         if let label {
             var n = 0
-            try readLines(fd: 0) { line in
+            try readLines(fd: 0, maxLineBytes: csv.maxLineBytes) { line in
                 n += 1
                 let text = String(decoding: line, as: UTF8.self)
                 if text.trimmingCharacters(in: .whitespaces).isEmpty { return }
@@ -154,10 +154,11 @@ extension CribaCLI {
             discussion: """
                 Subtracts the messages' counts from a naive Bayes model (nb, cnb); features and \
                 labels whose counts return to zero are removed, so `learn` then `unlearn` of the \
-                same messages gives back the same file. Refused for logistic-regression models, \
-                which keep no counts, and when a count would go below zero (the message was not \
-                learned with that label); the error names the line. The model file is replaced \
-                atomically.
+                same messages gives back the same file. Each message must have been added with \
+                `criba learn` with that label (the model records a digest of what it learns); \
+                --training-messages allows messages it was trained on, refusing only counts that \
+                would go below zero. Refused for logistic-regression models, which keep no \
+                counts. Errors name the line. The model file is replaced atomically.
 
                 Examples:
                   echo 'a cómo el kilo de queso?' | criba unlearn --model nb.criba --label precio
@@ -166,10 +167,13 @@ extension CribaCLI {
 
         @OptionGroup var arguments: CorrectionArguments
 
+        @Flag(help: "Also unlearn messages the model was trained on (not added with `criba learn`); only counts going below zero are then refused.")
+        var trainingMessages = false
+
         func run() throws {
             try reportingErrors {
                 try arguments.update(verb: "unlearned") { model, examples, source, lines in
-                    try model.unlearning(examples, source: source, lines: lines)
+                    try model.unlearning(examples, source: source, lines: lines, trainingMessages: trainingMessages)
                 }
             }
         }

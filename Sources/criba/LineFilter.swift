@@ -1,4 +1,5 @@
 import Criba
+import Foundation
 
 /// Turns one input line into one output line.
 struct LineFilter {
@@ -30,7 +31,7 @@ struct LineFilter {
     }
 
     func answer(_ line: UnsafeBufferPointer<UInt8>, into out: OutputBuffer) {
-        if line.isEmpty {
+        if isBlank(line) {
             out.append(0x0A)
             return
         }

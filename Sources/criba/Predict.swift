@@ -8,14 +8,19 @@ extension CribaCLI {
             commandName: "predict",
             abstract: "Label the rows of a CSV file: the input columns plus the prediction.",
             discussion: """
-                Adds the columns `predicted_label` and `probability` to every row. The output \
-                uses the input's delimiter. With -o the file is written atomically.
+                Adds the columns `predicted_label` and `probability` to every row (an input that \
+                already has a column of either name, in any case, is refused). A blank text \
+                (empty, or only white space and NUL bytes) leaves both empty. The output uses \
+                the input's delimiter. With -o the file is written atomically.
 
                 Examples:
                   criba predict --model model.criba messages.csv -o labelled.csv
                   criba predict messages.csv --text-column mensaje > labelled.csv
                   criba predict messages.csv --threshold 0.8 --unsure-label revisar -o labelled.csv
                 """)
+
+        /// The columns predict adds to the input's.
+        static let addedColumns = ["predicted_label", "probability"]
 
         @OptionGroup var modelArguments: ModelArguments
 
@@ -36,7 +41,11 @@ extension CribaCLI {
 
         @OptionGroup var unsure: UnsureArguments
 
+        @Option(help: "Longest CSV record accepted, in bytes; a longer one stops with exit 65 naming its line, so memory stays bounded. Default: 1048576 (1 MiB).")
+        var maxLineBytes: Int = CSVReader.defaultMaxRecordBytes
+
         func validate() throws {
+            if maxLineBytes < 1 { throw ValidationError("--max-line-bytes must be at least 1") }
             if let output { try validateOutput(output, option: "-o", inputs: [data, modelArguments.inputPath, unsure.labelThresholds]) }
             try validateModelIsNotStandardInput(modelArguments.model, messagesOnStandardInput: data == "-")
         }
@@ -45,11 +54,19 @@ extension CribaCLI {
             try reportingErrors {
                 let model = try modelArguments.load()
                 let classifier = Classifier(model: model, policy: try unsure.policy(labels: model.labels))
-                let reader = try CSVReader(path: data, delimiter: delimiter, encoding: encoding)
+                let reader = try CSVReader(path: data, delimiter: delimiter, encoding: encoding, maxRecordBytes: maxLineBytes)
                 if reader.encoding == .windows1252 && encoding == .auto {
                     printError("criba: warning: \(data): not valid UTF-8; reading it as Windows-1252 (use --encoding to choose)")
                 }
                 let textIndex = try reader.column(named: textColumn, role: .textColumn)
+                // Two columns of the same name could not be told apart by the next reader.
+                for added in Self.addedColumns {
+                    if let existing = reader.header.first(where: { $0.lowercased() == added }) {
+                        throw DataError(
+                            file: data, line: 1,
+                            message: "the header already has a column `\(existing)` (is this an output of criba predict?); predict adds the columns `predicted_label` and `probability`, so remove or rename those first")
+                    }
+                }
                 let d = reader.delimiter
                 var text: [UInt8] = []
                 // Quoting is decided on bytes: as `Character`s, a comma or quote followed by a
@@ -75,7 +92,7 @@ extension CribaCLI {
                     text.append(0x0A)
                 }
                 let out = OutputBuffer()
-                emit(reader.header + ["predicted_label", "probability"])
+                emit(reader.header + Self.addedColumns)
                 while let record = try reader.next() {
                     guard record.fields.count == reader.header.count else {
                         throw DataError(
@@ -83,7 +100,7 @@ extension CribaCLI {
                             message: "expected \(reader.header.count) fields as in the header, found \(record.fields.count)")
                     }
                     let message = record.fields[textIndex]
-                    if message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    if isBlank(message) {
                         emit(record.fields + ["", ""])
                     } else {
                         let p = classifier.classify(message)

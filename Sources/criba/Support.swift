@@ -15,6 +15,8 @@ enum Exit {
     static let noInput: Int32 = 66
     static let ioError: Int32 = 74
     static let other: Int32 = 1
+    /// 128 + SIGPIPE: the reader of standard output went away.
+    static let brokenPipe: Int32 = 141
 }
 
 /// Writes text to standard error (file descriptor 2, unbuffered).
@@ -30,9 +32,10 @@ func writeStandardError(_ text: String) {
     }
 }
 
-/// Writes a line to standard error, naming the settings the library mentions by their options.
+/// Writes a line to standard error, naming the settings the library mentions by their options
+/// and with control characters escaped (see ``escapingControls(_:)``).
 func printError(_ message: String) {
-    let text = SettingRole.renaming(in: message, optionName)
+    let text = escapingControls(SettingRole.renaming(in: message, optionName))
     writeStandardError(text.hasSuffix("\n") ? text : text + "\n")
 }
 
@@ -46,7 +49,29 @@ func optionName(_ role: SettingRole) -> String {
     case .emptyFields: return "--empty"
     case .learningRate: return "--learning-rate"
     case .regularization: return "--c"
+    case .maxRecordBytes: return "--max-line-bytes"
+    case .trainingMessages: return "--training-messages"
     }
+}
+
+/// `text` with its control characters written as escapes, so that a NUL, an escape sequence or
+/// a carriage return read from a file cannot reach the terminal raw: C0 controls and DEL as
+/// `\x00`…`\x1F`, `\x7F`, C1 controls as `\u{80}`…`\u{9F}`. Line breaks and tabs are kept.
+func escapingControls(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || (0x7F...0x9F).contains($0.value) }) else {
+        return text
+    }
+    var out = String.UnicodeScalarView()
+    for u in text.unicodeScalars {
+        if (u.value < 0x20 && u != "\n" && u != "\t") || u.value == 0x7F {
+            out.append(contentsOf: String(format: "\\x%02X", u.value).unicodeScalars)
+        } else if (0x80...0x9F).contains(u.value) {
+            out.append(contentsOf: "\\u{\(String(u.value, radix: 16, uppercase: true))}".unicodeScalars)
+        } else {
+            out.append(u)
+        }
+    }
+    return String(out)
 }
 
 /// Runs `body`, turning library errors into a message on stderr and the contract's exit code.
@@ -57,6 +82,8 @@ func reportingErrors(_ body: () throws -> Void) throws {
         throw e
     } catch let e as ValidationError {
         throw e
+    } catch is BrokenPipe {
+        throw ExitCode(Exit.brokenPipe)
     } catch let e as DataError {
         printError("criba: error: \(e)")
         throw ExitCode(Exit.dataError)
@@ -150,6 +177,13 @@ struct CSVArguments: ParsableArguments {
     @Option(name: .customLong("empty"), help: "Rows with an empty text or label: skip (with a warning listing their lines) or fail.")
     var emptyFields: EmptyFieldPolicy = .skip
 
+    @Option(help: "Longest CSV record (or input line) accepted, in bytes; a longer one stops with exit 65 naming its line, so memory stays bounded. Default: 1048576 (1 MiB).")
+    var maxLineBytes: Int = CSVReader.defaultMaxRecordBytes
+
+    func validate() throws {
+        if maxLineBytes < 1 { throw ValidationError("--max-line-bytes must be at least 1") }
+    }
+
     var options: CSVOptions {
         var o = CSVOptions()
         o.textColumn = textColumn
@@ -157,6 +191,7 @@ struct CSVArguments: ParsableArguments {
         o.delimiter = delimiter
         o.encoding = encoding
         o.emptyFields = emptyFields
+        o.maxRecordBytes = maxLineBytes
         return o
     }
 }
@@ -168,76 +203,6 @@ extension Algorithm: ExpressibleByArgument {}
 extension CalibrationMethod: ExpressibleByArgument {}
 extension Solver: ExpressibleByArgument {}
 extension FeatureSettings.Weighting: ExpressibleByArgument {}
-
-/// Buffered standard output with explicit flushes.
-final class OutputBuffer {
-    private var bytes: [UInt8] = []
-    private let fd: Int32
-
-    init(fd: Int32 = 1) {
-        self.fd = fd
-        bytes.reserveCapacity(1 << 16)
-    }
-
-    @inline(__always) func append(_ s: String) {
-        var s = s
-        s.withUTF8 { bytes.append(contentsOf: $0) }
-    }
-
-    @inline(__always) func append(_ b: UInt8) { bytes.append(b) }
-
-    @inline(__always) func append(_ p: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: p) }
-
-    /// Appends a probability as `0.dddd`.
-    func appendProbability(_ p: Float) {
-        let v = Int((max(0, min(1, p)) * 10000).rounded())
-        bytes.append(UInt8(ascii: "0") + UInt8(v / 10000))
-        bytes.append(UInt8(ascii: "."))
-        let r = v % 10000
-        bytes.append(UInt8(ascii: "0") + UInt8(r / 1000))
-        bytes.append(UInt8(ascii: "0") + UInt8(r / 100 % 10))
-        bytes.append(UInt8(ascii: "0") + UInt8(r / 10 % 10))
-        bytes.append(UInt8(ascii: "0") + UInt8(r % 10))
-    }
-
-    var count: Int { bytes.count }
-
-    /// Writes everything buffered.
-    func flush() throws {
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                if errno == EPIPE { throw ExitCode(0) }
-                throw IOError(kind: .failed, path: "-", message: "write to standard output failed: \(String(cString: strerror(errno)))")
-            }
-            written += n
-        }
-        bytes.removeAll(keepingCapacity: true)
-    }
-}
-
-/// JSON string literal.
-func jsonString(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if u.value < 0x20 {
-                out += String(format: "\\u%04x", u.value)
-            } else {
-                out.unicodeScalars.append(u)
-            }
-        }
-    }
-    return out + "\""
-}
 
 /// A JSON number with up to 6 decimals (NaN and infinities as null).
 func jsonNumber(_ x: Double) -> String {

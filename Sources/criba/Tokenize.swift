@@ -26,6 +26,8 @@ extension CribaCLI {
         @Flag(help: "Also list every feature (w: word, n: word n-gram, c: character n-gram).")
         var features = false
 
+        @OptionGroup var limit: LineLimitArguments
+
         func run() throws {
             try reportingErrors {
                 let extractor: FeatureExtractor
@@ -48,7 +50,7 @@ extension CribaCLI {
                     try out.flush()
                 }
                 if messages.isEmpty {
-                    try readLines(fd: 0) { line in
+                    try readLines(fd: 0, maxLineBytes: limit.maxLineBytes) { line in
                         try show(String(decoding: line, as: UTF8.self))
                     } beforeWaiting: {}
                 } else {

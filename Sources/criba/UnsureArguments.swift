@@ -12,7 +12,7 @@ struct UnsureArguments: ParsableArguments {
     @Option(help: "File of per-label thresholds, one `label<TAB>probability` or `label=probability` per line (# comments); they override --threshold for those labels.")
     var labelThresholds: String?
 
-    @Option(help: "The answer given when unsure. Default: unsure.")
+    @Option(help: "The answer given when unsure; not one of the model's labels. Default: unsure.")
     var unsureLabel = "unsure"
 
     func validate() throws {
@@ -27,6 +27,11 @@ struct UnsureArguments: ParsableArguments {
     ///
     /// - Throws: ``IOError`` or ``DataError`` from the thresholds file.
     func policy(labels: [String]) throws -> UnsurePolicy {
+        // An unsure answer named like a label could not be told from that label's answers.
+        if labels.contains(unsureLabel) {
+            throw ValidationError(
+                "--unsure-label `\(unsureLabel)` is one of the model's labels; unsure answers would look like real `\(unsureLabel)` answers. Choose another name (default: unsure)")
+        }
         var perLabel: [String: Float] = [:]
         if let path = labelThresholds { perLabel = try UnsurePolicy.readLabelThresholds(path: path, labels: labels) }
         return UnsurePolicy(threshold: threshold, margin: margin, perLabel: perLabel, unsureLabel: unsureLabel)

@@ -1,14 +1,16 @@
+import Foundation
 import XCTest
 
 @testable import Criba
 
 final class CSVReaderTests: XCTestCase {
-    func records(_ text: [UInt8], delimiter: CSVDelimiter = .auto, encoding: CSVEncoding = .auto) throws -> (
-        header: [String], rows: [[String]], lines: [Int]
-    ) {
+    func records(
+        _ text: [UInt8], delimiter: CSVDelimiter = .auto, encoding: CSVEncoding = .auto,
+        maxRecordBytes: Int = CSVReader.defaultMaxRecordBytes
+    ) throws -> (header: [String], rows: [[String]], lines: [Int]) {
         let dir = try temporaryDirectory(self)
         let path = try writeFile(dir, "in.csv", text)
-        let r = try CSVReader(path: path, delimiter: delimiter, encoding: encoding)
+        let r = try CSVReader(path: path, delimiter: delimiter, encoding: encoding, maxRecordBytes: maxRecordBytes)
         var rows: [[String]] = []
         var lines: [Int] = []
         while let rec = try r.next() {
@@ -112,6 +114,80 @@ final class CSVReaderTests: XCTestCase {
         }
     }
 
+    func testInvalidUTF8InsideAQuotedFieldNamesItsExactColumn() throws {
+        // `"ab` then the bad byte: the quote is column 1, `a` 2, `b` 3, the byte 4; after a
+        // line break inside the quotes, columns restart at 1.
+        let bytes: [UInt8] = Array("text,label\nhola,saludo\n\"ab".utf8) + [0xFF] + Array("c\",otro\n".utf8)
+        XCTAssertThrowsError(try records(bytes, encoding: .utf8)) { error in
+            guard let e = error as? DataError else { return XCTFail("\(error)") }
+            XCTAssertEqual([e.line, e.column], [3, 4])
+        }
+        let second: [UInt8] = Array("text,label\nhola,\"x\ny".utf8) + [0xC3] + Array("z\"\n".utf8)
+        XCTAssertThrowsError(try records(second, encoding: .utf8)) { error in
+            guard let e = error as? DataError else { return XCTFail("\(error)") }
+            XCTAssertEqual([e.line, e.column], [3, 2])
+        }
+        let field2: [UInt8] = Array("text,label\nhola,\"sal".utf8) + [0x80] + Array("\"\n".utf8)
+        XCTAssertThrowsError(try records(field2, encoding: .utf8)) { error in
+            guard let e = error as? DataError else { return XCTFail("\(error)") }
+            XCTAssertEqual([e.line, e.column], [2, 10])
+        }
+    }
+
+    func testRecordBoundIsExactAndNamesTheRecordsFirstLine() throws {
+        // 10 bytes of record (the line end not counted) pass a bound of 10, not one of 9.
+        let text = Array("t,l\n12345678,x\n".utf8)
+        XCTAssertEqual(try records(text, maxRecordBytes: 10).rows, [["12345678", "x"]])
+        XCTAssertThrowsError(try records(text, maxRecordBytes: 9)) { error in
+            XCTAssertEqual((error as? DataError)?.line, 2)
+        }
+        // A quoted field over lines counts as one record, named by its first line.
+        let multi = Array("t,l\n\n\"ab\ncd\nef\",x\n".utf8)
+        XCTAssertEqual(try records(multi, maxRecordBytes: 12).rows, [["ab\ncd\nef", "x"]])
+        XCTAssertThrowsError(try records(multi, maxRecordBytes: 11)) { error in
+            XCTAssertEqual((error as? DataError)?.line, 3)
+        }
+    }
+
+    func testAnEndlessInputStopsAtTheBound() throws {
+        // Instead of filling memory.
+        XCTAssertThrowsError(try CSVReader(path: "/dev/zero", maxRecordBytes: 1000)) { error in
+            XCTAssertEqual((error as? DataError)?.line, 1)
+            XCTAssertEqual((error as? DataError)?.file, "/dev/zero")
+        }
+    }
+
+    func testUTF16IsRefusedByName() throws {
+        for (bom, name) in [([UInt8(0xFF), 0xFE], "FF FE, little-endian"), ([0xFE, 0xFF], "FE FF, big-endian")] {
+            XCTAssertThrowsError(try records(bom + [0x74, 0, 0x2C, 0, 0x6C, 0, 0x0A, 0])) { error in
+                guard let e = error as? DataError else { return XCTFail("\(error)") }
+                XCTAssertEqual([e.line, e.column], [1, 1])
+                XCTAssertTrue(e.message.hasPrefix("the file is UTF-16 (byte-order mark \(name))"), e.message)
+            }
+        }
+    }
+
+    func testAFIFOIsReadOnceAndItsCopyServesLaterPasses() throws {
+        let dir = try temporaryDirectory(self)
+        let fifo = dir.appendingPathComponent("in.fifo").path
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let text = "text,label\nhola,saludo\ncuánto cuesta,precio\n"
+        let writer = Thread {
+            let fd = open(fifo, O_WRONLY)
+            _ = text.withCString { write(fd, $0, strlen($0)) }
+            close(fd)
+        }
+        writer.start()
+        let csv = LabelledCSV(path: fifo)
+        var passes: [[String]] = []
+        for _ in 0..<3 {
+            var labels: [String] = []
+            try csv.forEach { _, label, _ in labels.append(label) }
+            passes.append(labels)
+        }
+        XCTAssertEqual(passes, Array(repeating: ["saludo", "precio"], count: 3))
+    }
+
     func testUnbalancedQuoteNamesWhereItOpened() throws {
         XCTAssertThrowsError(try records("text,label\nhola,saludo\n\"sin cerrar,otro\nmás,texto\n")) { error in
             guard let e = error as? DataError else { return XCTFail("\(error)") }
@@ -150,7 +226,13 @@ final class CSVReaderTests: XCTestCase {
 
     func testTenMegabyteSingleLine() throws {
         let long = String(repeating: "hola que tal ", count: 800_000)
-        let r = try records("text,label\n\"\(long)\",saludo\ncorto,otro\n")
+        let text = Array("text,label\n\"\(long)\",saludo\ncorto,otro\n".utf8)
+        XCTAssertThrowsError(try records(text)) { error in
+            XCTAssertEqual(error as? DataError, DataError(
+                file: (error as? DataError)?.file ?? "", line: 2,
+                message: "the record starting on this line is longer than 1048576 bytes, the maximum (raise it with --max-line-bytes if such long messages are expected; a quote that never closes also makes one record of the rest of the file)"))
+        }
+        let r = try records(text, maxRecordBytes: 11_000_000)
         XCTAssertEqual(r.rows.count, 2)
         XCTAssertEqual(r.rows[0][0].utf8.count, long.utf8.count)
         XCTAssertEqual(r.rows[1], ["corto", "otro"])

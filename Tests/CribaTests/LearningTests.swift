@@ -46,17 +46,31 @@ final class LearningTests: XCTestCase {
         XCTAssertTrue(problem { $0.learningRate = .infinity }.contains("learning rate"))
         XCTAssertTrue(problem { $0.learningRate = 1e30 }.contains("diverged"))
         XCTAssertEqual(problem { _ in }, "trained")
-        XCTAssertThrowsError(try Trainer().train(on: small + [Example(text: "hola", label: "")]))
-        XCTAssertThrowsError(try Trainer().train(on: small + [Example(text: "hola", label: "dos\nlíneas")]))
+        XCTAssertThrowsError(try Trainer().train(on: small + [Example(text: "hola", label: "")])) { error in
+            XCTAssertTrue(error is TrainingError || error is DataError, "\(error)")
+            XCTAssertTrue("\(error)".contains("empty"), "\(error)")
+        }
+        XCTAssertThrowsError(try Trainer().train(on: small + [Example(text: "hola", label: "dos\nlíneas")])) { error in
+            XCTAssertTrue(error is TrainingError || error is DataError, "\(error)")
+            XCTAssertTrue("\(error)".contains("line break"), "\(error)")
+        }
 
         let nb = try Trainer(options: nbOptions).train(on: small)
         XCTAssertThrowsError(try nb.learning([Example(text: "a", label: "precio"), Example(text: "b", label: "")], lines: [7])) { error in
             XCTAssertTrue("\(error)".contains("1 line numbers for 2 examples"), "\(error)")
         }
-        XCTAssertThrowsError(try nb.unlearning(small, lines: []))
+        XCTAssertThrowsError(try nb.unlearning(small, lines: [])) { error in
+            XCTAssertTrue("\(error)".contains("0 line numbers for \(small.count) examples"), "\(error)")
+        }
         let lr = try Trainer().train(on: small)
-        XCTAssertThrowsError(try lr.learning(small, warmStart: WarmStartOptions(learningRate: .infinity)))
-        XCTAssertThrowsError(try lr.learning(small, warmStart: WarmStartOptions(epochs: .max)))
+        XCTAssertThrowsError(try lr.learning(small, warmStart: WarmStartOptions(learningRate: .infinity))) { error in
+            XCTAssertTrue(error is TrainingError, "\(error)")
+            XCTAssertTrue("\(error)".contains("learning rate"), "\(error)")
+        }
+        XCTAssertThrowsError(try lr.learning(small, warmStart: WarmStartOptions(epochs: .max))) { error in
+            XCTAssertTrue(error is TrainingError, "\(error)")
+            XCTAssertTrue("\(error)".contains("epochs"), "\(error)")
+        }
 
         // An `info.rows` that would overflow is dropped, not trapped on.
         var huge = nb
@@ -92,19 +106,48 @@ final class LearningTests: XCTestCase {
 
     func testLearningEqualsTrainingOnTheUnion() throws {
         let extra = [Example(text: "qué horario tienen el domingo", label: "horario"), Example(text: "abren mañana?", label: "horario")]
-        let learned = try Trainer(options: nbOptions).train(on: small).learning(extra)
+        var learned = try Trainer(options: nbOptions).train(on: small).learning(extra)
         let trained = try Trainer(options: nbOptions).train(on: small + extra)
+        // The same model but for the record of what was learned.
+        XCTAssertEqual(learned.info["learned"]?.split(separator: " ").count, 2)
+        learned.facts.setLearned([:])
         XCTAssertTrue(learned.serialized() == trained.serialized())
     }
 
+    /// A message made of words the model knows, never learned: its counts could be subtracted,
+    /// but it is refused, naming the line; the record of learned messages tells them apart.
+    func testUnlearningAMessageNeverLearnedIsRefused() throws {
+        let trained = try Trainer(options: nbOptions).train(on: small)
+        let known = Example(text: "hola buenas", label: "saludo")
+        XCTAssertNoThrow(try trained.unlearning([known], trainingMessages: true))
+        XCTAssertThrowsError(try trained.unlearning([known], source: "fix.csv", lines: [3])) { error in
+            XCTAssertEqual(error as? DataError, DataError(
+                file: "fix.csv", line: 3,
+                message: "cannot unlearn this message as `saludo`: it was never learned with `criba learn` as `saludo` (the model records what it learns); to remove messages it was trained on, use the training-messages setting",
+                settings: [.trainingMessages]))
+        }
+        // Learned with one label, not unlearned with another; learned twice, unlearned twice.
+        let learned = try trained.learning([known, known])
+        XCTAssertThrowsError(try learned.unlearning([Example(text: "hola buenas", label: "precio")]))
+        XCTAssertEqual(try learned.unlearning([known, known]).serialized(), trained.serialized())
+        XCTAssertEqual(try learned.unlearning([known]).info["learned"], try trained.learning([known]).info["learned"])
+    }
+
     func testUnlearningTooMuchNamesTheLine() throws {
-        let model = try Trainer(options: nbOptions).train(on: small)
-        let twice = [Example(text: "hola buenas", label: "saludo"), Example(text: "hola buenas", label: "saludo")]
+        let trained = try Trainer(options: nbOptions).train(on: small)
+        let once = [Example(text: "hola buenas", label: "saludo")]
+        let model = try trained.learning(once)
+        let twice = once + once
         XCTAssertThrowsError(try model.unlearning(twice, source: "fix.csv", lines: [4, 7])) { error in
             let e = error as? DataError
             XCTAssertEqual(e?.file, "fix.csv")
             XCTAssertEqual(e?.line, 7)
-            XCTAssertTrue(e?.message.contains("below zero") ?? false, "\(error)")
+            XCTAssertTrue(e?.message.contains("was learned only 1 time(s) with `criba learn`") ?? false, "\(error)")
+        }
+        // Messages of the training data may be unlearned when asked for, down to zero counts.
+        XCTAssertThrowsError(try trained.unlearning(twice + twice, source: "fix.csv", lines: [1, 2, 3, 4], trainingMessages: true)) {
+            error in
+            XCTAssertTrue("\(error)".contains("below zero"), "\(error)")
         }
         XCTAssertThrowsError(try model.unlearning([Example(text: "hola", label: "nuevo")], source: "fix.csv", lines: [2])) {
             XCTAssertEqual(($0 as? DataError)?.line, 2)

@@ -34,7 +34,10 @@ final class NaiveBayesTests: XCTestCase {
     }
 
     func testSingleLabelIsRejected() {
-        XCTAssertThrowsError(try Trainer().train(on: [Example(text: "a", label: "x"), Example(text: "b", label: "x")]))
+        XCTAssertThrowsError(try Trainer().train(on: [Example(text: "a", label: "x"), Example(text: "b", label: "x")])) { error in
+            XCTAssertTrue(error is TrainingError, "\(error)")
+            XCTAssertTrue("\(error)".contains("only one label (`x`)"), "\(error)")
+        }
     }
 }
 

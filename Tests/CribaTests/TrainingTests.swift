@@ -112,7 +112,10 @@ final class TrainingTests: XCTestCase {
     }
 
     func testStreamingRefusesStandardInput() {
-        XCTAssertThrowsError(try Trainer().trainStreaming(on: LabelledCSV(path: "-")))
+        XCTAssertThrowsError(try Trainer().trainStreaming(on: LabelledCSV(path: "-"))) { error in
+            XCTAssertTrue(error is TrainingError, "\(error)")
+            XCTAssertTrue("\(error)".contains("give a file, not standard input"), "\(error)")
+        }
     }
 
     func testTuneStoresItsTableAndPicksTheBestCandidate() throws {

@@ -47,9 +47,22 @@ final class CalibrationTests: XCTestCase {
         let calibrated = try Trainer().trainCalibrated(on: examples, folds: 3)
         XCTAssertEqual(calibrated.info["calibration.method"], "temperature")
         XCTAssertEqual(calibrated.info["calibration.folds"], "3")
-        XCTAssertNotNil(calibrated.info["calibration.log_loss_before"])
-        XCTAssertNotNil(calibrated.info["calibration.log_loss_after"])
+        // The fit moved the temperature and lowered the held-out log loss it reports.
+        let before = try XCTUnwrap(calibrated.info["calibration.log_loss_before"].flatMap(Double.init))
+        let after = try XCTUnwrap(calibrated.info["calibration.log_loss_after"].flatMap(Double.init))
+        XCTAssertLessThan(after, before)
         XCTAssertGreaterThan(calibrated.temperature, 0)
+        XCTAssertNotEqual(calibrated.temperature, 1)
+        // The stored temperature is what the probabilities use: the top probability of a
+        // message is softmax(scores / T) of the uncalibrated model's scores.
+        for text in ["cuánto cuesta", "hola buenas"] {
+            let raw = Classifier(model: plain).classify(text).probabilities.map { Double($0.probability) }
+            let t = Double(calibrated.temperature) / Double(plain.temperature)
+            let logits = raw.map { log(max($0, 1e-30)) / t }
+            let m = logits.max()!
+            let expected = exp(m - m) / logits.reduce(0) { $0 + exp($1 - m) }
+            XCTAssertEqual(Double(Classifier(model: calibrated).classify(text).probability), expected, accuracy: 1e-4, text)
+        }
         XCTAssertEqual(calibrated.weights, plain.weights)
         XCTAssertEqual(calibrated.bias, plain.bias)
         let reread = try Model(bytes: calibrated.serialized())
@@ -122,6 +135,10 @@ final class CalibrationTests: XCTestCase {
         }
         XCTAssertEqual(calibrated.weights, plain.weights)
         XCTAssertGreaterThan(calibrated.temperature, 0)
+        XCTAssertNotEqual(calibrated.temperature, 1)
+        let before = try XCTUnwrap(calibrated.info["calibration.log_loss_before"].flatMap(Double.init))
+        let after = try XCTUnwrap(calibrated.info["calibration.log_loss_after"].flatMap(Double.init))
+        XCTAssertLessThan(after, before)
         XCTAssertEqual(try Model(bytes: calibrated.serialized()).bias, calibrated.bias)
         // The default method is unchanged.
         XCTAssertEqual(try Trainer().trainCalibrated(on: examples, folds: 3).serialized(),

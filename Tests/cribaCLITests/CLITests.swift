@@ -10,16 +10,32 @@ final class DataBox: @unchecked Sendable {
     var data = Data()
 }
 
+/// A flag set by another thread.
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var set = false
+    var value: Bool {
+        get { lock.withLock { set } }
+        set { lock.withLock { set = newValue } }
+    }
+}
+
 /// Runs the built `criba` executable and checks stdout, stderr and exit codes.
 final class CLITests: XCTestCase {
     struct Run {
         var status: Int32
         var stdout: String
         var stderr: String
+        var stderrBytes: [UInt8] = []
     }
 
     /// The `criba` executable next to the test bundle.
+    /// `CRIBA_TEST_EXECUTABLE` names another build to test (for example an older one, to see
+    /// that a regression test fails there).
     static let executable: URL = {
+        if let other = ProcessInfo.processInfo.environment["CRIBA_TEST_EXECUTABLE"], !other.isEmpty {
+            return URL(fileURLWithPath: other)
+        }
         let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for dir in [bundle, bundle.deletingLastPathComponent(), bundle.deletingLastPathComponent().deletingLastPathComponent()] {
             let candidate = dir.appendingPathComponent("criba")
@@ -36,9 +52,21 @@ final class CLITests: XCTestCase {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    func run(_ arguments: [String], stdin: [UInt8] = [], environment: [String: String] = [:]) throws -> Run {
+    /// A child that exits before reading all its input must not kill the test process with
+    /// SIGPIPE (`criba` sets its own disposition, so the children are not affected).
+    static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
+
+    /// Seconds a run may take before it is killed and the test fails (a hang fails, it does
+    /// not stop the suite).
+    static let timeout: TimeInterval = 180
+
+    func run(
+        _ arguments: [String], stdin: [UInt8] = [], environment: [String: String] = [:], executable: URL? = nil,
+        stdinFile: String? = nil, timeout: TimeInterval = CLITests.timeout, file: StaticString = #filePath, line: UInt = #line
+    ) throws -> Run {
+        Self.ignoreBrokenPipes
         let p = Process()
-        p.executableURL = Self.executable
+        p.executableURL = executable ?? Self.executable
         p.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
@@ -46,15 +74,24 @@ final class CLITests: XCTestCase {
         let inPipe = Pipe()
         let outPipe = Pipe()
         let errPipe = Pipe()
-        p.standardInput = inPipe
+        if let stdinFile {
+            p.standardInput = FileHandle(forReadingAtPath: stdinFile)
+        } else {
+            p.standardInput = inPipe
+        }
         p.standardOutput = outPipe
         p.standardError = errPipe
         try p.run()
-        let writer = Thread {
-            inPipe.fileHandleForWriting.write(Data(stdin))
-            try? inPipe.fileHandleForWriting.close()
+        let killed = watchdog(p, seconds: timeout)
+        if stdinFile == nil {
+            let writer = Thread {
+                // A command that stops early (an error, a bounded line) closes its end: the
+                // write fails with EPIPE, which is fine here.
+                try? inPipe.fileHandleForWriting.write(contentsOf: Data(stdin))
+                try? inPipe.fileHandleForWriting.close()
+            }
+            writer.start()
         }
-        writer.start()
         let errBox = DataBox()
         let group = DispatchGroup()
         group.enter()
@@ -69,21 +106,35 @@ final class CLITests: XCTestCase {
             group.leave()
         }
         // A run that hangs (a pipe never closed, a read that never returns) fails the test
-        // instead of stopping the suite.
-        if group.wait(timeout: .now() + Self.timeLimit) == .timedOut || !waitForExit(p, seconds: 10) {
-            XCTFail("criba \(arguments) did not finish within \(Self.timeLimit) s; killed")
+        // instead of stopping the suite: the watchdog kills it after `timeout`, and a pipe some
+        // other process still holds open is given up on shortly after.
+        if group.wait(timeout: .now() + timeout + 10) == .timedOut || !waitForExit(p, seconds: 10) {
+            killed.value = true
             kill(p.processIdentifier, SIGKILL)
             group.wait()
         }
         p.waitUntilExit()
+        if killed.value {
+            XCTFail("criba \(arguments.joined(separator: " ")) did not finish within \(Int(timeout)) s; killed", file: file, line: line)
+        }
         let outData = outBox.data
         return Run(
             status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errBox.data, as: UTF8.self))
+            stderr: String(decoding: errBox.data, as: UTF8.self), stderrBytes: [UInt8](errBox.data))
     }
 
-    /// The longest a run may take, in seconds.
-    static let timeLimit: Double = 300
+    /// Kills `process` (SIGKILL) if it is still running after `seconds`; the flag says whether
+    /// it had to.
+    func watchdog(_ process: Process, seconds: TimeInterval) -> Flag {
+        let killed = Flag()
+        let pid = process.processIdentifier
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [weak process] in
+            guard let process, process.isRunning else { return }
+            killed.value = true
+            kill(pid, SIGKILL)
+        }
+        return killed
+    }
 
     /// Whether `p` exits within `seconds`.
     func waitForExit(_ p: Process, seconds: Double) -> Bool {
@@ -158,12 +209,39 @@ final class CLITests: XCTestCase {
 
     func testTrainEvaluatePredictRoundTrip() throws {
         let model = try trainedModel()
-        let test = try file("test.csv", "text,label\nhola buenas noches,saludo\ncuánto cuesta el pan,precio\nganaste un premio ingresá ya,spam\n")
+        let rows = [
+            ("hola buenas noches", "saludo"), ("cuánto cuesta el pan", "precio"), ("ganaste un premio ingresá ya", "spam"),
+            ("hola cuánto", "spam"),
+        ]
+        let test = try file("test.csv", "text,label\n" + rows.map { "\($0.0),\($0.1)\n" }.joined())
         let e = try run(["evaluate", "--model", model, test, "--json"])
         XCTAssertEqual(e.status, 0, e.stderr)
         let json = try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as! [String: Any]
-        XCTAssertEqual(json["n"] as? Int, 3)
-        for key in ["accuracy", "macro_f1", "weighted_f1", "per_class", "confusion"] { XCTAssertNotNil(json[key], key) }
+        XCTAssertEqual(json["n"] as? Int, 4)
+        // The metrics, recomputed here from classify's answers to the same messages.
+        let answers = try run(["classify", "--model", model], stdin: rows.map { $0.0 + "\n" }.joined())
+        let predicted = answers.stdout.split(separator: "\n").map { String($0.split(separator: "\t")[0]) }
+        XCTAssertEqual(predicted.count, 4)
+        let truths = rows.map(\.1)
+        XCTAssertEqual(json["accuracy"] as? Double ?? -1, Double(zip(truths, predicted).filter { $0 == $1 }.count) / 4, accuracy: 1e-6)
+        let perClass = json["per_class"] as! [String: [String: Any]]
+        var f1s: [Double] = []
+        for label in ["precio", "saludo", "spam"] {
+            let tp = Double(zip(truths, predicted).filter { $0 == label && $1 == label }.count)
+            let support = Double(truths.filter { $0 == label }.count)
+            let guessed = Double(predicted.filter { $0 == label }.count)
+            let p = guessed > 0 ? tp / guessed : 0
+            let r = tp / support
+            let f = p + r > 0 ? 2 * p * r / (p + r) : 0
+            f1s.append(f)
+            let got = try XCTUnwrap(perClass[label], label)
+            XCTAssertEqual(got["precision"] as? Double ?? -1, p, accuracy: 1e-6, label)
+            XCTAssertEqual(got["recall"] as? Double ?? -1, r, accuracy: 1e-6, label)
+            XCTAssertEqual(got["f1"] as? Double ?? -1, f, accuracy: 1e-6, label)
+            XCTAssertEqual(got["support"] as? Int, Int(support), label)
+        }
+        XCTAssertEqual(json["macro_f1"] as? Double ?? -1, f1s.reduce(0, +) / 3, accuracy: 1e-6)
+        XCTAssertEqual(json["weighted_f1"] as? Double ?? -1, (f1s[0] + f1s[1] + 2 * f1s[2]) / 4, accuracy: 1e-6)
         let confusion = json["confusion"] as! [String: Any]
         XCTAssertEqual(confusion["labels"] as? [String], ["precio", "saludo", "spam"])
         let text = try run(["evaluate", "--model", model, test])
@@ -174,7 +252,7 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(p.status, 0, p.stderr)
         let labelled = try String(contentsOfFile: out, encoding: .utf8)
         XCTAssertTrue(labelled.hasPrefix("text,label,predicted_label,probability\n"), labelled)
-        XCTAssertEqual(labelled.split(separator: "\n").count, 4)
+        XCTAssertEqual(labelled.split(separator: "\n").count, 5)
     }
 
     func testClassifyJSONAndEmptyLinesAndGarbage() throws {
@@ -204,6 +282,10 @@ final class CLITests: XCTestCase {
         p.standardInput = inPipe
         p.standardOutput = outPipe
         try p.run()
+        // An answer held back in a buffer would block the read below: the watchdog turns that
+        // hang into a failure.
+        let killed = watchdog(p, seconds: 60)
+        defer { XCTAssertFalse(killed.value, "classify did not answer within 60 s") }
         for message in ["hola buenas", "cuánto cuesta"] {
             inPipe.fileHandleForWriting.write(Data((message + "\n").utf8))
             // The answer must arrive while the input stays open.
@@ -281,9 +363,18 @@ final class CLITests: XCTestCase {
         let long = String(repeating: "cuanto cuesta el queque ", count: 440_000)
         let data = try file("long.csv", Self.smallTraining + "\"\(long)\",precio\n")
         let model = dir.appendingPathComponent("long.criba").path
-        let r = try run(["train", data, "-o", model, "--quiet"])
+        // Beyond the default maximum of 1 MiB: refused, naming the line.
+        try assertFails(["train", data, "-o", model], status: 65, mentions: [data + ":14: ", "longer than 1048576 bytes", "--max-line-bytes"])
+        // Lines before the long one are answered first.
+        let refused = try run(["classify", "--model", try trainedModel()], stdin: "hola\n" + long + "\n")
+        XCTAssertEqual(refused.status, 65, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("-:2: the line is longer than 1048576 bytes"), refused.stderr)
+        XCTAssertTrue(refused.stdout.hasPrefix("saludo\t"), refused.stdout)
+        XCTAssertEqual(refused.stdout.split(separator: "\n").count, 1)
+        // Allowed when asked for.
+        let r = try run(["train", data, "-o", model, "--quiet", "--max-line-bytes", "11000000"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        let c = try run(["classify", "--model", model], stdin: long + "\n")
+        let c = try run(["classify", "--model", model, "--max-line-bytes", "11000000"], stdin: long + "\n")
         XCTAssertEqual(c.status, 0, c.stderr)
         XCTAssertTrue(c.stdout.hasPrefix("precio\t"), String(c.stdout.prefix(100)))
     }
@@ -634,8 +725,16 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(unlearn.status, 0, unlearn.stderr)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: model)), original)
         // Once more is too much: the error names standard input and the line.
-        try assertFails(["unlearn", "--model", model, "--label", "precio"], stdin: messages, status: 65, mentions: ["-:1", "below zero"])
+        try assertFails(["unlearn", "--model", model, "--label", "precio"], stdin: messages, status: 65, mentions: ["-:1", "was never learned with `criba learn`"])
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: model)), original)
+        // A message of the training data, made of words the model knows: refused unless asked
+        // for (it used to be subtracted silently).
+        let trainingRow = "cuánto cuesta el queque\n"
+        try assertFails(["unlearn", "--model", model, "--label", "precio"], stdin: trainingRow, status: 65, mentions: ["-:1", "--training-messages"])
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: model)), original)
+        let forced = try run(["unlearn", "--model", model, "--label", "precio", "--training-messages"], stdin: trainingRow)
+        XCTAssertEqual(forced.status, 0, forced.stderr)
+        XCTAssertNotEqual(try Data(contentsOf: URL(fileURLWithPath: model)), original)
     }
 
     func testLearnFromCSVAndUnlearnRefusedForLogisticRegression() throws {

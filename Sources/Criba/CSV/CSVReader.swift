@@ -117,6 +117,12 @@ public final class CSVReader {
 
     private let file: FileDescriptor
     private let ownsFile: Bool
+    /// Whether the input is a pipe, FIFO, terminal or other stream (read without waiting for a
+    /// full block, so that lines typed or piped in are handled as they come).
+    private let isStream: Bool
+    /// A descriptor every byte read is also written to (the spool of a stream that may be read
+    /// again), or `nil`.
+    private let tee: FileDescriptor?
     private var buffer: [UInt8]
     private var position = 0
     private var filled = 0
@@ -127,15 +133,31 @@ public final class CSVReader {
 
     private static let blockSize = 1 << 20
 
+    /// The longest record accepted by default, in bytes: 1 MiB.
+    public static let defaultMaxRecordBytes = 1 << 20
+
+    /// The longest record accepted, in bytes (delimiters, quotes and the line breaks of quoted
+    /// fields included; the line end of the record not).
+    public let maxRecordBytes: Int
+
     /// Opens `path` (`-` means standard input) and reads its header.
     ///
+    /// - Parameters:
+    ///   - path: The file, or `-` for standard input.
+    ///   - delimiter: The field delimiter, or `.auto` to detect it from the header line.
+    ///   - encoding: The text encoding, or `.auto` (see ``CSVEncoding/auto``).
+    ///   - maxRecordBytes: The longest record accepted, in bytes (at least 1); a longer one is
+    ///     a ``DataError`` naming the line where it starts, so memory stays bounded whatever
+    ///     the input (`/dev/zero` included). Default: ``defaultMaxRecordBytes``.
     /// - Throws: ``IOError`` if the file is missing or unreadable; ``DataError`` if the file is
-    ///   empty, not text, or its header is malformed.
-    public init(path: String, delimiter: CSVDelimiter = .auto, encoding: CSVEncoding = .auto) throws {
-        name = path
+    ///   empty, not text, UTF-16, or its header is malformed.
+    public convenience init(
+        path: String, delimiter: CSVDelimiter = .auto, encoding: CSVEncoding = .auto,
+        maxRecordBytes: Int = CSVReader.defaultMaxRecordBytes
+    ) throws {
+        let file: FileDescriptor
         if path == "-" {
             file = .standardInput
-            ownsFile = false
         } else {
             guard let status = FileSystem.status(path) else {
                 throw IOError(kind: .missing, path: path, message: "no such file")
@@ -148,13 +170,35 @@ public final class CSVReader {
             } catch {
                 throw IOError(kind: .failed, path: path, message: "cannot open: \(error)")
             }
-            ownsFile = true
         }
+        try self.init(
+            file: file, owned: path != "-", name: path, delimiter: delimiter, encoding: encoding,
+            maxRecordBytes: maxRecordBytes, tee: nil)
+    }
+
+    /// Reads from an open descriptor named `name` in messages; `owned` closes it with the
+    /// reader; every byte read is also written to `tee` when given.
+    init(
+        file: FileDescriptor, owned: Bool, name: String, delimiter: CSVDelimiter,
+        encoding: CSVEncoding, maxRecordBytes: Int, tee: FileDescriptor?
+    ) throws {
+        self.name = name
+        self.file = file
+        ownsFile = owned
+        self.tee = tee
+        self.maxRecordBytes = max(1, maxRecordBytes)
+        isStream = (try? file.status()).map { !$0.isSeekable } ?? false
         self.encoding = encoding
         buffer = [UInt8](repeating: 0, count: Self.blockSize)
         try fill()
         if filled == 0 {
             throw DataError(file: name, line: 0, message: "the file is empty (expected a header line such as `text,label`)")
+        }
+        if filled >= 2 && ((buffer[0] == 0xFF && buffer[1] == 0xFE) || (buffer[0] == 0xFE && buffer[1] == 0xFF)) {
+            let order = buffer[0] == 0xFF ? "FF FE, little-endian" : "FE FF, big-endian"
+            throw DataError(
+                file: name, line: 1, column: 1,
+                message: "the file is UTF-16 (byte-order mark \(order)), which Criba does not read; convert it to UTF-8, e.g. `iconv -f UTF-16 -t UTF-8 in.csv > out.csv`")
         }
         // BOM
         if filled >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF {
@@ -238,8 +282,13 @@ public final class CSVReader {
                 throw IOError(kind: .failed, path: name, message: "read error: \(error)")
             }
             if n == 0 { eof = true }
+            if n > 0, let tee {
+                try buffer.withUnsafeBytes { b in
+                    try Spool.write(tee, UnsafeRawBufferPointer(rebasing: b[filled..<(filled + n)]), name: name)
+                }
+            }
             filled += n
-            if n > 0 && name == "-" { break }
+            if n > 0 && isStream { break }
         }
     }
 
@@ -327,12 +376,19 @@ public final class CSVReader {
         var quoteLine = 0
         var quoteColumn = 0
         var sawAny = false
+        var recordStart = consumed
         func finishField() throws {
             fields.append(try decode(field, line: fieldStartLine, column: fieldStartColumn + (wasQuoted ? 1 : 0)))
             field.removeAll(keepingCapacity: true)
             wasQuoted = false
         }
         while true {
+            if consumed - recordStart > maxRecordBytes {
+                throw DataError(
+                    file: name, line: recordLine,
+                    message: "the record starting on this line is longer than \(maxRecordBytes) bytes, the maximum (raise it with \(SettingRole.maxRecordBytes.mention) if such long messages are expected; a quote that never closes also makes one record of the rest of the file)",
+                    settings: [.maxRecordBytes])
+            }
             guard let b = try peek() else {
                 if inQuotes {
                     throw dataError(
@@ -380,6 +436,7 @@ public final class CSVReader {
                     fieldStartLine = line
                     fieldStartColumn = 1
                     recordLine = line
+                    recordStart = consumed
                     continue
                 }
                 try finishField()

@@ -1,7 +1,7 @@
 import Foundation
 
 extension Model {
-    /// Whether ``unlearning(_:source:lines:)`` and ``merging(_:)`` can be used: the model is
+    /// Whether ``unlearning(_:source:lines:trainingMessages:)`` and ``merging(_:)`` can be used: the model is
     /// naive Bayes (`nb` or `cnb`) and keeps its counts.
     public var keepsCounts: Bool { algorithm.isCountBased && counts != nil }
 
@@ -11,7 +11,7 @@ extension Model {
     /// to the model's counts, exactly as if they had been part of the training data: new
     /// feature keys are inserted in sorted order, a new label becomes a new class, and the
     /// weights are recomputed from the counts with the model's smoothing `info["alpha"]`.
-    /// ``unlearning(_:source:lines:)`` of the same messages gives back the same model, byte for
+    /// ``unlearning(_:source:lines:trainingMessages:)`` of the same messages gives back the same model, byte for
     /// byte, when the features are counted with integer weights (`--algorithm nb` on the
     /// command line sets count weighting).
     ///
@@ -43,7 +43,11 @@ extension Model {
         if algorithm.isCountBased {
             let base = try countTable()
             let delta = CountTable(examples: examples, tokenizer: tokenizerSettings, features: featureSettings)
-            return try rebuilt(from: base.adding(delta), rows: examples.count)
+            var m = try rebuilt(from: base.adding(delta), rows: examples.count)
+            var ledger = facts.learned
+            for e in examples { ledger[Self.learnedDigest(e), default: 0] += 1 }
+            m.facts.setLearned(ledger)
+            return m
         }
         return try warmStarted(examples, source: source, lines: lines, options: warmStart)
     }
@@ -56,12 +60,20 @@ extension Model {
     ///   - examples: Messages the model learned before, with the labels they were learned with.
     ///   - source: Where the messages come from, used in error messages.
     ///   - lines: The line of each example in `source`; by default 1, 2, 3…
+    ///   - trainingMessages: Whether the messages may be ones the model was trained on. By
+    ///     default (false) each message must have been added by ``learning(_:source:lines:warmStart:)``
+    ///     with the same label (as many times as it is unlearned): a naive Bayes model records
+    ///     a digest of every message it learns (``ModelFacts/learned``), because its counts alone
+    ///     cannot tell a message it saw from one made of words it knows. With true, that
+    ///     record is not required and only counts going below zero are refused.
     /// - Returns: The updated model; `self` is unchanged.
     /// - Throws: ``TrainingError`` for a logistic-regression model (it keeps no counts to
-    ///   subtract); ``DataError`` naming the first line whose label the model does not know or
-    ///   whose counts would go below zero (the message was never learned with that label), or
-    ///   when fewer than two labels would remain.
-    public func unlearning(_ examples: [Example], source: String = "examples", lines: [Int]? = nil) throws -> Model {
+    ///   subtract); ``DataError`` naming the first line whose label the model does not know,
+    ///   whose message was not learned with that label, or whose counts would go below zero,
+    ///   or when fewer than two labels would remain.
+    public func unlearning(
+        _ examples: [Example], source: String = "examples", lines: [Int]? = nil, trainingMessages: Bool = false
+    ) throws -> Model {
         guard algorithm.isCountBased else {
             throw TrainingError(
                 message: "unlearn needs a naive Bayes model (nb or cnb), which keeps counts; this model is \(algorithm.rawValue) (logistic regression and SVMs keep only weights, so they cannot forget messages): retrain it without them")
@@ -73,6 +85,22 @@ extension Model {
         for (i, e) in examples.enumerated() where !known.contains(e.label) {
             throw DataError(
                 file: source, line: lines[i], message: "label `\(e.label)` is not one of the model's labels; nothing to unlearn")
+        }
+        var ledger = facts.learned
+        if !trainingMessages {
+            for (i, e) in examples.enumerated() {
+                let digest = Self.learnedDigest(e)
+                let left = ledger[digest, default: 0]
+                if left == 0 {
+                    let times = examples[..<i].filter { $0 == e }.count
+                    let what = times == 0 ? "was never learned" : "was learned only \(times) time(s)"
+                    throw DataError(
+                        file: source, line: lines[i],
+                        message: "cannot unlearn this message as `\(e.label)`: it \(what) with `criba learn` as `\(e.label)` (the model records what it learns); to remove messages it was trained on, use \(SettingRole.trainingMessages.mention)",
+                        settings: [.trainingMessages])
+                }
+                ledger[digest] = left - 1
+            }
         }
         let delta = CountTable(examples: examples, tokenizer: tokenizerSettings, features: featureSettings)
         let result = base.adding(delta, sign: -1)
@@ -109,7 +137,21 @@ extension Model {
                 file: source, line: lines[examples.count - 1],
                 message: "unlearning these messages would leave fewer than two labels")
         }
-        return try rebuilt(from: pruned, rows: -examples.count)
+        var m = try rebuilt(from: pruned, rows: -examples.count)
+        if !trainingMessages { m.facts.setLearned(ledger) }
+        return m
+    }
+
+    /// A message and its label as 16 hex digits: 64-bit FNV-1a over the label's UTF-8, a 0
+    /// byte and the text's UTF-8 (fixed, so the same in every process and on every machine).
+    static func learnedDigest(_ e: Example) -> String {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        func add(_ b: UInt8) { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+        for b in e.label.utf8 { add(b) }
+        add(0)
+        for b in e.text.utf8 { add(b) }
+        let hex = String(h, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     /// The naive Bayes model trained on the union of the data of `models`: their counts are

@@ -15,6 +15,11 @@ public struct ModelFacts: Sendable, Equatable {
     public var tuning: TuningInfo?
     /// Entries not read into a typed field, by key (without the `info.` prefix).
     public internal(set) var unrecognized: [String: String] = [:]
+    /// The messages `learn` added to a naive Bayes model and not yet unlearned: a digest of
+    /// each message and its label (see ``Model/learnedDigest(_:)``) and how many times. Stored
+    /// as `info.learned`, space-separated `digest*count` entries in sorted order; absent when
+    /// empty.
+    public internal(set) var learned: [String: Int] = [:]
 
     /// No facts.
     public init() {}
@@ -279,6 +284,8 @@ extension ModelFacts {
             { $0.map(MetadataFormat.tuningRow).joined(separator: "\n") })
         if u != TuningInfo() { tuning = u }
 
+        learned = e.take(Self.learnedKey, Self.ledger(from:), Self.text(ofLedger:)) ?? [:]
+
         unrecognized = e.remaining
     }
 
@@ -325,7 +332,33 @@ extension ModelFacts {
             put("tune.winner", u.winner)
             put("tune.table", u.table.map { $0.map(MetadataFormat.tuningRow).joined(separator: "\n") })
         }
+        if !learned.isEmpty { put(Self.learnedKey, Self.text(ofLedger: learned)) }
         return m
+    }
+
+    /// The key of ``learned`` in the metadata.
+    static let learnedKey = "learned"
+
+    /// The ledger a `learned` entry holds, or `nil` when it is not one.
+    static func ledger(from text: String) -> [String: Int]? {
+        var out: [String: Int] = [:]
+        for entry in text.split(separator: " ", omittingEmptySubsequences: false) {
+            let parts = entry.split(separator: "*", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, let n = Int(parts[1]), n > 0, out[String(parts[0])] == nil else { return nil }
+            out[String(parts[0])] = n
+        }
+        return out.isEmpty ? nil : out
+    }
+
+    /// `ledger`'s entries as stored: `digest*count`, sorted, separated by spaces.
+    static func text(ofLedger ledger: [String: Int]) -> String {
+        ledger.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.key)*\($0.value)" }.joined(separator: " ")
+    }
+
+    /// Replaces ``learned`` with the positive counts of `ledger`.
+    mutating func setLearned(_ ledger: [String: Int]) {
+        unrecognized[Self.learnedKey] = nil
+        learned = ledger.filter { $0.value > 0 }
     }
 
     /// The facts every one of `all` records with the same value (what a merged model keeps).

@@ -16,6 +16,11 @@ public enum SettingRole: String, Sendable, CaseIterable {
     case learningRate
     /// The inverse regularisation strength C (``TrainingOptions/c``).
     case regularization
+    /// The longest CSV record or input line accepted (``CSVOptions/maxRecordBytes``).
+    case maxRecordBytes
+    /// Whether `unlearn` may take out messages the model was trained on, not only ones it
+    /// learned.
+    case trainingMessages
 
     /// How library messages name the setting, such as "the text column setting".
     public var mention: String {
@@ -27,6 +32,8 @@ public enum SettingRole: String, Sendable, CaseIterable {
         case .emptyFields: return "the empty-fields setting"
         case .learningRate: return "the learning rate setting"
         case .regularization: return "the C setting"
+        case .maxRecordBytes: return "the maximum line length setting"
+        case .trainingMessages: return "the training-messages setting"
         }
     }
 

@@ -48,6 +48,9 @@ struct FileStatus: Equatable {
     var permissions: UInt32
     /// Last modification, in seconds since 1970.
     var modified: Int
+    /// Whether the file can be read again from the start: regular files, directories and
+    /// block devices; not pipes, FIFOs, sockets or character devices (terminals, `/dev/zero`).
+    var isSeekable: Bool
 
     init(_ st: stat) {
         switch st.st_mode & S_IFMT {
@@ -58,6 +61,8 @@ struct FileStatus: Equatable {
         default: kind = .other
         }
         size = Int(st.st_size)
+        let format = st.st_mode & S_IFMT
+        isSeekable = format == S_IFREG || format == S_IFDIR || format == S_IFBLK
         device = UInt64(st.st_dev)
         inode = UInt64(st.st_ino)
         permissions = UInt32(st.st_mode & 0o7777)
@@ -146,6 +151,20 @@ struct FileDescriptor: Sendable {
             }
             written += n
         }
+    }
+
+    /// A second descriptor for the same open file (sharing its offset), close-on-exec. The
+    /// corresponding C function is `fcntl` (`F_DUPFD_CLOEXEC`).
+    func duplicate() throws -> FileDescriptor {
+        let fd = fcntl(rawValue, F_DUPFD_CLOEXEC, 0)
+        if fd < 0 { throw Errno.current }
+        return FileDescriptor(rawValue: fd)
+    }
+
+    /// Moves the file offset to `offset` bytes from the start. The corresponding C function is
+    /// `lseek`.
+    func seek(toOffset offset: Int) throws {
+        if lseek(rawValue, off_t(offset), SEEK_SET) < 0 { throw Errno.current }
     }
 
     /// Flushes the file's data and metadata to the device. The corresponding C function is

@@ -32,6 +32,9 @@ public struct CSVOptions: Sendable {
     public var encoding: CSVEncoding = .auto
     /// Rows with an empty text or label.
     public var emptyFields: EmptyFieldPolicy = .skip
+    /// The longest record accepted, in bytes; a longer one is a ``DataError`` naming its line.
+    /// Default: ``CSVReader/defaultMaxRecordBytes`` (1 MiB).
+    public var maxRecordBytes = CSVReader.defaultMaxRecordBytes
 
     /// Creates options with the defaults (`text`, `label`, detected delimiter and encoding,
     /// skip empty rows).
@@ -39,11 +42,18 @@ public struct CSVOptions: Sendable {
 }
 
 /// Streams labelled rows from a CSV file.
+///
+/// Each ``forEach(label:warn:_:)`` is one pass over the file. A regular file is opened again
+/// for every pass; a FIFO, a pipe named by path (`/dev/stdin`, `/dev/fd/N`, a shell's `<(…)`)
+/// or another stream is opened once, and its first pass copies it into an unnamed temporary
+/// file (in `$TMPDIR`) that later passes read. Standard input given as `-` is read once, without
+/// a copy; a second pass over it is a ``DataError``. Copies of a value share these passes.
 public struct LabelledCSV: Sendable {
     /// The path (`-` for standard input).
     public let path: String
     /// The options.
     public let options: CSVOptions
+    private let input = CSVInput()
 
     /// Creates a reader description.
     public init(path: String, options: CSVOptions = CSVOptions()) {
@@ -79,7 +89,7 @@ public struct LabelledCSV: Sendable {
         label needsLabel: Bool, groupColumn: String?, warn: (String) -> Void,
         _ body: (_ text: String, _ label: String, _ group: String, _ line: Int) throws -> Void
     ) throws {
-        let reader = try CSVReader(path: path, delimiter: options.delimiter, encoding: options.encoding)
+        let reader = try input.reader(path: path, options: options)
         if reader.encoding == .windows1252 && options.encoding == .auto {
             warn("\(path): not valid UTF-8; reading it as Windows-1252 (use \(SettingRole.encoding.mention) to choose)")
         }
