@@ -13,10 +13,13 @@ both alike, and the ratio of the medians is reported with every round.
 Both are trained on TRAIN once (fastText: epoch=25, lr=0.5, wordNgrams=2, one
 thread, seed 1, as in compare.py; Criba: `criba train TRAIN -o M --quiet`).
 The workload is TEST's texts repeated to at least 100,000 messages, as in
-compare.py. Each round times fastText's `model.predict([clean(t) for t in
-workload])` in this process, then `criba classify --model M < file >
-/dev/null` as a child process (process start and model load included). Every
-process is pinned to CPU 0.
+compare.py: the memos' best case (see classify_speed.py for distinct
+messages). One untimed warm-up run of each comes first; then each round times
+fastText's `model.predict(cleaned)` in this process, on the texts cleaned
+(white space collapsed, lower-cased) before the clock starts, and `criba
+classify --model M < file > /dev/null` as a child process (process start and
+model load included), in an order that reverses from one round to the next.
+Every process is pinned to CPU 0.
 """
 
 import argparse
@@ -64,20 +67,35 @@ def main(argv=None):
         with open(lines, "w", encoding="utf-8", newline="\n") as f:
             f.write("\n".join(workload) + "\n")
         classify_argv = [str(criba), "classify", "--model", model]
-        ft_s, criba_s = [], []
-        for r in range(a.rounds):
+        cleaned = [C.ft_clean(x) for x in workload]
+
+        def time_fasttext():
             t0 = time.perf_counter()
-            ft.predict([C.ft_clean(x) for x in workload])
-            ft_s.append(time.perf_counter() - t0)
+            ft.predict(cleaned)
+            return time.perf_counter() - t0
+
+        def time_criba():
             with open(lines, "rb") as stdin:
                 seconds, _, rc, err = C.run_child(classify_argv, stdin=stdin)
             C.check_child("criba classify", classify_argv, rc, err)
-            criba_s.append(seconds)
+            return seconds
+
+        time_fasttext()  # warm-up runs
+        time_criba()
+        ft_s, criba_s = [], []
+        for r in range(a.rounds):
+            if r % 2 == 0:
+                ft_s.append(time_fasttext())
+                criba_s.append(time_criba())
+            else:
+                criba_s.append(time_criba())
+                ft_s.append(time_fasttext())
+            seconds = criba_s[-1]
             C.log(f"round {r + 1}: fastText {len(workload) / ft_s[-1]:,.0f} msgs/s, "
                   f"Criba {len(workload) / seconds:,.0f} msgs/s ({ft_s[-1] / seconds:.2f}x)")
     n = len(workload)
     f, c = statistics.median(ft_s), statistics.median(criba_s)
-    print(f"{n:,} messages, {a.rounds} alternating rounds, one core: fastText {n / f:,.0f} msgs/s, "
+    print(f"{n:,} messages, one warm-up run each, {a.rounds} alternating rounds, one core: fastText {n / f:,.0f} msgs/s, "
           f"Criba {n / c:,.0f} msgs/s (medians); Criba/fastText {f / c:.2f}x; "
           f"per round {', '.join(f'{x / y:.2f}x' for x, y in zip(ft_s, criba_s))}")
 

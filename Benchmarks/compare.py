@@ -27,10 +27,13 @@ What is measured, per system:
     `criba train TRAIN -o M --quiet [criba-args]` process);
   * classify throughput in messages/s: the TEST texts (newlines turned into
     spaces, empty texts dropped) repeated up to at least 100,000 messages,
-    median of --repeats runs. Criba: `criba classify --model M < file >
-    /dev/null` (process start and model load included). scikit-learn:
-    `pipeline.predict(list)`. fastText: `model.predict([clean(t) for t in
-    list])`, cleaning included in the time;
+    median of --repeats runs after one untimed warm-up run. Criba: `criba
+    classify --model M < file > /dev/null` (process start and model load
+    included). scikit-learn: `pipeline.predict(list)`. fastText:
+    `model.predict(cleaned)`, where `cleaned` holds the texts with white space
+    collapsed and lower-cased beforehand (Criba does that inside its timed
+    run; fastText leaves it to its caller), so only fastText's own work is
+    timed;
   * peak RSS (MB = MiB) of the Criba classify process, and of the Criba train
     process in parentheses, read from os.wait4 in a tiny spawn helper (see
     run_child for why not directly from here). Peers run inside this Python
@@ -193,8 +196,11 @@ class Result:
         return self.classify_n / max(self.classify_s, 1e-9)
 
 
-def median_time(fn, repeats):
-    """Run fn() `repeats` times; return (median seconds, last return value)."""
+def median_time(fn, repeats, warmup=0):
+    """Run fn() `warmup` times untimed, then `repeats` times; return (median
+    seconds, last return value)."""
+    for _ in range(warmup):
+        fn()
     times, value = [], None
     for _ in range(repeats):
         t0 = time.perf_counter()
@@ -256,7 +262,7 @@ def scores(ytrue, ypred):
 def run_sklearn(make, Xtr, ytr, Xte, yte, workload, repeats):
     train_s, model = median_time(lambda: make().fit(Xtr, ytr), repeats)
     acc, f1 = scores(yte, model.predict(Xte))
-    classify_s, _ = median_time(lambda: model.predict(workload), repeats)
+    classify_s, _ = median_time(lambda: model.predict(workload), repeats, warmup=1)
     return acc, f1, train_s, classify_s
 
 
@@ -266,7 +272,8 @@ def run_fasttext(cfg, train_txt, Xte, yte, workload, repeats):
         lambda: fasttext.train_supervised(train_txt, verbose=0, thread=1, seed=1, **cfg), repeats)
     labs = model.predict([ft_clean(x) for x in Xte])[0]
     acc, f1 = scores(yte, [l[0].replace('__label__', '') for l in labs])
-    classify_s, _ = median_time(lambda: model.predict([ft_clean(x) for x in workload]), repeats)
+    cleaned = [ft_clean(x) for x in workload]
+    classify_s, _ = median_time(lambda: model.predict(cleaned), repeats, warmup=1)
     return acc, f1, train_s, classify_s
 
 
@@ -362,10 +369,12 @@ def run_criba(criba, extra_args, train_csv, test_csv, workload, repeats, workdir
         f.write("\n")
     classify_argv = [str(criba), "classify", "--model", model]
     times, rss_classify = [], 0.0
-    for _ in range(repeats):
+    for run in range(repeats + 1):
         with open(lines_path, "rb") as stdin:
             seconds, rss, rc, stderr = run_child(classify_argv, stdin=stdin)
         check_child("criba classify", classify_argv + ["<", lines_path], rc, stderr)
+        if run == 0:
+            continue  # warm-up
         times.append(seconds)
         rss_classify = max(rss_classify, rss)
     return acc, f1, train_s, statistics.median(times), rss_train, rss_classify
@@ -471,7 +480,9 @@ def print_report(title, facts, results, markdown, repeats, n_msgs_note):
     header, rows = table_rows(results)
     print_table(header, rows, markdown)
     print()
-    notes = [f"train s: median of {repeats} run(s); classify msgs/s: {n_msgs_note}, median of {repeats} run(s).",
+    notes = [f"train s: median of {repeats} run(s); classify msgs/s: {n_msgs_note}, median of {repeats} run(s) "
+             "after one warm-up run; fastText is given its texts cleaned (white space collapsed, lower-cased) "
+             "outside the timed region.",
              "peak RSS MB: Criba classify process (train process in parentheses); "
              "peers run in-process (-)."]
     for n in notes:

@@ -41,20 +41,41 @@ class BenchmarkCase: XCTestCase {
         return times[times.count / 2]
     }
 
-    /// Wall-clock seconds of each body, median of `rounds` rounds after one warm-up round;
-    /// every round runs all bodies one after the other, so a drift in machine speed hits
-    /// them alike and their ratios stay comparable.
-    func interleavedMedians(rounds: Int = 7, _ bodies: [() -> Void]) -> [Double] {
+    /// Wall-clock seconds of each body in each of `rounds` rounds, after one warm-up round.
+    /// Every round runs all bodies one after the other, in an order that reverses from one
+    /// round to the next, so a drift in machine speed hits them alike and their ratios stay
+    /// comparable. `times[i][r]` is body `i` in round `r`.
+    func interleavedTimes(rounds: Int = 7, _ bodies: [() -> Void]) -> [[Double]] {
         for body in bodies { body() }
         var times = [[Double]](repeating: [], count: bodies.count)
-        for _ in 0..<rounds {
-            for (i, body) in bodies.enumerated() {
+        for r in 0..<rounds {
+            let order = r % 2 == 0 ? Array(bodies.indices) : bodies.indices.reversed()
+            for i in order {
                 let start = DispatchTime.now().uptimeNanoseconds
-                body()
+                bodies[i]()
                 times[i].append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             }
         }
-        return times.map { t in t.sorted()[t.count / 2] }
+        return times
+    }
+
+    /// The median of each body's times in ``interleavedTimes(rounds:_:)``.
+    func interleavedMedians(rounds: Int = 7, _ bodies: [() -> Void]) -> [Double] {
+        interleavedTimes(rounds: rounds, bodies).map(medianOf)
+    }
+
+    func medianOf(_ t: [Double]) -> Double {
+        let s = t.sorted()
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+
+    /// `slow / fast` as the ratio of the medians, with the range of the same ratio taken
+    /// round by round, e.g. `1.84x (rounds 1.71–1.93x)`.
+    func ratio(_ slow: [Double], _ fast: [Double]) -> String {
+        let perRound = zip(slow, fast).map { $0 / $1 }
+        return String(
+            format: "%.2fx (rounds %.2f–%.2fx)", medianOf(slow) / medianOf(fast), perRound.min() ?? .nan,
+            perRound.max() ?? .nan)
     }
 
     func report(_ line: String) {
