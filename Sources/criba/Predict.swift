@@ -9,12 +9,17 @@ extension CribaCLI {
             abstract: "Label the rows of a CSV file: the input columns plus the prediction.",
             discussion: """
                 Adds the columns `predicted_label` and `probability` to every row. The output \
-                uses the input's delimiter. With -o the file is written atomically.
+                is written the way the input was: same delimiter, encoding (UTF-8, with a \
+                byte-order mark if the input had one, or Windows-1252), line ends (LF or CR LF) \
+                and Excel `sep=` first line, so a file saved by Excel opens again in Excel. \
+                --excel writes UTF-8 with a byte-order mark, CR LF and `;` whatever the input. \
+                With -o the file is written atomically.
 
                 Examples:
                   criba predict --model model.criba messages.csv -o labelled.csv
                   criba predict messages.csv --text-column mensaje > labelled.csv
                   criba predict messages.csv --threshold 0.8 --unsure-label revisar -o labelled.csv
+                  criba predict export.csv --excel -o para-excel.csv
                 """)
 
         @OptionGroup var modelArguments: ModelArguments
@@ -34,6 +39,9 @@ extension CribaCLI {
         @Option(help: "Text encoding: auto, utf-8 or windows-1252.")
         var encoding: CSVEncoding = .auto
 
+        @Flag(help: "Write for Excel: UTF-8 with a byte-order mark, CR LF line ends and `;` between fields (instead of the input's encoding, line ends and delimiter).")
+        var excel = false
+
         @OptionGroup var unsure: UnsureArguments
 
         func validate() throws {
@@ -49,18 +57,32 @@ extension CribaCLI {
                     printError("criba: warning: \(data): not valid UTF-8; reading it as Windows-1252 (use --encoding to choose)")
                 }
                 let textIndex = try reader.column(named: textColumn, option: "--text-column")
-                let d = reader.delimiter
+                let d = excel ? UInt8(ascii: ";") : reader.delimiter
+                let windows1252 = !excel && reader.encoding == .windows1252
+                let lineEnd: [UInt8] = excel || reader.usesCRLF ? [0x0D, 0x0A] : [0x0A]
+                var unencodable = 0
                 var text: [UInt8] = []
+                if excel || reader.hadByteOrderMark { text += [0xEF, 0xBB, 0xBF] }
+                if !excel && reader.hadSeparatorLine { text += Array("sep=".utf8) + [d] + lineEnd }
                 // Quoting is decided on bytes: as `Character`s, a comma or quote followed by a
                 // combining mark (U+0301, U+200D, U+FE0F) would not be found and go out bare.
                 func append(field s: String) {
-                    let quoted = s.utf8.contains { $0 == d || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+                    var bytes = Array(s.utf8)
+                    if windows1252 {
+                        if let b = Windows1252.encode(s) {
+                            bytes = b
+                        } else {
+                            unencodable += 1
+                            bytes = Windows1252.encode(String(s.unicodeScalars.map { Windows1252.encode(String($0)) == nil ? "?" : Character($0) })) ?? []
+                        }
+                    }
+                    let quoted = bytes.contains { $0 == d || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
                     if !quoted {
-                        text.append(contentsOf: s.utf8)
+                        text.append(contentsOf: bytes)
                         return
                     }
                     text.append(0x22)
-                    for b in s.utf8 {
+                    for b in bytes {
                         if b == 0x22 { text.append(0x22) }
                         text.append(b)
                     }
@@ -71,7 +93,7 @@ extension CribaCLI {
                         if k > 0 { text.append(d) }
                         append(field: f)
                     }
-                    text.append(0x0A)
+                    text.append(contentsOf: lineEnd)
                 }
                 let out = OutputBuffer()
                 emit(reader.header + ["predicted_label", "probability"])
@@ -93,6 +115,9 @@ extension CribaCLI {
                         text.removeAll(keepingCapacity: true)
                         try out.flush()
                     }
+                }
+                if unencodable > 0 {
+                    printError("criba: warning: \(unencodable) field(s) hold characters Windows-1252 cannot write; they are written as `?` (use --excel for UTF-8)")
                 }
                 if let output {
                     try writeFileAtomically(text, to: outputPath(output))
