@@ -43,6 +43,8 @@ extension CribaCLI {
         @Flag(help: "Also give the features that pushed each message toward its label most: TSV adds a column `feature:weight ...` (5 features), JSON adds `explanation`.")
         var explain = false
 
+        @OptionGroup var threads: ThreadsArgument
+
         enum Format: String, ExpressibleByArgument, CaseIterable {
             case tsv, json
         }
@@ -57,10 +59,29 @@ extension CribaCLI {
                 let classifier = Classifier(model: model, policy: try unsure.policy(labels: model.labels))
                 let out = OutputBuffer()
                 let filter = LineFilter(classifier: classifier, json: format == .json, topK: topK, explain: explain)
-                try readLines(fd: 0) { line in
-                    filter.answer(line, into: out)
-                } beforeWaiting: {
-                    try out.flush()
+                let threads = self.threads.count
+                if threads == 1 {
+                    try readLines(fd: 0) { line in
+                        filter.answer(line, into: out)
+                    } beforeWaiting: {
+                        try out.flush()
+                    }
+                } else {
+                    // Lines are answered in batches on several threads: a full batch at once,
+                    // and whatever has arrived whenever the input pauses, so answers still
+                    // come out before Criba waits for more input.
+                    let batch = LineBatch()
+                    try readLines(fd: 0) { line in
+                        batch.append(line)
+                        if batch.count == LineBatch.size {
+                            batch.answer(with: filter, threads: threads, into: out)
+                            if out.count > 1 << 16 { try out.flush() }
+                        }
+                    } beforeWaiting: {
+                        batch.answer(with: filter, threads: threads, into: out)
+                        try out.flush()
+                    }
+                    batch.answer(with: filter, threads: threads, into: out)
                 }
                 try out.flush()
             }

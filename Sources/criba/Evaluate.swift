@@ -84,6 +84,8 @@ extension CribaCLI {
         @Flag(help: "Print the whole confusion matrix even with more than 12 labels (columns numbered, labels listed on the rows).")
         var fullMatrix = false
 
+        @OptionGroup var threads: ThreadsArgument
+
         func validate() throws {
             if let k = folds {
                 if !(2...20).contains(k) { throw ValidationError("--folds must be between 2 and 20") }
@@ -128,10 +130,27 @@ extension CribaCLI {
                         }
                     }
                     var u = Evaluation(labels: classifier.labels)
-                    try LabelledCSV(path: data, options: csv.options).forEach(warn: warn) { text, label, _ in
-                        classifier.record(text, truth: label, into: &e)
-                        plain?.record(text, truth: label, into: &u)
+                    // Messages are classified in batches on --threads threads, then recorded
+                    // in file order (the same report for any number of threads).
+                    let threads = self.threads.count
+                    var batch: [(text: String, label: String)] = []
+                    func recordBatch() {
+                        let texts = batch.map(\.text)
+                        let predictions = classifyAll(texts, with: classifier, threads: threads)
+                        let plainPredictions = plain.map { classifyAll(texts, with: $0, threads: threads) }
+                        for (k, x) in batch.enumerated() {
+                            classifier.record(predictions[k] ?? classifier.classify(x.text), of: x.text, truth: x.label, into: &e)
+                            if let plain {
+                                plain.record(plainPredictions?[k] ?? plain.classify(x.text), of: x.text, truth: x.label, into: &u)
+                            }
+                        }
+                        batch.removeAll(keepingCapacity: true)
                     }
+                    try LabelledCSV(path: data, options: csv.options).forEach(warn: warn) { text, label, _ in
+                        batch.append((text, label))
+                        if batch.count == LineBatch.size { recordBatch() }
+                    }
+                    recordBatch()
                     if plain != nil { uncalibrated = u }
                     let known = Set(model.labels)
                     let unknown = e.labels.indices.filter { !known.contains(e.labels[$0]) && e.confusion[$0].reduce(0, +) > 0 }

@@ -44,6 +44,8 @@ extension CribaCLI {
 
         @OptionGroup var unsure: UnsureArguments
 
+        @OptionGroup var threads: ThreadsArgument
+
         func validate() throws {
             if let output { try validateOutput(output, option: "-o", inputs: [data, modelArguments.inputPath, unsure.labelThresholds]) }
         }
@@ -97,25 +99,31 @@ extension CribaCLI {
                 }
                 let out = OutputBuffer()
                 emit(reader.header + ["predicted_label", "probability"])
-                while let record = try reader.next() {
-                    guard record.fields.count == reader.header.count else {
-                        throw DataError(
-                            file: data, line: record.line,
-                            message: "expected \(reader.header.count) fields as in the header, found \(record.fields.count)")
+                // Rows are classified in batches on --threads threads and written in order.
+                let threads = self.threads.count
+                var batch: [[String]] = []
+                func answerBatch() throws {
+                    let predictions = classifyAll(batch.map { $0[textIndex] }, with: classifier, threads: threads)
+                    for (fields, p) in zip(batch, predictions) {
+                        emit(fields + (p.map { [$0.label, String(format: "%.4f", $0.probability)] } ?? ["", ""]))
                     }
-                    let message = record.fields[textIndex]
-                    if message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                        emit(record.fields + ["", ""])
-                    } else {
-                        let p = classifier.classify(message)
-                        emit(record.fields + [p.label, String(format: "%.4f", p.probability)])
-                    }
+                    batch.removeAll(keepingCapacity: true)
                     if output == nil && text.count > 1 << 16 {
                         text.withUnsafeBufferPointer { out.append($0) }
                         text.removeAll(keepingCapacity: true)
                         try out.flush()
                     }
                 }
+                while let record = try reader.next() {
+                    guard record.fields.count == reader.header.count else {
+                        throw DataError(
+                            file: data, line: record.line,
+                            message: "expected \(reader.header.count) fields as in the header, found \(record.fields.count)")
+                    }
+                    batch.append(record.fields)
+                    if batch.count == (threads == 1 ? 1 : LineBatch.size) { try answerBatch() }
+                }
+                try answerBatch()
                 if unencodable > 0 {
                     printError("criba: warning: \(unencodable) field(s) hold characters Windows-1252 cannot write; they are written as `?` (use --excel for UTF-8)")
                 }

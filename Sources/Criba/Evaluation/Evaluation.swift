@@ -407,7 +407,12 @@ extension Classifier {
 
     /// Classifies one labelled message into an evaluation.
     public func record(_ text: String, truth: String, into e: inout Evaluation) {
-        let p = classify(text)
+        record(classify(text), of: text, truth: truth, into: &e)
+    }
+
+    /// Records the prediction `p` this classifier made for `text` into an evaluation (for
+    /// callers that classify many messages on several threads, then record them in order).
+    public func record(_ p: Prediction, of text: String, truth: String, into e: inout Evaluation) {
         e.add(truth: truth, predicted: p.label)
         if let i = model.labels.firstIndex(of: truth),
             let q = p.probabilities.first(where: { $0.label == model.labels[i] })

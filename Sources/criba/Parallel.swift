@@ -1,0 +1,95 @@
+import ArgumentParser
+import Criba
+import Foundation
+
+/// `--threads N`: how many threads classify (the answers are the same for any N).
+struct ThreadsArgument: ParsableArguments {
+    @Option(help: "Threads that classify (the output is the same for any number, in input order). Default: all cores.")
+    var threads: Int?
+
+    /// The number of threads to use.
+    var count: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
+
+    func validate() throws {
+        if let n = threads, !(1...256).contains(n) { throw ValidationError("--threads must be between 1 and 256") }
+    }
+}
+
+/// Runs `body(i)` for `i` in `0..<count` on up to `threads` threads and waits for all of them.
+func parallelFor(_ count: Int, threads: Int, _ body: (Int) -> Void) {
+    if threads <= 1 || count <= 1 {
+        for i in 0..<count { body(i) }
+        return
+    }
+    withoutActuallyEscaping(body) { body in
+        let work = UncheckedBox(body)
+        DispatchQueue.concurrentPerform(iterations: count) { work.value($0) }
+    }
+}
+
+/// A value handed to other threads by code that makes sure they are done with it before it
+/// changes (the batches below are read-only while classified).
+struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
+/// Input lines copied out of the reader's buffer into one arena, answered in batches on several
+/// threads, their answers written in input order.
+final class LineBatch {
+    private var arena: [UInt8] = []
+    private var ends: [Int] = []
+    /// Lines collected before a batch is answered without waiting for the input to pause.
+    static let size = 4096
+
+    var count: Int { ends.count }
+
+    func append(_ line: UnsafeBufferPointer<UInt8>) {
+        arena.append(contentsOf: line)
+        ends.append(arena.count)
+    }
+
+    /// Answers every collected line with `filter` on `threads` threads into `out`, in order,
+    /// then empties the batch.
+    func answer(with filter: LineFilter, threads: Int, into out: OutputBuffer) {
+        let n = ends.count
+        if n == 0 { return }
+        // More pieces than threads, so a thread that drew short lines takes another piece.
+        let pieces = threads <= 1 ? 1 : min(n, threads * 8)
+        let outputs = (0..<pieces).map { _ in OutputBuffer() }
+        arena.withUnsafeBufferPointer { bytes in
+            let ends = self.ends
+            parallelFor(pieces, threads: threads) { k in
+                let first = n * k / pieces
+                let last = n * (k + 1) / pieces
+                let piece = outputs[k]
+                for i in first..<last {
+                    let start = i == 0 ? 0 : ends[i - 1]
+                    filter.answer(UnsafeBufferPointer(rebasing: bytes[start..<ends[i]]), into: piece)
+                }
+            }
+        }
+        for piece in outputs { out.append(contentsOf: piece) }
+        arena.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+    }
+}
+
+/// The predictions of `classifier` for `texts`, in order, computed on `threads` threads (an
+/// empty text, or one of only spaces and line breaks, gets nil).
+func classifyAll(_ texts: [String], with classifier: Classifier, threads: Int) -> [Prediction?] {
+    var results = [Prediction?](repeating: nil, count: texts.count)
+    let n = texts.count
+    let pieces = threads <= 1 ? 1 : min(n, threads * 8)
+    results.withUnsafeMutableBufferPointer { r in
+        let out = UncheckedBox(r)
+        parallelFor(pieces, threads: threads) { k in
+            for i in (n * k / pieces)..<(n * (k + 1) / pieces) {
+                let text = texts[i]
+                if text.allSatisfy({ $0.isWhitespace }) { continue }
+                out.value[i] = classifier.classify(text)
+            }
+        }
+    }
+    return results
+}
