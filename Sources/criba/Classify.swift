@@ -32,7 +32,7 @@ extension CribaCLI {
 
         @OptionGroup var modelArguments: ModelArguments
 
-        @Option(help: "Output format: tsv or json. Default: tsv.")
+        @Option(help: "Output format: tsv or json.")
         var format: Format = .tsv
 
         @OptionGroup var unsure: UnsureArguments
