@@ -45,6 +45,8 @@ extension CribaCLI {
 
         @OptionGroup var threads: ThreadsArgument
 
+        @OptionGroup var lineEncoding: LineEncodingArgument
+
         enum Format: String, ExpressibleByArgument, CaseIterable {
             case tsv, json
         }
@@ -60,9 +62,10 @@ extension CribaCLI {
                 let out = OutputBuffer()
                 let filter = LineFilter(classifier: classifier, json: format == .json, topK: topK, explain: explain)
                 let threads = self.threads.count
+                let decoder = LineDecoder(lineEncoding.encoding)
                 if threads == 1 {
                     try readLines(fd: 0) { line in
-                        filter.answer(line, into: out)
+                        decoder.withUTF8(line) { filter.answer($0, into: out) }
                     } beforeWaiting: {
                         try out.flush()
                     }
@@ -72,7 +75,7 @@ extension CribaCLI {
                     // come out before Criba waits for more input.
                     let batch = LineBatch()
                     try readLines(fd: 0) { line in
-                        batch.append(line)
+                        decoder.withUTF8(line) { batch.append($0) }
                         if batch.count == LineBatch.size {
                             batch.answer(with: filter, threads: threads, into: out)
                             if out.count > 1 << 16 { try out.flush() }

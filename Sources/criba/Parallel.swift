@@ -93,3 +93,39 @@ func classifyAll(_ texts: [String], with classifier: Classifier, threads: Int) -
     }
     return results
 }
+
+/// `--encoding` of the line-reading commands (classify, tokenize).
+struct LineEncodingArgument: ParsableArguments {
+    @Option(help: "Text encoding of the input lines: auto (a line that is valid UTF-8 is read as UTF-8, any other as Windows-1252, with a note on standard error the first time), utf-8 (bytes that are not UTF-8 separate words) or windows-1252.")
+    var encoding: CSVEncoding = .auto
+}
+
+/// Turns input lines into UTF-8 as `--encoding` says.
+final class LineDecoder {
+    let encoding: CSVEncoding
+    private var scratch: [UInt8] = []
+    private var warned = false
+
+    init(_ encoding: CSVEncoding) { self.encoding = encoding }
+
+    /// Calls `body` with the line as UTF-8: the line itself when it needs no change, else its
+    /// transcoding from Windows-1252 (valid only inside `body`).
+    @inline(__always)
+    func withUTF8<R>(_ line: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        switch encoding {
+        case .utf8:
+            return try body(line)
+        case .auto:
+            if Windows1252.isValidUTF8(line) { return try body(line) }
+            if !warned {
+                warned = true
+                printError("criba: note: input lines that are not valid UTF-8 are read as Windows-1252 (use --encoding to choose)")
+            }
+        case .windows1252:
+            break
+        }
+        scratch.removeAll(keepingCapacity: true)
+        Windows1252.appendUTF8(of: line, to: &scratch)
+        return try scratch.withUnsafeBufferPointer { try body($0) }
+    }
+}

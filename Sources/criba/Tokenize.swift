@@ -26,6 +26,8 @@ extension CribaCLI {
         @Flag(help: "Also list every feature (w: word, n: word n-gram, c: character n-gram).")
         var features = false
 
+        @OptionGroup var lineEncoding: LineEncodingArgument
+
         func run() throws {
             try reportingErrors {
                 let extractor: FeatureExtractor
@@ -48,8 +50,9 @@ extension CribaCLI {
                     try out.flush()
                 }
                 if messages.isEmpty {
+                    let decoder = LineDecoder(lineEncoding.encoding)
                     try readLines(fd: 0) { line in
-                        try show(String(decoding: line, as: UTF8.self))
+                        try decoder.withUTF8(line) { try show(String(decoding: $0, as: UTF8.self)) }
                     } beforeWaiting: {}
                 } else {
                     for m in messages { try show(m) }
