@@ -151,15 +151,23 @@ enum HTMLReport {
         return s + "</table>\n"
     }
 
+    /// The opening of a square plot's SVG: its accessible title, a heading line and the axes.
+    static func plotStart(id: String, title: String, heading: String, height: Int, yMin: Double, xName: String, yName: String) -> String {
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"460\" height=\"\(height)\" role=\"img\" aria-labelledby=\"\(id)\">\n"
+        s += "<title id=\"\(id)\">\(escape(title))</title>\n"
+        s += "<text x=\"\(px(plotX0))\" y=\"18\">\(escape(heading))</text>\n"
+        return s + axes(x0: plotX0, y0: plotY0, size: plotSize, yMin: yMin, xName: xName, yName: yName)
+    }
+
+    /// Left edge, top edge and side of the square plots.
+    static let plotX0 = 60.0
+    static let plotY0 = 30.0
+    static let plotSize = 360.0
+
     /// A curve on the unit square, with a title and axis names.
     static func curveSVG(id: String, title: String, points: [(x: Double, y: Double)], xName: String, yName: String, diagonal: Bool) -> String {
-        let x0 = 60.0
-        let y0 = 30.0
-        let size = 360.0
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"460\" height=\"460\" role=\"img\" aria-labelledby=\"\(id)\">\n"
-        s += "<title id=\"\(id)\">\(escape(title))</title>\n"
-        s += "<text x=\"\(px(x0))\" y=\"18\">\(escape(title))</text>\n"
-        s += axes(x0: x0, y0: y0, size: size, yMin: 0, xName: xName, yName: yName)
+        let (x0, y0, size) = (plotX0, plotY0, plotSize)
+        var s = plotStart(id: id, title: title, heading: title, height: 460, yMin: 0, xName: xName, yName: yName)
         if diagonal {
             s += "<line x1=\"\(px(x0))\" y1=\"\(px(y0 + size))\" x2=\"\(px(x0 + size))\" y2=\"\(px(y0))\" stroke=\"#9aa3b0\" stroke-dasharray=\"5,4\"/>\n"
         }
@@ -223,13 +231,11 @@ enum HTMLReport {
     /// The reliability diagram: accuracy against mean confidence per bin.
     static func reliabilitySVG(_ e: Evaluation) -> String {
         let bins = e.reliability(bins: 15)
-        let x0 = 60.0
-        let y0 = 30.0
-        let size = 360.0
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"460\" height=\"490\" role=\"img\" aria-labelledby=\"reliability-title\">\n"
-        s += "<title id=\"reliability-title\">Reliability diagram</title>\n"
-        s += "<text x=\"\(px(x0))\" y=\"18\">Reliability: accuracy per probability bin (ECE \(f(e.expectedCalibrationError())))</text>\n"
-        s += axes(x0: x0, y0: y0, size: size, yMin: 0, xName: "top-label probability", yName: "accuracy")
+        let (x0, y0, size) = (plotX0, plotY0, plotSize)
+        var s = plotStart(
+            id: "reliability-title", title: "Reliability diagram",
+            heading: "Reliability: accuracy per probability bin (ECE \(f(e.expectedCalibrationError())))", height: 490, yMin: 0,
+            xName: "top-label probability", yName: "accuracy")
         let maxCount = Double(bins.map(\.count).max() ?? 1)
         for b in bins where b.count > 0 {
             let x = x0 + size * b.lower
@@ -262,14 +268,11 @@ enum HTMLReport {
         let lowest = min(points.map(\.accuracy).min() ?? 0, marked.map(\.point.accuracy).min() ?? 0)
         // At least 0.1 of range, so a perfect run still has distinct ticks.
         let yMin = min(0.9, max(0, (lowest * 10).rounded(.down) / 10))
-        let x0 = 60.0
-        let y0 = 30.0
-        let size = 360.0
+        let (x0, y0, size) = (plotX0, plotY0, plotSize)
         func y(_ a: Double) -> Double { y0 + size * (1 - (a - yMin) / max(1e-9, 1 - yMin)) }
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"460\" height=\"480\" role=\"img\" aria-labelledby=\"coverage-title\">\n"
-        s += "<title id=\"coverage-title\">Coverage–accuracy curve</title>\n"
-        s += "<text x=\"\(px(x0))\" y=\"18\">Coverage vs accuracy as the threshold rises (labels: thresholds)</text>\n"
-        s += axes(x0: x0, y0: y0, size: size, yMin: yMin, xName: "share of messages answered (coverage)", yName: "accuracy on answered")
+        var s = plotStart(
+            id: "coverage-title", title: "Coverage–accuracy curve", heading: "Coverage vs accuracy as the threshold rises (labels: thresholds)",
+            height: 480, yMin: yMin, xName: "share of messages answered (coverage)", yName: "accuracy on answered")
         let line = points.map { "\(px(x0 + size * $0.coverage)),\(px(y($0.accuracy)))" }.joined(separator: " ")
         s += "<polyline points=\"\(line)\" fill=\"none\" stroke=\"#2563eb\" stroke-width=\"2\"/>\n"
         // A marker's label is drawn only where it does not overlap a label already drawn (every

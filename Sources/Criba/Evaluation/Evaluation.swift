@@ -258,13 +258,9 @@ public struct Evaluation: Sendable {
         var points: [(x: Double, y: Double)] = [(0, 0)]
         var tp = 0
         var fp = 0
-        var i = 0
-        while i < s.count {
-            var j = i
-            while j + 1 < s.count && s[j + 1].score == s[i].score { j += 1 }
-            for k in i...j { if s[k].positive { tp += 1 } else { fp += 1 } }
+        forEachTie(in: s) { run in
+            for k in run { if s[k].positive { tp += 1 } else { fp += 1 } }
             points.append((Double(fp) / Double(neg), Double(tp) / Double(pos)))
-            i = j + 1
         }
         return points
     }
@@ -277,13 +273,9 @@ public struct Evaluation: Sendable {
         guard pos > 0, s.count > pos else { return [] }
         var points: [(x: Double, y: Double)] = []
         var tp = 0
-        var i = 0
-        while i < s.count {
-            var j = i
-            while j + 1 < s.count && s[j + 1].score == s[i].score { j += 1 }
-            for k in i...j where s[k].positive { tp += 1 }
-            points.append((Double(tp) / Double(pos), Double(tp) / Double(j + 1)))
-            i = j + 1
+        forEachTie(in: s) { run in
+            for k in run where s[k].positive { tp += 1 }
+            points.append((Double(tp) / Double(pos), Double(tp) / Double(run.upperBound + 1)))
         }
         return points
     }
@@ -298,6 +290,17 @@ public struct Evaluation: Sendable {
         return binaryScores.map { second ? (Double($0.probability), $0.isSecond) : (1 - Double($0.probability), !$0.isSecond) }
     }
 
+    /// Calls `body` with each run of equal scores in `s` (sorted by score), in order.
+    private func forEachTie(in s: [(score: Double, positive: Bool)], _ body: (ClosedRange<Int>) -> Void) {
+        var i = 0
+        while i < s.count {
+            var j = i
+            while j + 1 < s.count && s[j + 1].score == s[i].score { j += 1 }
+            body(i...j)
+            i = j + 1
+        }
+    }
+
     /// Area under the ROC curve for ``positiveLabel`` (the probability that a random positive
     /// message scores higher than a random negative one, ties counting one half); nil unless
     /// the model has two labels and both occur.
@@ -308,13 +311,9 @@ public struct Evaluation: Sendable {
         guard pos > 0, neg > 0 else { return nil }
         // Mann-Whitney U with average ranks for ties.
         var rankSum = 0.0
-        var i = 0
-        while i < s.count {
-            var j = i
-            while j + 1 < s.count && s[j + 1].score == s[i].score { j += 1 }
-            let rank = Double(i + j) / 2 + 1
-            for k in i...j where s[k].positive { rankSum += rank }
-            i = j + 1
+        forEachTie(in: s) { run in
+            let rank = Double(run.lowerBound + run.upperBound) / 2 + 1
+            for k in run where s[k].positive { rankSum += rank }
         }
         return (rankSum - Double(pos) * Double(pos + 1) / 2) / (Double(pos) * Double(neg))
     }
@@ -328,15 +327,11 @@ public struct Evaluation: Sendable {
         guard pos > 0, s.count > pos else { return nil }
         var ap = 0.0
         var tp = 0
-        var i = 0
-        while i < s.count {
-            var j = i
-            while j + 1 < s.count && s[j + 1].score == s[i].score { j += 1 }
+        forEachTie(in: s) { run in
             var newTP = 0
-            for k in i...j where s[k].positive { newTP += 1 }
+            for k in run where s[k].positive { newTP += 1 }
             tp += newTP
-            ap += Double(newTP) / Double(pos) * Double(tp) / Double(j + 1)
-            i = j + 1
+            ap += Double(newTP) / Double(pos) * Double(tp) / Double(run.upperBound + 1)
         }
         return ap
     }
