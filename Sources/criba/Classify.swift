@@ -32,7 +32,7 @@ extension CribaCLI {
 
         @OptionGroup var modelArguments: ModelArguments
 
-        @Option(help: "Output format: tsv or json. Default: tsv.")
+        @Option(help: "Output format: tsv or json.")
         var format: Format = .tsv
 
         @OptionGroup var unsure: UnsureArguments
@@ -44,6 +44,10 @@ extension CribaCLI {
         var explain = false
 
         @OptionGroup var limit: LineLimitArguments
+
+        @OptionGroup var threads: ThreadsArgument
+
+        @OptionGroup var lineEncoding: LineEncodingArgument
 
         enum Format: String, ExpressibleByArgument, CaseIterable {
             case tsv, json
@@ -60,10 +64,30 @@ extension CribaCLI {
                 let classifier = Classifier(model: model, policy: try unsure.policy(labels: model.labels))
                 let out = OutputBuffer()
                 let filter = LineFilter(classifier: classifier, json: format == .json, topK: topK, explain: explain)
-                try readLines(fd: 0, maxLineBytes: limit.maxLineBytes) { line in
-                    filter.answer(line, into: out)
-                } beforeWaiting: {
-                    try out.flush()
+                let threads = self.threads.count
+                let decoder = LineDecoder(lineEncoding.encoding)
+                if threads == 1 {
+                    try readLines(fd: 0, maxLineBytes: limit.maxLineBytes) { line in
+                        decoder.withUTF8(line) { filter.answer($0, into: out) }
+                    } beforeWaiting: {
+                        try out.flush()
+                    }
+                } else {
+                    // Lines are answered in batches on several threads: a full batch at once,
+                    // and whatever has arrived whenever the input pauses, so answers still
+                    // come out before Criba waits for more input.
+                    let batch = LineBatch()
+                    try readLines(fd: 0, maxLineBytes: limit.maxLineBytes) { line in
+                        decoder.withUTF8(line) { batch.append($0) }
+                        if batch.count == LineBatch.size {
+                            batch.answer(with: filter, threads: threads, into: out)
+                            if out.count > 1 << 16 { try out.flush() }
+                        }
+                    } beforeWaiting: {
+                        batch.answer(with: filter, threads: threads, into: out)
+                        try out.flush()
+                    }
+                    batch.answer(with: filter, threads: threads, into: out)
                 }
                 try out.flush()
             }
@@ -73,7 +97,7 @@ extension CribaCLI {
 
 /// `--max-line-bytes`, for the commands that read messages one per line.
 struct LineLimitArguments: ParsableArguments {
-    @Option(help: "Longest input line accepted, in bytes (its line end not counted); a longer line stops the command with exit 65 naming the line, so memory stays bounded. Default: 1048576 (1 MiB).")
+    @Option(help: "Longest input line accepted, in bytes (its line end not counted); a longer line stops the command with exit 65 naming the line, so memory stays bounded (the default, 1048576, is 1 MiB).")
     var maxLineBytes: Int = CSVReader.defaultMaxRecordBytes
 
     func validate() throws {

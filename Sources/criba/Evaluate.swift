@@ -38,8 +38,10 @@ extension CribaCLI {
                 averages, the confusion matrix, log loss, expected calibration error (ECE; for a \
                 calibrated model also at temperature 1), the coverage/accuracy trade-off (share of \
                 messages answered and accuracy on them when answering only at or above each \
-                threshold), and ROC-AUC and PR-AUC for two-label models (positive = the label with \
-                fewer examples). With --folds, no model is needed: stratified k-fold \
+                threshold), and ROC-AUC and PR-AUC for two-label models (positive: --positive-label, \
+                else `spam` when it is one of the two, else the label with fewer examples). With \
+                more than 12 labels the text report lists the 20 largest confusions instead of \
+                the matrix (--full-matrix prints the matrix with numbered columns). With --folds, no model is needed: stratified k-fold \
                 cross-validation trains on the CSV itself and reports the pooled out-of-fold \
                 results (--group-column keeps rows with the same value in that column in one \
                 fold). --target-accuracy suggests the smallest threshold (0.001 steps) whose \
@@ -76,6 +78,14 @@ extension CribaCLI {
         @Option(help: "Also write a self-contained HTML report (charts and the most confident mistakes) to this file.")
         var report: String?
 
+        @Option(help: "For two-label models: the label ROC-AUC, PR-AUC and the curves treat as positive. Default: `spam` when it is one of the two labels, else the label with fewer examples.")
+        var positiveLabel: String?
+
+        @Flag(help: "Print the whole confusion matrix even with more than 12 labels (columns numbered, labels listed on the rows).")
+        var fullMatrix = false
+
+        @OptionGroup var threads: ThreadsArgument
+
         func validate() throws {
             if let k = folds {
                 if !(2...20).contains(k) { throw ValidationError("--folds must be between 2 and 20") }
@@ -106,16 +116,42 @@ extension CribaCLI {
                     source = "\(k)-fold cross-validation of \(o.algorithm.rawValue) (seed \(o.seed)\(grouped)) on \(data)"
                 } else {
                     let path = try modelArguments.model ?? DefaultModel.path()
+                    if modelArguments.model == nil { printError("criba: no --model given: evaluating the shipped default model \(path)") }
                     let model = try Model(contentsOfFile: path)
                     let classifier = Classifier(model: model)
                     let plain = model.temperature == 1 ? nil : Classifier(model: model.withTemperature(1))
                     e = Evaluation(labels: classifier.labels)
                     e.mistakeLimit = keep
-                    var u = Evaluation(labels: classifier.labels)
-                    try LabelledCSV(path: data, options: csv.options).forEach(warn: warn) { text, label, _ in
-                        classifier.record(text, truth: label, into: &e)
-                        plain?.record(text, truth: label, into: &u)
+                    if let wanted = positiveLabel {
+                        guard model.labels.count == 2 else {
+                            throw ValidationError("--positive-label applies to two-label models; this one has \(model.labels.count) labels")
+                        }
+                        guard model.labels.contains(wanted) else {
+                            throw ValidationError("--positive-label `\(wanted)` is not a label of the model (labels: `\(model.labels[0])`, `\(model.labels[1])`)")
+                        }
                     }
+                    var u = Evaluation(labels: classifier.labels)
+                    // Messages are classified in batches on --threads threads, then recorded
+                    // in file order (the same report for any number of threads).
+                    let threads = self.threads.count
+                    var batch: [(text: String, label: String)] = []
+                    func recordBatch() {
+                        let texts = batch.map(\.text)
+                        let predictions = classifyAll(texts, with: classifier, threads: threads)
+                        let plainPredictions = plain.map { classifyAll(texts, with: $0, threads: threads) }
+                        for (k, x) in batch.enumerated() {
+                            classifier.record(predictions[k] ?? classifier.classify(x.text), of: x.text, truth: x.label, into: &e)
+                            if let plain {
+                                plain.record(plainPredictions?[k] ?? plain.classify(x.text), of: x.text, truth: x.label, into: &u)
+                            }
+                        }
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                    try LabelledCSV(path: data, options: csv.options).forEach(warn: warn) { text, label, _ in
+                        batch.append((text, label))
+                        if batch.count == LineBatch.size { recordBatch() }
+                    }
+                    recordBatch()
                     if plain != nil { uncalibrated = u }
                     let known = Set(model.labels)
                     let unknown = e.labels.indices.filter { !known.contains(e.labels[$0]) && e.confusion[$0].reduce(0, +) > 0 }
@@ -134,6 +170,15 @@ extension CribaCLI {
                     source = "model \(path) (temperature \(model.temperature)) on \(data)"
                 }
                 if e.count == 0 { throw DataError(file: data, line: 0, message: "no labelled rows to evaluate") }
+                if let wanted = positiveLabel {
+                    if e.binaryScores.isEmpty {
+                        throw ValidationError("--positive-label applies to two-label evaluations; this one has \(e.labels.count) labels")
+                    }
+                    guard e.binaryLabels.0 == wanted || e.binaryLabels.1 == wanted else {
+                        throw ValidationError("--positive-label `\(wanted)` is not one of the two labels (`\(e.binaryLabels.0)`, `\(e.binaryLabels.1)`)")
+                    }
+                    e.requestedPositiveLabel = wanted
+                }
                 var suggestion: ThresholdSuggestion? = targetAccuracy.map { ($0, e.suggestThreshold(targetAccuracy: $0), false) }
                 // A calibrated model carries thresholds chosen on held-out folds of its training data:
                 // prefer those, and measure them on the evaluated messages.
@@ -144,7 +189,7 @@ extension CribaCLI {
                 out.append(
                     json
                         ? EvaluationReport.json(e, uncalibrated: uncalibrated, suggestion: suggestion)
-                        : EvaluationReport.text(e, uncalibrated: uncalibrated, suggestion: suggestion))
+                        : EvaluationReport.text(e, uncalibrated: uncalibrated, suggestion: suggestion, fullMatrix: fullMatrix))
                 // The text (or JSON) first: a report sent to standard output follows it instead
                 // of landing in front of it.
                 try out.flush()
@@ -166,8 +211,12 @@ enum EvaluationReport {
         s += "\"accuracy\":\(jsonNumber(e.accuracy)),"
         s += "\"macro_f1\":\(jsonNumber(e.macroF1)),"
         s += "\"weighted_f1\":\(jsonNumber(e.weightedF1)),"
+        let avg = e.averages
+        s += "\"averages\":{\"macro\":{\"precision\":\(jsonNumber(avg.macro.precision)),\"recall\":\(jsonNumber(avg.macro.recall)),\"f1\":\(jsonNumber(avg.macro.f1))},"
+        s += "\"weighted\":{\"precision\":\(jsonNumber(avg.weighted.precision)),\"recall\":\(jsonNumber(avg.weighted.recall)),\"f1\":\(jsonNumber(avg.weighted.f1))}},"
         s += "\"log_loss\":\(jsonNumber(e.logLoss)),"
         s += "\"ece\":\(jsonNumber(e.expectedCalibrationError())),"
+        s += "\"ece_reliable\":\(e.count >= EvaluationReport.minimumForECE),"
         if let u = uncalibrated {
             s += "\"uncalibrated\":{\"log_loss\":\(jsonNumber(u.logLoss)),\"ece\":\(jsonNumber(u.expectedCalibrationError()))},"
         }
@@ -194,7 +243,15 @@ enum EvaluationReport {
         "{\"threshold\":\(jsonNumber(Double(c.threshold))),\"coverage\":\(jsonNumber(c.coverage)),\"accuracy\":\(jsonNumber(c.accuracy)),\"answered\":\(c.answered)}"
     }
 
-    static func text(_ e: Evaluation, uncalibrated: Evaluation? = nil, suggestion: ThresholdSuggestion? = nil) -> String {
+    /// Messages below which a 15-bin ECE says little (fewer than 20 per bin on average).
+    static let minimumForECE = 300
+
+    /// Labels above which the text report lists the largest confusions instead of the matrix.
+    static let matrixLabelLimit = 12
+
+    static func text(
+        _ e: Evaluation, uncalibrated: Evaluation? = nil, suggestion: ThresholdSuggestion? = nil, fullMatrix: Bool = false
+    ) -> String {
         func pad(_ s: String, _ w: Int, right: Bool = false) -> String {
             let n = s.count
             if n >= w { return s }
@@ -208,6 +265,9 @@ enum EvaluationReport {
         }
         s += "ECE  \(f(e.expectedCalibrationError()))" + (uncalibrated.map { "  (temperature 1: \(f($0.expectedCalibrationError())))" } ?? "")
             + "  (15 bins)\n"
+        if e.count < minimumForECE {
+            s += "  note: \(e.count) messages are too few for 15 ECE bins (fewer than \(minimumForECE)): a rough sign only\n"
+        }
         if let positive = e.positiveLabel {
             s += "ROC-AUC  \(e.rocAUC.map(f) ?? "n/a")  PR-AUC  \(e.averagePrecision.map(f) ?? "n/a")  (positive label: \(positive))\n"
         }
@@ -217,12 +277,12 @@ enum EvaluationReport {
             s += pad(m.label, width) + pad(f(m.precision), 11, right: true) + pad(f(m.recall), 9, right: true)
                 + pad(f(m.f1), 8, right: true) + pad("\(m.support)", 9, right: true) + "\n"
         }
-        s += "\nconfusion (rows = true, columns = predicted)\n"
-        let short = e.labels.map { String($0.prefix(6)) }
-        s += pad("", width) + short.map { pad($0, 7, right: true) }.joined() + "\n"
-        for (i, row) in e.confusion.enumerated() where row.reduce(0, +) > 0 || e.confusion.contains(where: { $0[i] > 0 }) {
-            s += pad(e.labels[i], width) + row.map { pad("\($0)", 7, right: true) }.joined() + "\n"
-        }
+        let avg = e.averages
+        s += pad("macro avg", width) + pad(f(avg.macro.precision), 11, right: true) + pad(f(avg.macro.recall), 9, right: true)
+            + pad(f(avg.macro.f1), 8, right: true) + pad("\(e.count)", 9, right: true) + "\n"
+        s += pad("weighted avg", width) + pad(f(avg.weighted.precision), 11, right: true) + pad(f(avg.weighted.recall), 9, right: true)
+            + pad(f(avg.weighted.f1), 8, right: true) + pad("\(e.count)", 9, right: true) + "\n"
+        s += confusionText(e, fullMatrix: fullMatrix, width: width)
         s += "\ncoverage (answer only when the top probability is at least the threshold)\n"
         s += pad("threshold", 11) + pad("answered", 10, right: true) + pad("accuracy", 10, right: true) + "\n"
         for c in e.coverage() {
@@ -235,6 +295,47 @@ enum EvaluationReport {
             } else {
                 s += "\ntarget accuracy \(f(target)): no threshold reaches it on these messages\n"
             }
+        }
+        return s
+    }
+
+    /// The confusion matrix for up to ``matrixLabelLimit`` labels (or with `fullMatrix`), else
+    /// the 20 largest confusions.
+    static func confusionText(_ e: Evaluation, fullMatrix: Bool, width: Int) -> String {
+        func pad(_ s: String, _ w: Int, right: Bool = false) -> String {
+            let n = s.count
+            if n >= w { return s }
+            return right ? String(repeating: " ", count: w - n) + s : s + String(repeating: " ", count: w - n)
+        }
+        let shown = e.labels.indices.filter { i in e.confusion[i].reduce(0, +) > 0 || e.confusion.contains(where: { $0[i] > 0 }) }
+        if shown.count > matrixLabelLimit && !fullMatrix {
+            let top = e.topConfusions(limit: 20)
+            var s = "\nlargest confusions (\(shown.count) labels: --full-matrix prints the whole matrix)\n"
+            if top.isEmpty { return s + "none\n" }
+            let w = max(10, top.map { $0.truth.count }.max() ?? 0) + 2
+            let w2 = max(10, top.map { $0.predicted.count }.max() ?? 0) + 2
+            s += pad("true", w) + pad("predicted as", w2) + pad("messages", 10, right: true) + pad("of true", 9, right: true) + "\n"
+            for c in top {
+                s += pad(c.truth, w) + pad(c.predicted, w2) + pad("\(c.count)", 10, right: true)
+                    + pad(String(format: "%.1f%%", c.shareOfTruth * 100), 9, right: true) + "\n"
+            }
+            return s
+        }
+        var s = "\nconfusion (rows = true, columns = predicted)\n"
+        let short = e.labels.map { String($0.prefix(6)) }
+        // Six-letter column heads while they tell the labels apart; numbers otherwise.
+        let numbered = Set(shown.map { short[$0] }).count < shown.count
+        if numbered {
+            let rowWidth = width + 5
+            s += pad("", rowWidth) + shown.indices.map { pad("\($0 + 1)", 7, right: true) }.joined() + "\n"
+            for (r, i) in shown.enumerated() {
+                s += pad(pad("\(r + 1)", 3, right: true) + "  " + e.labels[i], rowWidth) + shown.map { pad("\(e.confusion[i][$0])", 7, right: true) }.joined() + "\n"
+            }
+            return s
+        }
+        s += pad("", width) + shown.map { pad(short[$0], 7, right: true) }.joined() + "\n"
+        for i in shown {
+            s += pad(e.labels[i], width) + shown.map { pad("\(e.confusion[i][$0])", 7, right: true) }.joined() + "\n"
         }
         return s
     }

@@ -21,7 +21,7 @@ struct CorrectionArguments: ParsableArguments {
     /// Each repetition is one more pass over the corrections in memory.
     static let maxTimes = 1000
 
-    @Option(help: "Count every message this many times, 1-1000 (unlearn with the same value). Default: 1.")
+    @Option(help: "Count every message this many times, 1-1000 (unlearn with the same value).")
     var times: Int = 1
 
     @Flag(help: "No summary on standard error.")
@@ -121,13 +121,13 @@ extension CribaCLI {
 
         @OptionGroup var arguments: CorrectionArguments
 
-        @Option(help: "Warm start (lr/nblr/svm/nbsvm): passes over the corrected messages. Default: 10.")
+        @Option(help: "Warm start (lr/nblr/svm/nbsvm): passes over the corrected messages.")
         var epochs: Int = 10
 
-        @Option(help: "Warm start (lr/nblr/svm/nbsvm): initial learning rate, decaying to 0 (scaled by 0.1/0.8 for svm/nbsvm). Default: 0.3.")
+        @Option(help: "Warm start (lr/nblr/svm/nbsvm): initial learning rate, decaying to 0 (scaled by 0.1/0.8 for svm/nbsvm).")
         var learningRate: Double = 0.3
 
-        @Option(help: "Warm start (lr/nblr/svm/nbsvm): seed for the order of the messages. Default: 1.")
+        @Option(help: "Warm start (lr/nblr/svm/nbsvm): seed for the order of the messages.")
         var seed: UInt64 = 1
 
         func validate() throws {

@@ -47,6 +47,9 @@ final class OutputBuffer {
 
     var count: Int { bytes.count }
 
+    /// Appends what `other` holds (without flushing it).
+    func append(contentsOf other: OutputBuffer) { bytes.append(contentsOf: other.bytes) }
+
     /// Writes everything buffered.
     func flush() throws {
         var written = 0

@@ -10,13 +10,18 @@ extension CribaCLI {
             discussion: """
                 Adds the columns `predicted_label` and `probability` to every row (an input that \
                 already has a column of either name, in any case, is refused). A blank text \
-                (empty, or only white space and NUL bytes) leaves both empty. The output uses \
-                the input's delimiter. With -o the file is written atomically.
+                (empty, or only white space and NUL bytes) leaves both empty. The output is \
+                written the way the input was: same delimiter, encoding (UTF-8, with a \
+                byte-order mark if the input had one, or Windows-1252), line ends (LF or CR LF) \
+                and Excel `sep=` first line, so a file saved by Excel opens again in Excel. \
+                --excel writes UTF-8 with a byte-order mark, CR LF and `;` whatever the input. \
+                With -o the file is written atomically.
 
                 Examples:
                   criba predict --model model.criba messages.csv -o labelled.csv
                   criba predict messages.csv --text-column mensaje > labelled.csv
                   criba predict messages.csv --threshold 0.8 --unsure-label revisar -o labelled.csv
+                  criba predict export.csv --excel -o para-excel.csv
                 """)
 
         /// The columns predict adds to the input's.
@@ -39,10 +44,15 @@ extension CribaCLI {
         @Option(help: "Text encoding: auto, utf-8 or windows-1252.")
         var encoding: CSVEncoding = .auto
 
+        @Flag(help: "Write for Excel: UTF-8 with a byte-order mark, CR LF line ends and `;` between fields (instead of the input's encoding, line ends and delimiter).")
+        var excel = false
+
         @OptionGroup var unsure: UnsureArguments
 
-        @Option(help: "Longest CSV record accepted, in bytes; a longer one stops with exit 65 naming its line, so memory stays bounded. Default: 1048576 (1 MiB).")
+        @Option(help: "Longest CSV record accepted, in bytes; a longer one stops with exit 65 naming its line, so memory stays bounded (the default, 1048576, is 1 MiB).")
         var maxLineBytes: Int = CSVReader.defaultMaxRecordBytes
+
+        @OptionGroup var threads: ThreadsArgument
 
         func validate() throws {
             if maxLineBytes < 1 { throw ValidationError("--max-line-bytes must be at least 1") }
@@ -67,18 +77,32 @@ extension CribaCLI {
                             message: "the header already has a column `\(existing)` (is this an output of criba predict?); predict adds the columns `predicted_label` and `probability`, so remove or rename those first")
                     }
                 }
-                let d = reader.delimiter
+                let d = excel ? UInt8(ascii: ";") : reader.delimiter
+                let windows1252 = !excel && reader.encoding == .windows1252
+                let lineEnd: [UInt8] = excel || reader.usesCRLF ? [0x0D, 0x0A] : [0x0A]
+                var unencodable = 0
                 var text: [UInt8] = []
+                if excel || reader.hadByteOrderMark { text += [0xEF, 0xBB, 0xBF] }
+                if !excel && reader.hadSeparatorLine { text += Array("sep=".utf8) + [d] + lineEnd }
                 // Quoting is decided on bytes: as `Character`s, a comma or quote followed by a
                 // combining mark (U+0301, U+200D, U+FE0F) would not be found and go out bare.
                 func append(field s: String) {
-                    let quoted = s.utf8.contains { $0 == d || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+                    var bytes = Array(s.utf8)
+                    if windows1252 {
+                        if let b = Windows1252.encode(s) {
+                            bytes = b
+                        } else {
+                            unencodable += 1
+                            bytes = Windows1252.encode(String(s.unicodeScalars.map { Windows1252.encode(String($0)) == nil ? "?" : Character($0) })) ?? []
+                        }
+                    }
+                    let quoted = bytes.contains { $0 == d || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
                     if !quoted {
-                        text.append(contentsOf: s.utf8)
+                        text.append(contentsOf: bytes)
                         return
                     }
                     text.append(0x22)
-                    for b in s.utf8 {
+                    for b in bytes {
                         if b == 0x22 { text.append(0x22) }
                         text.append(b)
                     }
@@ -89,28 +113,37 @@ extension CribaCLI {
                         if k > 0 { text.append(d) }
                         append(field: f)
                     }
-                    text.append(0x0A)
+                    text.append(contentsOf: lineEnd)
                 }
                 let out = OutputBuffer()
                 emit(reader.header + Self.addedColumns)
+                // Rows are classified in batches on --threads threads and written in order.
+                let threads = self.threads.count
+                var batch: [[String]] = []
+                func answerBatch() throws {
+                    let predictions = classifyAll(batch.map { $0[textIndex] }, with: classifier, threads: threads)
+                    for (fields, p) in zip(batch, predictions) {
+                        emit(fields + (p.map { [$0.label, String(format: "%.4f", $0.probability)] } ?? ["", ""]))
+                    }
+                    batch.removeAll(keepingCapacity: true)
+                    if output == nil && text.count > 1 << 16 {
+                        text.withUnsafeBufferPointer { out.append($0) }
+                        text.removeAll(keepingCapacity: true)
+                        try out.flush()
+                    }
+                }
                 while let record = try reader.next() {
                     guard record.fields.count == reader.header.count else {
                         throw DataError(
                             file: data, line: record.line,
                             message: "expected \(reader.header.count) fields as in the header, found \(record.fields.count)")
                     }
-                    let message = record.fields[textIndex]
-                    if isBlank(message) {
-                        emit(record.fields + ["", ""])
-                    } else {
-                        let p = classifier.classify(message)
-                        emit(record.fields + [p.label, String(format: "%.4f", p.probability)])
-                    }
-                    if output == nil && text.count > 1 << 16 {
-                        text.withUnsafeBufferPointer { out.append($0) }
-                        text.removeAll(keepingCapacity: true)
-                        try out.flush()
-                    }
+                    batch.append(record.fields)
+                    if batch.count == (threads == 1 ? 1 : LineBatch.size) { try answerBatch() }
+                }
+                try answerBatch()
+                if unencodable > 0 {
+                    printError("criba: warning: \(unencodable) field(s) hold characters Windows-1252 cannot write; they are written as `?` (use --excel for UTF-8)")
                 }
                 if let output {
                     try writeFileAtomically(text, to: outputPath(output))

@@ -177,7 +177,7 @@ struct CSVArguments: ParsableArguments {
     @Option(name: .customLong("empty"), help: "Rows with an empty text or label: skip (with a warning listing their lines) or fail.")
     var emptyFields: EmptyFieldPolicy = .skip
 
-    @Option(help: "Longest CSV record (or input line) accepted, in bytes; a longer one stops with exit 65 naming its line, so memory stays bounded. Default: 1048576 (1 MiB).")
+    @Option(help: "Longest CSV record (or input line) accepted, in bytes; a longer one stops with exit 65 naming its line, so memory stays bounded (the default, 1048576, is 1 MiB).")
     var maxLineBytes: Int = CSVReader.defaultMaxRecordBytes
 
     func validate() throws {

@@ -28,6 +28,8 @@ extension CribaCLI {
 
         @OptionGroup var limit: LineLimitArguments
 
+        @OptionGroup var lineEncoding: LineEncodingArgument
+
         func run() throws {
             try reportingErrors {
                 let extractor: FeatureExtractor
@@ -50,8 +52,9 @@ extension CribaCLI {
                     try out.flush()
                 }
                 if messages.isEmpty {
+                    let decoder = LineDecoder(lineEncoding.encoding)
                     try readLines(fd: 0, maxLineBytes: limit.maxLineBytes) { line in
-                        try show(String(decoding: line, as: UTF8.self))
+                        try decoder.withUTF8(line) { try show(String(decoding: $0, as: UTF8.self)) }
                     } beforeWaiting: {}
                 } else {
                     for m in messages { try show(m) }

@@ -40,13 +40,13 @@ extension CribaCLI {
         @Option(help: "With --calibrate: `temperature` (one softmax temperature; the answers do not change) or `bias` (an inverse temperature and one offset per label; the answers can change). Default: temperature.")
         var calibration: CalibrationMethod?
 
-        @Option(help: "Folds for --tune and --calibrate (2-20; see --group-column). Default: 3.")
+        @Option(help: "Folds for --tune and --calibrate (2-20; see --group-column).")
         var folds: Int = 3
 
         @Flag(help: "Stream the CSV instead of holding its messages in memory (several passes over the file; for data larger than memory). Logistic regression and SVMs then use SGD.")
         var streaming = false
 
-        @Option(help: "Messages shuffled together in --streaming mode. Default: 4096.")
+        @Option(help: "Messages shuffled together in --streaming mode.")
         var shuffleBuffer: Int = 4096
 
         @Flag(help: "Write a naive Bayes count model of this shard of the data for `criba merge` (nb or cnb, integer counts, every feature kept; a label may have one example).")

@@ -15,37 +15,37 @@ struct TrainingArguments: ParsableArguments {
     @Option(help: "Algorithm: nb (naive Bayes), cnb (complement naive Bayes), lr (logistic regression), nblr (NB-weighted logistic regression), svm (linear SVM, squared hinge), nbsvm (NB-weighted linear SVM). Default: svm (nb for train --counts-only).")
     var algorithm: Algorithm?
 
-    @Option(help: "Optimiser for lr/nblr/svm/nbsvm: sgd (fast) or lbfgs (exact optimum). Default: sgd.")
+    @Option(help: "Optimiser for lr/nblr/svm/nbsvm: sgd (fast) or lbfgs (exact optimum).")
     var solver: Solver = .sgd
 
-    @Option(help: "Seed for every random choice (same data + same seed = identical model). Default: 1.")
+    @Option(help: "Seed for every random choice (same data + same seed = identical model).")
     var seed: UInt64 = 1
 
     @Option(help: "Inverse regularisation strength C for lr/nblr/svm/nbsvm (λ = 1/(C·n)). Default: 30 for lr/nblr, 0.5 for svm/nbsvm.")
     var c: Double?
 
-    @Option(help: "Smoothing α for nb/cnb and for the nblr ratios. Default: 0.5.")
+    @Option(help: "Smoothing α for nb/cnb and for the nblr ratios.")
     var alpha: Double = 0.5
 
-    @Option(help: "SGD passes over the data. Default: 12.")
+    @Option(help: "SGD passes over the data.")
     var epochs: Int = 12
 
     @Option(help: "Initial SGD learning rate (decays linearly to 0). Default: 0.8 for lr/nblr, 0.1 for svm/nbsvm.")
     var learningRate: Double?
 
-    @Option(help: "L-BFGS tolerance on the relative gradient norm. Default: 0.0001.")
+    @Option(help: "L-BFGS tolerance on the relative gradient norm.")
     var tolerance: Double = 1e-4
 
-    @Option(help: "Keep features seen in at least this many messages. Default: 1.")
+    @Option(help: "Keep features seen in at least this many messages.")
     var minCount: Int = 1
 
-    @Option(help: "Longest word n-gram (1-3). Default: 2.")
+    @Option(help: "Longest word n-gram (1-3).")
     var wordNgrams: Int = 2
 
-    @Option(help: "Character n-gram range inside words, as MIN-MAX, or 0 for none. Default: 2-5.")
+    @Option(help: "Character n-gram range inside words, as MIN-MAX, or 0 for none.")
     var charNgrams: String = "2-5"
 
-    @Option(help: "Term weighting for lr/nblr/svm/nbsvm: count, sublinear (1 + ln count) or binary. Default: sublinear.")
+    @Option(help: "Term weighting for lr/nblr/svm/nbsvm: count, sublinear (1 + ln count) or binary.")
     var weighting: FeatureSettings.Weighting = .sublinear
 
     @Flag(help: "No inverse document frequency weighting (lr/nblr/svm/nbsvm).")
@@ -54,10 +54,10 @@ struct TrainingArguments: ParsableArguments {
     @Flag(help: "No per-block L2 normalisation of feature vectors (lr/nblr/svm/nbsvm).")
     var noNormalize = false
 
-    @Option(help: "Base-2 logarithm of the number of hash buckets (10-26). Default: 22.")
+    @Option(help: "Base-2 logarithm of the number of hash buckets (10-26).")
     var bucketBits: Int = 22
 
-    @Option(help: "Tokenizer: spanish (full pipeline) or basic (lower-case, fold accents, split). Default: spanish.")
+    @Option(help: "Tokenizer: spanish (full pipeline) or basic (lower-case, fold accents, split).")
     var tokenizer: TokenizerChoice = .spanish
 
     @Option(name: .customLong("without"), help: "Turn off one step of the Spanish tokenizer (repeatable): \(TokenizerStep.allValueStrings.joined(separator: ", ")) (--stopwords turns on stopword removal).")

@@ -3,16 +3,16 @@ import Criba
 
 /// Options that decide when `classify` and `predict` answer "unsure".
 struct UnsureArguments: ParsableArguments {
-    @Option(help: "Answer `unsure` when the top probability is below this (0-1). Default: 0 (never).")
+    @Option(help: "Answer `unsure` when the top probability is below this (0-1). 0 never answers `unsure`.")
     var threshold: Float = 0
 
-    @Option(help: "Answer `unsure` when the top two probabilities are closer than this (0-1). Default: 0.")
+    @Option(help: "Answer `unsure` when the top two probabilities are closer than this (0-1).")
     var margin: Float = 0
 
     @Option(help: "File of per-label thresholds, one `label<TAB>probability` or `label=probability` per line (# comments); they override --threshold for those labels.")
     var labelThresholds: String?
 
-    @Option(help: "The answer given when unsure; not one of the model's labels. Default: unsure.")
+    @Option(help: "The answer given when unsure; not one of the model's labels.")
     var unsureLabel = "unsure"
 
     func validate() throws {

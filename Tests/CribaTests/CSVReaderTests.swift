@@ -260,4 +260,35 @@ final class CSVReaderTests: XCTestCase {
             XCTAssertEqual((error as? DataError)?.line, 3)
         }
     }
+
+    func testExcelSeparatorLineNamesTheDelimiterAndIsNotAHeader() throws {
+        let dir = try temporaryDirectory(self)
+        let path = try writeFile(dir, "x.csv", Array("sep=;\r\ntext;label\r\nhola, qué tal;saludo\r\n".utf8))
+        let r = try CSVReader(path: path)
+        XCTAssertEqual(r.header, ["text", "label"])
+        XCTAssertEqual(r.delimiter, UInt8(ascii: ";"))
+        XCTAssertTrue(r.hadSeparatorLine)
+        XCTAssertTrue(r.usesCRLF)
+        XCTAssertFalse(r.hadByteOrderMark)
+        let rec = try XCTUnwrap(try r.next())
+        XCTAssertEqual(rec.fields, ["hola, qué tal", "saludo"])
+        XCTAssertEqual(rec.line, 3, "the sep= line counts as line 1")
+        // A first line that only starts like one is a header.
+        let plain = try records("sep=x,label\nhola,saludo\n")
+        XCTAssertEqual(plain.header, ["sep=x", "label"])
+        // An explicit delimiter wins; the line is still not a header.
+        let tabs = try records(Array("SEP=,\ntext\tlabel\nhola, sí\tsaludo\n".utf8), delimiter: .tab)
+        XCTAssertEqual(tabs.header, ["text", "label"])
+        XCTAssertEqual(tabs.rows, [["hola, sí", "saludo"]])
+    }
+
+    func testWindows1252EncodesWhatItDecodes() throws {
+        let text = "¿Cuánto cuesta? Envío “rápido” – 5 € ñ Ü"
+        let bytes = try XCTUnwrap(Windows1252.encode(text))
+        XCTAssertEqual(bytes.count, text.unicodeScalars.count)
+        XCTAssertEqual(Windows1252.decode(bytes), text)
+        XCTAssertEqual(Windows1252.encode("€")!, [0x80])
+        XCTAssertNil(Windows1252.encode("hola 🙂"))
+        XCTAssertNil(Windows1252.encode("\u{FFFD}"))
+    }
 }

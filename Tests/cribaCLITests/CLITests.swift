@@ -677,13 +677,17 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(json["n"] as? Int, 23)
         XCTAssertNotNil(json["roc_auc"] as? Double)
         XCTAssertNotNil(json["pr_auc"] as? Double)
-        XCTAssertEqual(json["positive_label"] as? String, "saludo")
+        XCTAssertEqual(json["positive_label"] as? String, "spam", "spam is the positive label when it is one of the two")
         let html = try String(contentsOfFile: report, encoding: .utf8)
         try assertWellFormed(html)
         for title in ["Confusion matrix heatmap", "F1 per label", "Reliability diagram", "Coverage–accuracy curve"] {
             XCTAssertTrue(html.contains("\">\(title)</title>"), title)
         }
-        XCTAssertEqual(html.components(separatedBy: "<svg ").count - 1, 4)
+        // Counts and row-% confusion, F1, ROC, PR, reliability, coverage.
+        XCTAssertEqual(html.components(separatedBy: "<svg ").count - 1, 7)
+        for title in ["ROC (positive: spam)", "Precision-recall (positive: spam)", "macro average", "weighted average"] {
+            XCTAssertTrue(html.contains(title), title)
+        }
         XCTAssertFalse(html.contains("<script"))
         XCTAssertFalse(html.contains("http://") && !html.contains("xmlns=\"http://www.w3.org/2000/svg\""))
         XCTAssertFalse(html.contains("<b>\"amigo"), "message text is escaped")

@@ -1,4 +1,3 @@
-
 /// Text encodings accepted for CSV input.
 public enum CSVEncoding: String, Sendable, CaseIterable, Codable {
     /// UTF-8, or Windows-1252 when the start of the file does not read as UTF-8 (see
@@ -114,6 +113,12 @@ public final class CSVReader {
     public private(set) var encoding: CSVEncoding
     /// The header fields.
     public private(set) var header: [String] = []
+    /// Whether the file starts with a UTF-8 byte-order mark.
+    public private(set) var hadByteOrderMark = false
+    /// Whether the file starts with an Excel `sep=X` line (read as the delimiter, not a header).
+    public private(set) var hadSeparatorLine = false
+    /// Whether the header line ends with CR LF (Windows line ends).
+    public private(set) var usesCRLF = false
 
     private let file: FileDescriptor
     private let ownsFile: Bool
@@ -206,15 +211,27 @@ public final class CSVReader {
             consumed = 3
             lineStart = 3
             if self.encoding == .auto { self.encoding = .utf8 }
+            hadByteOrderMark = true
         }
         if self.encoding == .auto {
             self.encoding = Self.looksLikeUTF8(buffer[position..<filled], complete: eof) ? .utf8 : .windows1252
         }
+        // Excel writes (and reads) a first line `sep=;` naming the delimiter.
+        let separator = separatorLine()
+        if let (d, length) = separator {
+            hadSeparatorLine = true
+            position += length
+            consumed += length
+            lineStart = consumed
+            line += 1
+            if delimiter.byte == nil { self.delimiter = d }
+        }
         if let d = delimiter.byte {
             self.delimiter = d
-        } else {
+        } else if separator == nil {
             self.delimiter = detectDelimiter()
         }
+        usesCRLF = headerEndsWithCRLF()
         guard let h = try next() else {
             throw DataError(file: name, line: 0, message: "the file is empty (expected a header line such as `text,label`)")
         }
@@ -322,6 +339,38 @@ public final class CSVReader {
             }
             return invalid == 0 || valid > 4 * invalid
         }
+    }
+
+    /// The delimiter named by a `sep=X` first line at `position` (X one byte, then CR LF, LF or
+    /// the end of the file), with the line's length in bytes.
+    private func separatorLine() -> (UInt8, Int)? {
+        let prefix = Array("sep=".utf8)
+        guard filled - position >= 5 else { return nil }
+        for k in 0..<4 where buffer[position + k] | (k < 3 ? 0x20 : 0) != prefix[k] { return nil }
+        let d = buffer[position + 4]
+        guard d != 0x0A && d != 0x0D && d != 0x22 && d < 0x80 else { return nil }
+        var length = 5
+        if position + length < filled && buffer[position + length] == 0x0D { length += 1 }
+        if position + length < filled {
+            guard buffer[position + length] == 0x0A else { return nil }
+            length += 1
+        } else if !eof {
+            return nil
+        }
+        return (d, length)
+    }
+
+    /// Whether the first line ending at `position` or later (outside quotes) is CR LF.
+    private func headerEndsWithCRLF() -> Bool {
+        var quoted = false
+        var k = position
+        while k < filled {
+            let b = buffer[k]
+            if b == UInt8(ascii: "\"") { quoted.toggle() }
+            if !quoted && b == 0x0A { return k > position && buffer[k - 1] == 0x0D }
+            k += 1
+        }
+        return false
     }
 
     private func detectDelimiter() -> UInt8 {
@@ -501,24 +550,6 @@ public final class CSVReader {
             message: "invalid UTF-8 (byte 0x\(String(bytes[k], radix: 16, uppercase: true))) in a field; if the file was saved by Excel as Windows-1252, rerun with \(SettingRole.encoding.mention) windows-1252 or convert it with `iconv -f WINDOWS-1252 -t UTF-8 in.csv > out.csv`",
             settings: [.encoding]
         )
-    }
-}
-
-/// Windows-1252 to UTF-8.
-enum Windows1252 {
-    static let high: [UInt32] = [
-        0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152,
-        0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122,
-        0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
-    ]
-
-    static func decode(_ bytes: [UInt8]) -> String {
-        var s = String.UnicodeScalarView()
-        for b in bytes {
-            let v: UInt32 = (0x80..<0xA0).contains(b) ? high[Int(b) - 0x80] : UInt32(b)
-            s.append(Unicode.Scalar(v)!)
-        }
-        return String(s)
     }
 }
 

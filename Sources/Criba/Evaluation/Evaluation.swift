@@ -94,6 +94,32 @@ public struct Evaluation: Sendable {
         return n == 0 ? 0 : m.reduce(0) { $0 + $1.f1 * Double($1.support) } / Double(n)
     }
 
+    /// Unweighted (macro) and support-weighted means of precision, recall and F1 over the
+    /// labels with true examples.
+    public var averages: (macro: (precision: Double, recall: Double, f1: Double), weighted: (precision: Double, recall: Double, f1: Double)) {
+        let m = perClass.filter { $0.support > 0 }
+        guard !m.isEmpty else { return ((0, 0, 0), (0, 0, 0)) }
+        let k = Double(m.count)
+        let n = Double(m.reduce(0) { $0 + $1.support })
+        let macro = (m.reduce(0) { $0 + $1.precision } / k, m.reduce(0) { $0 + $1.recall } / k, m.reduce(0) { $0 + $1.f1 } / k)
+        let weighted = (
+            m.reduce(0) { $0 + $1.precision * Double($1.support) } / n, m.reduce(0) { $0 + $1.recall * Double($1.support) } / n,
+            m.reduce(0) { $0 + $1.f1 * Double($1.support) } / n
+        )
+        return (macro, weighted)
+    }
+
+    /// The off-diagonal cells of the confusion matrix, largest first (ties: true label, then
+    /// predicted label, in label order), at most `limit` of them.
+    public func topConfusions(limit: Int) -> [(truth: String, predicted: String, count: Int, shareOfTruth: Double)] {
+        var cells: [(Int, Int, Int)] = []
+        for i in labels.indices { for j in labels.indices where i != j && confusion[i][j] > 0 { cells.append((i, j, confusion[i][j])) } }
+        cells.sort { $0.2 != $1.2 ? $0.2 > $1.2 : ($0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1) }
+        return cells.prefix(max(0, limit)).map { i, j, n in
+            (labels[i], labels[j], n, Double(n) / Double(max(1, confusion[i].reduce(0, +))))
+        }
+    }
+
     /// Mean negative log-likelihood of the true labels the model knows.
     public var logLoss: Double { logLossCount == 0 ? .nan : logLossSum / Double(logLossCount) }
 
@@ -205,12 +231,53 @@ public struct Evaluation: Sendable {
     }
 
     /// For a two-label evaluation, the positive label of ``rocAUC`` and ``averagePrecision``:
-    /// the label with fewer true examples (the second model label on a tie); nil otherwise.
+    /// ``requestedPositiveLabel`` when it is one of the two labels; otherwise `spam` when it is
+    /// one of them; otherwise the label with fewer true examples (the second model label on a
+    /// tie). Nil unless the evaluation has two labels.
     public var positiveLabel: String? {
         guard binaryScores.count > 0 else { return nil }
+        if let wanted = requestedPositiveLabel, wanted == binaryLabels.0 || wanted == binaryLabels.1 { return wanted }
+        if binaryLabels.0 == "spam" || binaryLabels.1 == "spam" { return "spam" }
         let second = binaryScores.reduce(0) { $0 + ($1.isSecond ? 1 : 0) }
         let first = binaryScores.count - second
         return second <= first ? binaryLabels.1 : binaryLabels.0
+    }
+
+    /// The label ``positiveLabel`` should be when the evaluation has two labels and this is one
+    /// of them (nil: `spam`, or the rarer label).
+    public var requestedPositiveLabel: String?
+
+    /// The ROC curve of ``positiveLabel``: (false positive rate, true positive rate) at every
+    /// distinct score threshold, highest first, from (0, 0) to (1, 1); empty unless both
+    /// classes occur.
+    public var rocCurve: [(x: Double, y: Double)] {
+        let s = positiveScores.sorted { $0.score > $1.score }
+        let pos = s.reduce(0) { $0 + ($1.positive ? 1 : 0) }
+        let neg = s.count - pos
+        guard pos > 0, neg > 0 else { return [] }
+        var points: [(x: Double, y: Double)] = [(0, 0)]
+        var tp = 0
+        var fp = 0
+        forEachTie(in: s) { run in
+            for k in run { if s[k].positive { tp += 1 } else { fp += 1 } }
+            points.append((Double(fp) / Double(neg), Double(tp) / Double(pos)))
+        }
+        return points
+    }
+
+    /// The precision-recall curve of ``positiveLabel``: (recall, precision) at every distinct
+    /// score threshold, highest first; empty unless both classes occur.
+    public var precisionRecallCurve: [(x: Double, y: Double)] {
+        let s = positiveScores.sorted { $0.score > $1.score }
+        let pos = s.reduce(0) { $0 + ($1.positive ? 1 : 0) }
+        guard pos > 0, s.count > pos else { return [] }
+        var points: [(x: Double, y: Double)] = []
+        var tp = 0
+        forEachTie(in: s) { run in
+            for k in run where s[k].positive { tp += 1 }
+            points.append((Double(tp) / Double(pos), Double(tp) / Double(run.upperBound + 1)))
+        }
+        return points
     }
 
     /// The two model labels, for a two-label evaluation.
@@ -223,6 +290,17 @@ public struct Evaluation: Sendable {
         return binaryScores.map { second ? (Double($0.probability), $0.isSecond) : (1 - Double($0.probability), !$0.isSecond) }
     }
 
+    /// Calls `body` with each run of equal scores in `s` (sorted by score), in order.
+    private func forEachTie(in s: [(score: Double, positive: Bool)], _ body: (ClosedRange<Int>) -> Void) {
+        var i = 0
+        while i < s.count {
+            var j = i
+            while j + 1 < s.count && s[j + 1].score == s[i].score { j += 1 }
+            body(i...j)
+            i = j + 1
+        }
+    }
+
     /// Area under the ROC curve for ``positiveLabel`` (the probability that a random positive
     /// message scores higher than a random negative one, ties counting one half); nil unless
     /// the model has two labels and both occur.
@@ -233,13 +311,9 @@ public struct Evaluation: Sendable {
         guard pos > 0, neg > 0 else { return nil }
         // Mann-Whitney U with average ranks for ties.
         var rankSum = 0.0
-        var i = 0
-        while i < s.count {
-            var j = i
-            while j + 1 < s.count && s[j + 1].score == s[i].score { j += 1 }
-            let rank = Double(i + j) / 2 + 1
-            for k in i...j where s[k].positive { rankSum += rank }
-            i = j + 1
+        forEachTie(in: s) { run in
+            let rank = Double(run.lowerBound + run.upperBound) / 2 + 1
+            for k in run where s[k].positive { rankSum += rank }
         }
         return (rankSum - Double(pos) * Double(pos + 1) / 2) / (Double(pos) * Double(neg))
     }
@@ -253,15 +327,11 @@ public struct Evaluation: Sendable {
         guard pos > 0, s.count > pos else { return nil }
         var ap = 0.0
         var tp = 0
-        var i = 0
-        while i < s.count {
-            var j = i
-            while j + 1 < s.count && s[j + 1].score == s[i].score { j += 1 }
+        forEachTie(in: s) { run in
             var newTP = 0
-            for k in i...j where s[k].positive { newTP += 1 }
+            for k in run where s[k].positive { newTP += 1 }
             tp += newTP
-            ap += Double(newTP) / Double(pos) * Double(tp) / Double(j + 1)
-            i = j + 1
+            ap += Double(newTP) / Double(pos) * Double(tp) / Double(run.upperBound + 1)
         }
         return ap
     }
@@ -332,7 +402,12 @@ extension Classifier {
 
     /// Classifies one labelled message into an evaluation.
     public func record(_ text: String, truth: String, into e: inout Evaluation) {
-        let p = classify(text)
+        record(classify(text), of: text, truth: truth, into: &e)
+    }
+
+    /// Records the prediction `p` this classifier made for `text` into an evaluation (for
+    /// callers that classify many messages on several threads, then record them in order).
+    public func record(_ p: Prediction, of text: String, truth: String, into e: inout Evaluation) {
         e.add(truth: truth, predicted: p.label)
         if let i = model.labels.firstIndex(of: truth),
             let q = p.probabilities.first(where: { $0.label == model.labels[i] })
