@@ -71,20 +71,13 @@ enum ModelInfo {
         line("features", "\(m.featureCount) kept; " + entries(m, "features.").map { "\($0.0) \($0.1)" }.joined(separator: ", "))
         line("tokenizer", entries(m, "tokenizer.").map { "\($0.0) \($0.1)" }.joined(separator: ", "))
         let t = m.facts.training
-        var training: [String] = []
-        if let v = t.rows { training.append("rows \(v)") }
-        if let v = t.seed { training.append("seed \(v)") }
-        if let v = t.solver { training.append("solver \(v.rawValue)") }
-        if let v = t.c { training.append("C \(v)") }
-        if let v = t.alpha { training.append("alpha \(v)") }
-        if let v = t.epochs { training.append("epochs \(v)") }
-        if let v = t.learningRate { training.append("learning rate \(v)") }
-        if let v = t.tolerance { training.append("tolerance \(v)") }
-        if let v = t.maxIterations { training.append("max iterations \(v)") }
-        if let v = t.minCount { training.append("min count \(v)") }
-        if let v = t.balanced { training.append("balanced \(v)") }
-        if let v = t.streamingBuffer { training.append("streamed, shuffle buffer \(v)") }
-        if let v = t.temperatureFit { training.append("temperature fitted on \(v == .halves ? "held-out halves" : "the training data")") }
+        let training = [
+            t.rows.map { "rows \($0)" }, t.seed.map { "seed \($0)" }, t.solver.map { "solver \($0.rawValue)" }, t.c.map { "C \($0)" },
+            t.alpha.map { "alpha \($0)" }, t.epochs.map { "epochs \($0)" }, t.learningRate.map { "learning rate \($0)" },
+            t.tolerance.map { "tolerance \($0)" }, t.maxIterations.map { "max iterations \($0)" }, t.minCount.map { "min count \($0)" },
+            t.balanced.map { "balanced \($0)" }, t.streamingBuffer.map { "streamed, shuffle buffer \($0)" },
+            t.temperatureFit.map { "temperature fitted on \($0 == .halves ? "held-out halves" : "the training data")" },
+        ].compactMap { $0 }
         line("training", training.isEmpty ? "no facts recorded" : training.joined(separator: ", "))
         if let c = m.facts.calibration {
             var parts: [String] = [c.method?.rawValue ?? "temperature"]
