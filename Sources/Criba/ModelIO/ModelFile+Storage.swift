@@ -16,7 +16,8 @@ extension ModelFile {
         return try decode(readStream(fd, path: path), path: path)
     }
 
-    private static func open(_ path: String) throws -> FileDescriptor {
+    /// Opens the model file `path` for reading; an ``IOError`` (missing or failed) otherwise.
+    static func open(_ path: String) throws -> FileDescriptor {
         do {
             return try FileDescriptor.open(path, .readOnly)
         } catch let e as Errno {
