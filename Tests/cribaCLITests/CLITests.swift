@@ -289,16 +289,30 @@ final class CLITests: XCTestCase {
         for message in ["hola buenas", "cuánto cuesta"] {
             inPipe.fileHandleForWriting.write(Data((message + "\n").utf8))
             // The answer must arrive while the input stays open.
-            var line = Data()
-            while !line.contains(0x0A) {
-                let chunk = outPipe.fileHandleForReading.availableData
-                XCTAssertFalse(chunk.isEmpty, "classify closed its output")
-                if chunk.isEmpty { break }
-                line.append(chunk)
+            // A buffered answer would never come: wait 30 s at most, then kill and fail.
+            let box = DataBox()
+            let answered = DispatchSemaphore(value: 0)
+            let output = outPipe.fileHandleForReading
+            DispatchQueue.global().async {
+                while !box.data.contains(0x0A) {
+                    let chunk = output.availableData
+                    if chunk.isEmpty { break }
+                    box.data.append(chunk)
+                }
+                answered.signal()
             }
-            XCTAssertTrue(String(decoding: line, as: UTF8.self).contains("\t"))
+            if answered.wait(timeout: .now() + 30) == .timedOut {
+                XCTFail("no answer to `\(message)` within 30 s while the input stays open")
+                kill(p.processIdentifier, SIGKILL)
+                p.waitUntilExit()
+                return
+            }
+            XCTAssertTrue(box.data.contains(0x0A), "classify closed its output")
+            XCTAssertTrue(String(decoding: box.data, as: UTF8.self).contains("\t"))
         }
         try inPipe.fileHandleForWriting.close()
+        XCTAssertTrue(waitForExit(p, seconds: 30), "classify did not end after its input closed")
+        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
         p.waitUntilExit()
         XCTAssertEqual(p.terminationStatus, 0)
     }
