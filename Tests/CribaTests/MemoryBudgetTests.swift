@@ -102,6 +102,11 @@ final class MemoryBudgetTests: XCTestCase {
         XCTAssertEqual(streamed.info["temperature_fit"], "training")
         XCTAssertEqual(streamed.space.keys, inMemory.space.keys, "the same vocabulary")
         XCTAssertNotEqual(streamed.weights, inMemory.weights, "another SGD order")
+        // Just room for the table: hundreds of files of a sixteenth of the budget, capped.
+        trainer.memoryBudget = MemoryBudget.tableBytes(features: inMemory.featureCount, classes: 3, options: TrainingOptions())
+        XCTAssertEqual(
+            try trainer.train(on: csv).info["streaming_files"], "\(Trainer.largestSpillFileCount)", "a small budget opens at most 256 files")
+        trainer.memoryBudget = footprint.bytes - 1
         XCTAssertEqual(try trainer.train(on: csv).serialized(), streamed.serialized(), "same file, budget and seed: same bytes")
         let classifier = Classifier(model: streamed)
         for (t, l) in Self.corpus { XCTAssertEqual(classifier.classify(t).label, l, t) }

@@ -126,8 +126,8 @@ struct ModelBuilder {
             // with more folds and stores thresholds too). Streamed data cannot be split without
             // more passes per half, so there the temperature is fitted on a sample of the
             // training messages' scores.
-            switch (data, vectors) {
-            case (.memory(let raw), _):
+            switch data {
+            case .memory(let raw):
                 if raw.rows >= Self.heldOutTemperatureMinimum {
                     var half = self
                     half.fitsTemperature = false
@@ -142,13 +142,12 @@ struct ModelBuilder {
                         facts.temperatureFit = .halves
                     }
                 }
-            case (.streamed, .streamed(let stream)):
+            case .streamed(let stream):
                 progress("temperature fit on the training messages")
-                let (scores, sampled) = try stream.sampledScores(of: model, limit: StreamedCSV.temperatureSampleLimit)
+                let (scores, sampled) = try StreamedVectors(stream: stream, space: space)
+                    .sampledScores(of: model, limit: StreamedCSV.temperatureSampleLimit)
                 model.temperature = TemperatureScaling.fit(scores: scores, labels: sampled, classes: c).temperature
                 facts.temperatureFit = .training
-            case (.streamed, .memory):
-                preconditionFailure("streamed data gives streamed vectors")
             }
         }
         model.facts.training = facts

@@ -60,7 +60,7 @@ public struct Trainer: Sendable {
             // Each epoch deals the messages into temporary files that each hold at most a
             // sixteenth of the budget as vectors.
             let vectors = Double(footprint.rows) * (footprint.occurrencesPerRow * 8 + 32)
-            let files = max(1, Int((vectors / Double(max(budget / 16, 1))).rounded(.up)))
+            let files = Int(min(Double(Self.largestSpillFileCount), max(1, (vectors / Double(max(budget / 16, 1))).rounded(.up))))
             let sgd = options.solver == .lbfgs ? " with SGD (not L-BFGS)" : ""
             warn(
                 "\(csv.path): the features of about \(footprint.rows) messages would take about \(MemoryBudget.describe(footprint.bytes)) in memory, more than the memory budget of \(MemoryBudget.describe(budget)); training\(sgd) from the file in passes instead, shuffled through \(files) temporary file(s)")
@@ -70,6 +70,10 @@ public struct Trainer: Sendable {
         try csv.forEach(warn: warn) { text, label, line in set.add(text, label: label, line: line) }
         return try set.train(trainer: self, source: csv.path)
     }
+
+    /// The most temporary files an epoch trained in passes deals its messages into (each open
+    /// at once); past that, each file holds more than a sixteenth of the budget.
+    static let largestSpillFileCount = 256
 
     /// Trains on a labelled CSV file given by URL (see ``train(on:warn:)-(LabelledCSV,_)``).
     ///
