@@ -21,10 +21,14 @@ public struct Tokenizer: Sendable {
     public let settings: TokenizerSettings
     let tables: LanguageTables
 
+    /// Names the settings that change tokens, for a ``ChunkTokenCache``.
+    let cacheTag: UInt64
+
     /// Creates a tokenizer.
     public init(settings: TokenizerSettings = .spanish) {
         self.settings = settings
         self.tables = LanguageTables.shared
+        self.cacheTag = settings.tag(changingTokens: true)
     }
 
     /// Tokenizes a message (allocates; use ``tokenize(_:into:)`` in loops).
@@ -54,7 +58,7 @@ public struct Tokenizer: Sendable {
     func tokenize<Cache: ChunkTokenCache>(bytes input: UnsafeBufferPointer<UInt8>, into buffer: TokenBuffer, cache: Cache?) {
         buffer.removeAll()
         var scanner = Scanner(input: input, settings: settings, tables: tables, buffer: buffer)
-        scanner.run(into: buffer, cache: cache)
+        scanner.run(into: buffer, cache: cache, tag: cacheTag)
     }
 
     /// Longer chunks (a pasted blob) never go through a ``ChunkTokenCache``.
