@@ -230,7 +230,8 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertThrowsError(try records(text)) { error in
             XCTAssertEqual(error as? DataError, DataError(
                 file: (error as? DataError)?.file ?? "", line: 2,
-                message: "the record starting on this line is longer than 1048576 bytes, the maximum (raise it with --max-line-bytes if such long messages are expected; a quote that never closes also makes one record of the rest of the file)"))
+                message: "the record starting on this line is longer than 1048576 bytes, the maximum (raise it with the maximum line length setting if such long messages are expected; a quote that never closes also makes one record of the rest of the file)",
+                settings: [.maxRecordBytes]))
         }
         let r = try records(text, maxRecordBytes: 11_000_000)
         XCTAssertEqual(r.rows.count, 2)
