@@ -824,10 +824,15 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(rows[1].hasPrefix("1,\",\u{301} precio\","), written.debugDescription)
         XCTAssertTrue(rows[2].hasPrefix("2,\"a\"\"\u{301}b\","), written.debugDescription)
         XCTAssertTrue(written.contains("3,\"\n\",,\n"), written.debugDescription)
-        // The output reads back as the same fields.
-        let again = try run(["predict", "--model", model, out, "-o", "-"])
+        // The output reads back as the same fields (its prediction columns renamed: predict
+        // refuses an input that has them already).
+        let refused = try run(["predict", "--model", model, out, "-o", "-"])
+        XCTAssertEqual(refused.status, 65, refused.stderr)
+        let renamed = try file("renamed.csv", written.replacingOccurrences(of: "id,text,predicted_label,probability\n", with: "id,text,label,p\n"))
+        let again = try run(["predict", "--model", model, renamed, "-o", "-"])
         XCTAssertEqual(again.status, 0, again.stderr)
-        XCTAssertTrue(again.stdout.hasPrefix("id,text,predicted_label,probability,predicted_label,probability\n"), again.stdout)
+        XCTAssertTrue(again.stdout.hasPrefix("id,text,label,p,predicted_label,probability\n"), again.stdout)
+        XCTAssertEqual(again.stdout.unicodeScalars.filter { $0 == "\n" }.count, written.unicodeScalars.filter { $0 == "\n" }.count)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("-").path))
         let t = try run(["train", try file("small.csv", Self.smallTraining), "--quiet", "-o", "-"])
         XCTAssertEqual(t.status, 0, t.stderr)

@@ -20,9 +20,17 @@ extension CLITests {
         let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: true)
         XCTAssertEqual(lines.count, 4)
         XCTAssertTrue(lines.allSatisfy { $0.last == 0x0D }, "every line ends with CR LF")
-        // The written file reads back with the same columns and the answers.
+        // The written file reads back with the same columns and the answers: predicting it
+        // again is refused (it has the prediction columns already), and evaluating the model
+        // on it against its own answers finds every one.
         let again = try run(["predict", "--model", model, out, "--text-column", "Mensaje", "--excel"])
-        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(again.status, 65, again.stderr)
+        let check = try run(
+            ["evaluate", "--model", model, out, "--text-column", "Mensaje", "--label-column", "predicted_label", "--json"])
+        XCTAssertEqual(check.status, 0, check.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any]
+        XCTAssertEqual(json?["n"] as? Int, 2, check.stdout)
+        XCTAssertEqual(json?["accuracy"] as? Double, 1, check.stdout)
     }
 
     func testPredictExcelWritesUTF8WithByteOrderMarkCRLFAndSemicolons() throws {
