@@ -25,12 +25,53 @@ struct ModelBuilder {
 
     func fit(_ data: TrainingData) throws -> Model {
         let o = options
+        // The vectors live inside `fitWeights` only: an SVM's halves below train without them.
+        var (model, facts, space) = try fitWeights(data)
+        let c = labels.count
+        if o.algorithm.loss == .squaredHinge && fitsTemperature {
+            // SVM scores are margins, not log-odds. On its own training messages an SVM is
+            // (nearly) always right with a wide margin, so a temperature fitted there is
+            // degenerate; instead two models trained on stratified halves score the other half,
+            // and the temperature is fitted on those held-out scores (`--calibrate` does the same
+            // with more folds and stores thresholds too). Streamed data cannot be split without
+            // more passes per half, so there the temperature is fitted on a sample of the
+            // training messages' scores.
+            switch data {
+            case .memory(let raw):
+                if raw.rows >= Self.heldOutTemperatureMinimum {
+                    var half = self
+                    half.fitsTemperature = false
+                    let halves = Folds.stratified(raw.labels, folds: 2, seed: o.seed)
+                    let (scores, labels) = try half.outOfFoldScores(raw, assignment: halves, folds: 2) { f in
+                        progress("temperature: half \(f + 1)/2")
+                    }
+                    // With no held-out mistake the log loss keeps falling as the temperature
+                    // shrinks: nothing to fit, so the temperature stays 1.
+                    if Folds.accuracy(scores: scores, labels: labels, classes: c) < 1 {
+                        model.temperature = TemperatureScaling.fit(scores: scores, labels: labels, classes: c).temperature
+                        facts.temperatureFit = .halves
+                    }
+                }
+            case .streamed(let stream):
+                progress("temperature fit on the training messages")
+                let (scores, sampled) = try StreamedVectors(stream: stream, space: space)
+                    .sampledScores(of: model, limit: StreamedCSV.temperatureSampleLimit)
+                model.temperature = TemperatureScaling.fit(scores: scores, labels: sampled, classes: c).temperature
+                facts.temperatureFit = .training
+            }
+        }
+        model.facts.training = facts
+        return model
+    }
+
+    /// The model's vocabulary and weights, and its training facts (without a temperature fit).
+    private func fitWeights(_ data: TrainingData) throws -> (model: Model, facts: TrainingFacts, space: FeatureSpace) {
+        let o = options
         let useIDF = o.features.idf && !o.algorithm.isCountBased
         let vocabulary = data.vocabulary(minCount: o.minCount, idf: useIDF)
         var features = o.features
         features.idf = useIDF
         let space = FeatureSpace(keys: vocabulary.keys, idf: vocabulary.idf, settings: features)
-        let vectors = data.vectors(in: space)
         let rows = data.rows
         let c = labels.count
         let f = space.count
@@ -42,6 +83,7 @@ struct ModelBuilder {
                     features: f, labels: c, bytes: table, budget: budget, bucketBits: o.features.bucketBits)
             }
         }
+        let vectors = data.vectors(in: space)
         var model: Model
         var solver = o.solver
         switch o.algorithm {
@@ -118,40 +160,7 @@ struct ModelBuilder {
             case .spilled(let files): facts.streamingFiles = files
             }
         }
-        if o.algorithm.loss == .squaredHinge && fitsTemperature {
-            // SVM scores are margins, not log-odds. On its own training messages an SVM is
-            // (nearly) always right with a wide margin, so a temperature fitted there is
-            // degenerate; instead two models trained on stratified halves score the other half,
-            // and the temperature is fitted on those held-out scores (`--calibrate` does the same
-            // with more folds and stores thresholds too). Streamed data cannot be split without
-            // more passes per half, so there the temperature is fitted on a sample of the
-            // training messages' scores.
-            switch data {
-            case .memory(let raw):
-                if raw.rows >= Self.heldOutTemperatureMinimum {
-                    var half = self
-                    half.fitsTemperature = false
-                    let halves = Folds.stratified(raw.labels, folds: 2, seed: o.seed)
-                    let (scores, labels) = try half.outOfFoldScores(raw, assignment: halves, folds: 2) { f in
-                        progress("temperature: half \(f + 1)/2")
-                    }
-                    // With no held-out mistake the log loss keeps falling as the temperature
-                    // shrinks: nothing to fit, so the temperature stays 1.
-                    if Folds.accuracy(scores: scores, labels: labels, classes: c) < 1 {
-                        model.temperature = TemperatureScaling.fit(scores: scores, labels: labels, classes: c).temperature
-                        facts.temperatureFit = .halves
-                    }
-                }
-            case .streamed(let stream):
-                progress("temperature fit on the training messages")
-                let (scores, sampled) = try StreamedVectors(stream: stream, space: space)
-                    .sampledScores(of: model, limit: StreamedCSV.temperatureSampleLimit)
-                model.temperature = TemperatureScaling.fit(scores: scores, labels: sampled, classes: c).temperature
-                facts.temperatureFit = .training
-            }
-        }
-        model.facts.training = facts
-        return model
+        return (model, facts, space)
     }
 
     /// The number of messages of each label.
