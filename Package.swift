@@ -25,8 +25,12 @@ let package = Package(
         ),
         .target(name: "CribaShims"),
         .target(
+            name: "CSentencePiece",
+            linkerSettings: [.linkedLibrary("sentencepiece"), .linkedLibrary("stdc++")]
+        ),
+        .target(
             name: "Criba",
-            dependencies: ["CBLAS", "CStemmer", "CribaShims"],
+            dependencies: ["CBLAS", "CStemmer", "CribaShims", "CSentencePiece"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         .executableTarget(
