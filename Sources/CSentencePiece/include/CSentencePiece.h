@@ -24,7 +24,7 @@ void csp_free(csp_processor *processor);
 int32_t csp_piece_count(const csp_processor *processor);
 
 /// Segments `length` bytes of (possibly invalid) UTF-8 text into piece ids, without begin or
-/// end markers. Writes at most `capacity` ids into `ids` and returns how many the text has
+/// end markers, one unknown id per unknown character (SentencePiece itself gives one per run). Writes at most `capacity` ids into `ids` and returns how many the text has
 /// (call again with a larger buffer when that exceeds `capacity`), or -1 on failure. The
 /// corresponding C++ function is `SentencePieceProcessor::Encode`.
 int64_t csp_encode(const csp_processor *processor, const char *text, size_t length, int32_t *ids, size_t capacity);
