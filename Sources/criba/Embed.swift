@@ -47,15 +47,23 @@ extension CribaCLI {
                 let out = OutputBuffer()
                 let json = format == .json
                 var pending: [String] = []
+                var line: [UInt8] = []
+                line.reserveCapacity(8192)
+                let separator = json ? UInt8(ascii: ",") : UInt8(ascii: "\t")
                 func encodePending() throws {
                     model.encode(pending.count, text: { pending[$0] }) { _, v in
-                        if json { out.append(UInt8(ascii: "[")) }
+                        // Each number as Swift prints a Float: the shortest text that reads back
+                        // as the same value.
+                        line.removeAll(keepingCapacity: true)
+                        if json { line.append(UInt8(ascii: "[")) }
                         for (j, x) in v.enumerated() {
-                            if j > 0 { out.append(json ? UInt8(ascii: ",") : UInt8(ascii: "\t")) }
-                            out.append(x.description)
+                            if j > 0 { line.append(separator) }
+                            var text = x.description
+                            text.withUTF8 { line.append(contentsOf: $0) }
                         }
-                        if json { out.append(UInt8(ascii: "]")) }
-                        out.append(UInt8(ascii: "\n"))
+                        if json { line.append(UInt8(ascii: "]")) }
+                        line.append(UInt8(ascii: "\n"))
+                        line.withUnsafeBufferPointer { out.append($0) }
                     }
                     pending.removeAll(keepingCapacity: true)
                     try out.flush()

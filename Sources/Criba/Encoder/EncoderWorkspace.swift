@@ -157,23 +157,22 @@ final class EncoderWorkspace {
             for j in 0..<dim { out[j] = Float(q[j]) * s + o }
         }
         // Projection to the three branch inputs, then one layer norm over all 768.
-        for r in 0..<t { (projected + r * 3 * cnn).update(from: w.projectionBias, count: 3 * cnn) }
-        BLAS.gemm(m: t, n: 3 * cnn, k: dim, features, lda: feat, w.projection, ldb: 3 * cnn, projected, ldc: 3 * cnn, beta: 1)
+        BLAS.gemm(m: t, n: 3 * cnn, k: dim, features, lda: feat, w.projection, ldb: 3 * cnn, projected, ldc: 3 * cnn, beta: 0)
         for r in 0..<t {
-            layerNorm(projected + r * 3 * cnn, count: 3 * cnn, gain: w.projectionGain, shift: w.projectionShift)
+            let row = projected + r * 3 * cnn
+            for j in 0..<(3 * cnn) { row[j] += w.projectionBias[j] }
+            layerNorm(row, count: 3 * cnn, gain: w.projectionGain, shift: w.projectionShift)
         }
         // The branches: two window convolutions each, ReLU, residual.
         for (i, b) in w.branches.enumerated() {
             let input = projected + i * cnn
             gatherWindows(from: input, stride: 3 * cnn, order: b.order, left: b.left)
-            for r in 0..<t { (hidden + r * cnn).update(from: b.b1, count: cnn) }
-            BLAS.gemm(m: t, n: cnn, k: b.order * cnn, columns, lda: b.order * cnn, b.w1, ldb: cnn, hidden, ldc: cnn, beta: 1)
-            for r in 0..<t { reluAdd(hidden + r * cnn, input + r * 3 * cnn, count: cnn) }
+            BLAS.gemm(m: t, n: cnn, k: b.order * cnn, columns, lda: b.order * cnn, b.w1, ldb: cnn, hidden, ldc: cnn, beta: 0)
+            for r in 0..<t { biasReluAdd(hidden + r * cnn, b.b1, input + r * 3 * cnn, count: cnn) }
             gatherWindows(from: hidden, stride: cnn, order: b.order, left: b.left)
             let out = features + dim + i * cnn
-            for r in 0..<t { (out + r * feat).update(from: b.b2, count: cnn) }
-            BLAS.gemm(m: t, n: cnn, k: b.order * cnn, columns, lda: b.order * cnn, b.w2, ldb: cnn, out, ldc: feat, beta: 1)
-            for r in 0..<t { reluAdd(out + r * feat, hidden + r * cnn, count: cnn) }
+            BLAS.gemm(m: t, n: cnn, k: b.order * cnn, columns, lda: b.order * cnn, b.w2, ldb: cnn, out, ldc: feat, beta: 0)
+            for r in 0..<t { biasReluAdd(out + r * feat, b.b2, hidden + r * cnn, count: cnn) }
         }
         // Layer norm of the summed rows, and the sums.
         for seg in segments {
@@ -263,10 +262,10 @@ final class EncoderWorkspace {
         for j in 0..<n { x[j] = x[j] * inv * gain[j] + shift[j] }
     }
 
-    /// `x = max(x, 0) + y`.
+    /// `x = max(x + b, 0) + y`: a layer's bias, ReLU and residual connection in one pass.
     @inline(__always)
-    func reluAdd(_ x: UnsafeMutablePointer<Float>, _ y: UnsafePointer<Float>, count: Int) {
-        for j in 0..<count { x[j] = max(x[j], 0) + y[j] }
+    func biasReluAdd(_ x: UnsafeMutablePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int) {
+        for j in 0..<count { x[j] = max(x[j] + b[j], 0) + y[j] }
     }
 
     @inline(__always)
