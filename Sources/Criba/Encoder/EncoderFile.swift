@@ -122,7 +122,8 @@ enum EncoderFile {
         let name = String(decoding: body[0..<24].prefix(while: { $0 != 0 }), as: UTF8.self)
         let rows = Int(UInt32(littleEndian: body.loadUnaligned(fromByteOffset: 24, as: UInt32.self)))
         let columns = Int(UInt32(littleEndian: body.loadUnaligned(fromByteOffset: 28, as: UInt32.self)))
-        guard rows * columns * elementSize == body.count - 32 else {
+        let (cells, overflow) = rows.multipliedReportingOverflow(by: columns)
+        guard !overflow, cells <= (body.count - 32) / elementSize, cells * elementSize == body.count - 32 else {
             throw fail("tensor \"\(name)\" at byte \(offset): \(rows) × \(columns) does not match its \(body.count - 32) bytes")
         }
         return (name, Tensor(rows: rows, columns: columns, data: body.baseAddress! + 32))
