@@ -24,7 +24,11 @@ let package = Package(
             providers: [.apt(["libstemmer-dev"])]
         ),
         .target(name: "CribaShims"),
-        .target(name: "Criba", dependencies: ["CBLAS", "CStemmer", "CribaShims"]),
+        .target(
+            name: "CSentencePiece",
+            linkerSettings: [.linkedLibrary("sentencepiece"), .linkedLibrary("stdc++")]
+        ),
+        .target(name: "Criba", dependencies: ["CBLAS", "CStemmer", "CribaShims", "CSentencePiece"]),
         .executableTarget(
             name: "criba",
             dependencies: [

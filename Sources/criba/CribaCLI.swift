@@ -26,7 +26,7 @@ struct CribaCLI: ParsableCommand {
             74 I/O error, 1 anything else.
             """,
         version: cribaVersion,
-        subcommands: [Train.self, Evaluate.self, Predict.self, Classify.self, Learn.self, Unlearn.self, Merge.self, Tokenize.self, Info.self]
+        subcommands: [Train.self, Evaluate.self, Predict.self, Classify.self, Learn.self, Unlearn.self, Merge.self, Tokenize.self, Info.self, Embed.self]
     )
 }
 
