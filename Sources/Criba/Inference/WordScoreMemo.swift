@@ -83,7 +83,7 @@ final class WordScoreMemo {
                         let x: Float = useIDF ? idf[r] : 1
                         norm += x * x
                         let row = w.baseAddress! + r * c
-                        for j in 0..<c { scores.base[j] += x * row[j] }
+                        LabelVectors.addScaled(x, row, into: scores.base, count: c)
                     }
                 }
             }
