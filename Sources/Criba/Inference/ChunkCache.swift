@@ -17,6 +17,7 @@ import CribaShims
 /// starts over only between messages, so a cell taken during a message stays valid for all
 /// of it. Not thread-safe.
 final class ChunkCache: ChunkTokenCache {
+    static var isActive: Bool { true }
     let memo: ByteMemo
     /// For each token of the current message, the index in ``ByteMemo/words`` of its cell, or
     /// -1 for a token that did not come from or go into the cache. Complete after

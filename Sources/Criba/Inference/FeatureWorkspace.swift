@@ -55,7 +55,7 @@ public final class FeatureWorkspace {
             extractor.tokenizer.tokenize(bytes: bytes, into: tokens, cache: chunks)
         } else {
             chunks.cells.removeAll()
-            extractor.tokenizer.tokenize(bytes: bytes, into: tokens, cache: nil as ChunkCache?)
+            extractor.tokenizer.tokenize(bytes: bytes, into: tokens, cache: NoChunkCache.none)
         }
         chunks.finishMessage(tokens: tokens)
     }

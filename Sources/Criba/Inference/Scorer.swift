@@ -99,8 +99,8 @@ struct Scorer: Sendable {
             let acc = charScores.base
             LabelVectors.addScaled(cScale, acc, into: out.baseAddress!, count: c)
         }
-        for block in denseBlocks {
-            block.addScores(of: bytes, embedding: cache.embedding, into: out)
+        if !denseBlocks.isEmpty {
+            for block in denseBlocks { block.addScores(of: bytes, embedding: cache.embedding, into: out) }
         }
         if listing { listFeatures(kept: kept, wordNorm: wordNorm, memo: memo, scratch: s, into: &cache.vector) }
     }
@@ -156,7 +156,6 @@ struct Scorer: Sendable {
     /// cache misses overlap.
     func wordRows(of ws: FeatureWorkspace, scratch s: ScoringScratch, norm: inout Float) -> Int {
         let c = model.labels.count
-        let space = model.space
         let keys = ws.keyBuffer.base
         let counts = ws.countBuffer.base
         let n = ws.keyBuffer.count
@@ -166,19 +165,19 @@ struct Scorer: Sendable {
         s.slots.reserve(n)
         s.rows.reserve(n)
         s.values.reserve(n)
-        let useIDF = !space.idf.isEmpty
+        let useIDF = !model.space.idf.isEmpty
         let weighting = model.featureSettings.weighting
         var kept = 0
         model.weights.withUnsafeBufferPointer { w in
-            space.idf.withUnsafeBufferPointer { idf in
-                space.withSlots { slots in
+            model.space.idf.withUnsafeBufferPointer { idf in
+                model.space.withSlots { slots in
                     for k in 0..<n {
-                        let slot = space.firstSlot(keys[k])
+                        let slot = model.space.firstSlot(keys[k])
                         s.slots.base[k] = Int32(slot)
                         criba_prefetch(slots.baseAddress! + slot)
                     }
                     for k in 0..<n {
-                        let r = space.row(keys[k], from: Int(s.slots.base[k]), slots)
+                        let r = model.space.row(keys[k], from: Int(s.slots.base[k]), slots)
                         if r < 0 { continue }
                         if useIDF { criba_prefetch(idf.baseAddress! + r) }
                         prefetch(w.baseAddress! + r * c, count: c)
@@ -205,15 +204,14 @@ struct Scorer: Sendable {
         let c = model.labels.count
         let counter = memo.rowCounts
         let weighting = model.featureSettings.weighting
-        let idfs = model.space.idf
-        let useIDF = !idfs.isEmpty
+        let useIDF = !model.space.idf.isEmpty
         let acc = memo.charScores.base
         model.weights.withUnsafeBufferPointer { w in
             for k in 0..<counter.repeats.count {
                 let (r, count) = counter.repeated(k)
                 let n = Float(count)
                 let x = weighting.weight(ofCount: n)
-                let idf: Float = useIDF ? idfs[r] : 1
+                let idf: Float = useIDF ? model.space.idf[r] : 1
                 norm += (x * x - n) * idf * idf
                 let d = (x - n) * idf
                 if d == 0 { continue }

@@ -54,9 +54,10 @@ struct Scanner {
     }
 
     /// Scans the whole input into `out`, asking `cache` (when there is one) for the tokens
-    /// of self-contained chunks and offering it those it had to compute.
-    mutating func run<Cache: ChunkTokenCache>(into out: TokenBuffer, cache: Cache?) {
-        cache?.beginMessage(tokenizerTag: memoTag)
+    /// of self-contained chunks and offering it those it had to compute; `tag` names the
+    /// settings for the cache (``Tokenizer/cacheTag``).
+    mutating func run<Cache: ChunkTokenCache>(into out: TokenBuffer, cache: Cache, tag: UInt64) {
+        if Cache.isActive { cache.beginMessage(tokenizerTag: tag) }
         let n = input.count
         // Pass 1: the message's chunks (runs of non-whitespace), and for each one that could
         // go through the cache its hash, with a prefetch of the cache slot it starts probing at.
@@ -96,7 +97,7 @@ struct Scanner {
                 }
             }
             var h: UInt64 = 0
-            if let cache, memoisable && j - i <= Tokenizer.longestCachedChunk {
+            if Cache.isActive && memoisable && j - i <= Tokenizer.longestCachedChunk {
                 h = ByteMemo.hash(UnsafeBufferPointer(rebasing: input[i..<j]))
                 cache.prefetch(hash: h)
             } else {
@@ -113,7 +114,7 @@ struct Scanner {
             let chunk = chunks[k]
             let i = Int(chunk.start)
             let j = Int(chunk.end)
-            if let cache, chunk.cached && !currencyPending {
+            if chunk.cached && !currencyPending {
                 // The chunk's first word would flush a pending number before anything else.
                 flushNumber(into: out)
                 cachedChunk(i, j, hash: chunk.hash, cache: cache, into: out)
@@ -133,9 +134,6 @@ struct Scanner {
     }
 
     // MARK: Chunks
-
-    /// Settings bits that name the tokens a ``ChunkTokenCache`` holds.
-    var memoTag: UInt64 { settings.tag(changingTokens: true) }
 
     /// Tokenizes a self-contained chunk through `cache`: a hit appends the stored tokens and
     /// ALL-CAPS counts; a miss tokenizes the chunk and offers the result to the cache, unless a

@@ -21,10 +21,14 @@ public struct Tokenizer: Sendable {
     public let settings: TokenizerSettings
     let tables: LanguageTables
 
+    /// Names the settings that change tokens, for a ``ChunkTokenCache``.
+    let cacheTag: UInt64
+
     /// Creates a tokenizer.
     public init(settings: TokenizerSettings = .spanish) {
         self.settings = settings
         self.tables = LanguageTables.shared
+        self.cacheTag = settings.tag(changingTokens: true)
     }
 
     /// Tokenizes a message (allocates; use ``tokenize(_:into:)`` in loops).
@@ -45,16 +49,16 @@ public struct Tokenizer: Sendable {
     ///
     /// - Complexity: O(*n*) in the number of bytes.
     public func tokenize(bytes input: UnsafeBufferPointer<UInt8>, into buffer: TokenBuffer) {
-        tokenize(bytes: input, into: buffer, cache: nil as NoChunkCache?)
+        tokenize(bytes: input, into: buffer, cache: NoChunkCache.none)
     }
 
     /// Tokenizes UTF-8 bytes into `buffer` through `cache` (see ``ChunkTokenCache``): the
     /// tokens are those of ``tokenize(bytes:into:)``, whatever the cache holds.
     @inline(__always)
-    func tokenize<Cache: ChunkTokenCache>(bytes input: UnsafeBufferPointer<UInt8>, into buffer: TokenBuffer, cache: Cache?) {
+    func tokenize<Cache: ChunkTokenCache>(bytes input: UnsafeBufferPointer<UInt8>, into buffer: TokenBuffer, cache: Cache) {
         buffer.removeAll()
         var scanner = Scanner(input: input, settings: settings, tables: tables, buffer: buffer)
-        scanner.run(into: buffer, cache: cache)
+        scanner.run(into: buffer, cache: cache, tag: cacheTag)
     }
 
     /// Longer chunks (a pasted blob) never go through a ``ChunkTokenCache``.
@@ -70,6 +74,9 @@ public struct Tokenizer: Sendable {
 /// the tokens it computed when the cache had none. What a cache keeps beside the tokens is
 /// its own business; it only ever speeds tokenizing up.
 protocol ChunkTokenCache: AnyObject {
+    /// Whether the type keeps anything (false only for ``NoChunkCache``, whose calls are
+    /// then left out).
+    static var isActive: Bool { get }
     /// Starts a message tokenized with settings named `tokenizerTag`: a cache holding tokens
     /// of other settings forgets them.
     func beginMessage(tokenizerTag: UInt64)
@@ -85,7 +92,10 @@ protocol ChunkTokenCache: AnyObject {
 }
 
 /// The absence of a ``ChunkTokenCache``: every chunk is scanned.
-final class NoChunkCache: ChunkTokenCache {
+final class NoChunkCache: ChunkTokenCache, Sendable {
+    static var isActive: Bool { false }
+    /// The one instance.
+    static let none = NoChunkCache()
     func beginMessage(tokenizerTag: UInt64) {}
     func prefetch(hash: UInt64) {}
     func appendTokens(of chunk: UnsafeBufferPointer<UInt8>, hash: UInt64, to tokens: TokenBuffer) -> (caps: Int, lower: Int)? { nil }
