@@ -69,7 +69,7 @@ struct Scorer: Sendable {
                 for e in 0..<memo.entryStarts.count {
                     let entry = memo.entry(e)
                     charNorm += Float(bitPattern: entry[0])
-                    for j in 0..<c { acc[j] += Float(bitPattern: entry[1 + j]) }
+                    LabelVectors.add(bits: entry.baseAddress! + 1, into: acc, count: c)
                     for k in (1 + c)..<entry.count where counter.add(entry[k]) {
                         // A second occurrence: its weight row will be needed by correctRepeats.
                         prefetch(w.baseAddress! + Int(entry[k]) * c, count: c)
@@ -91,12 +91,12 @@ struct Scorer: Sendable {
             for k in 0..<kept {
                 let x = s.values.base[k] * wScale
                 let base = w.baseAddress! + Int(s.rows.base[k]) * c
-                for j in 0..<c { out[j] += x * base[j] }
+                LabelVectors.addScaled(x, base, into: out.baseAddress!, count: c)
             }
         }
         if charNgrams {
             let acc = charScores.base
-            for j in 0..<c { out[j] += cScale * acc[j] }
+            LabelVectors.addScaled(cScale, acc, into: out.baseAddress!, count: c)
         }
         if !denseBlocks.isEmpty {
             for block in denseBlocks { block.addScores(of: bytes, embedding: cache.embedding, into: out) }
@@ -215,7 +215,7 @@ struct Scorer: Sendable {
                 let d = (x - n) * idf
                 if d == 0 { continue }
                 let row = w.baseAddress! + r * c
-                for j in 0..<c { acc[j] += d * row[j] }
+                LabelVectors.addScaled(d, row, into: acc, count: c)
             }
         }
     }

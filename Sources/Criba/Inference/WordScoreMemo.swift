@@ -72,17 +72,35 @@ final class WordScoreMemo {
         for j in 0..<c { scores.base[j] = 0 }
         let useIDF = !model.space.idf.isEmpty
         var norm: Float = 0
+        // The rows are looked up in batches (slots, then idf values and weight rows), each
+        // prefetched before it is used, so that their cache misses overlap; the sums run
+        // afterwards in the same row order.
+        let space = model.space
+        let n = charKeys.count
+        rows.reserve(n)
         model.weights.withUnsafeBufferPointer { w in
-            model.space.idf.withUnsafeBufferPointer { idf in
-                model.space.withSlots { slots in
-                    for k in 0..<charKeys.count {
-                        let r = model.space.row(charKeys[k], slots)
+            space.idf.withUnsafeBufferPointer { idf in
+                space.withSlots { slots in
+                    for k in 0..<n {
+                        let slot = space.firstSlot(charKeys.base[k])
+                        rows.base[k] = Int32(slot)
+                        Criba.prefetch(slots.baseAddress! + slot)
+                    }
+                    var kept = 0
+                    for k in 0..<n {
+                        let r = space.row(charKeys.base[k], from: Int(rows.base[k]), slots)
                         if r < 0 { continue }
-                        rows.append(Int32(r))
+                        if useIDF { Criba.prefetch(idf.baseAddress! + r) }
+                        prefetch(w.baseAddress! + r * c, count: c)
+                        rows.base[kept] = Int32(r)
+                        kept += 1
+                    }
+                    rows.count = kept
+                    for k in 0..<kept {
+                        let r = Int(rows.base[k])
                         let x: Float = useIDF ? idf[r] : 1
                         norm += x * x
-                        let row = w.baseAddress! + r * c
-                        for j in 0..<c { scores.base[j] += x * row[j] }
+                        LabelVectors.addScaled(x, w.baseAddress! + r * c, into: scores.base, count: c)
                     }
                 }
             }
