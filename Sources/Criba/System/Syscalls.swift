@@ -422,6 +422,20 @@ enum TemporaryFileCleanup {
         }
     }
 
+    /// Runs `body` with SIGINT, SIGTERM and SIGHUP held back on this thread; one that arrives
+    /// meanwhile is delivered when `body` returns. Creating and registering a temporary file
+    /// inside it leaves no moment when the file exists and a signal would not remove it. The
+    /// corresponding C functions are `sigemptyset`, `sigaddset` and `pthread_sigmask`.
+    static func withSignalsHeld<T>(_ body: () throws -> T) rethrows -> T {
+        var held = sigset_t()
+        var old = sigset_t()
+        sigemptyset(&held)
+        for number in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&held, number) }
+        pthread_sigmask(SIG_BLOCK, &held, &old)
+        defer { pthread_sigmask(SIG_SETMASK, &old, nil) }
+        return try body()
+    }
+
     /// Forgets a registered path (after it was renamed or removed).
     static func unregister(_ token: Int?) {
         guard let token else { return }
