@@ -220,4 +220,61 @@ extension CLITests {
         XCTAssertEqual(u.status, 65, u.stderr)
         XCTAssertTrue(u.stderr.contains("`Probability`"), u.stderr)
     }
+
+    func testMissingFile() throws {
+        let missing = dir.appendingPathComponent("nope.csv").path
+        try assertFails(["train", missing, "-o", dir.appendingPathComponent("x.criba").path], status: 66, mentions: [missing, "no such file"])
+    }
+
+    func testEmptyFile() throws {
+        let empty = try file("empty.csv", "")
+        try assertFails(["train", empty, "-o", dir.appendingPathComponent("x.criba").path], status: 65, mentions: [empty, "empty"])
+    }
+
+    func testHeaderWithoutColumn() throws {
+        let data = try file("cols.csv", "mensaje,tipo\nhola,saludo\n")
+        try assertFails(["train", data, "-o", dir.appendingPathComponent("x.criba").path], status: 65, mentions: [data + ":1", "`text`", "`mensaje`"])
+    }
+
+    func testUnbalancedQuote() throws {
+        let data = try file("quote.csv", "text,label\nhola,saludo\nchao,saludo\n\"sin cerrar,precio\nmas,precio\n")
+        try assertFails(["train", data, "-o", dir.appendingPathComponent("x.criba").path], status: 65, mentions: [data + ":4:1", "unbalanced quote"])
+    }
+
+    func testInvalidUTF8() throws {
+        let data = try file("bad.csv", Array("text,label\nhola,saludo\n".utf8) + [0x61, 0xFF, 0x62] + Array(",precio\n".utf8))
+        try assertFails(["train", data, "-o", dir.appendingPathComponent("x.criba").path, "--encoding", "utf-8"], status: 65, mentions: [data + ":3:2", "UTF-8"])
+    }
+
+    func testWindows1252IsReadWithAWarning() throws {
+        var bytes = Array("text;label\r\n".utf8)
+        for (t, l) in [("cu\u{E1}nto cuesta", "precio"), ("a c\u{F3}mo est\u{E1}", "precio"), ("hola", "saludo"), ("buenos d\u{ED}as", "saludo")] {
+            bytes += t.unicodeScalars.map { UInt8($0.value) } + Array(";\(l)\r\n".utf8)
+        }
+        let data = try file("excel.csv", bytes)
+        let model = dir.appendingPathComponent("w.criba").path
+        let r = try run(["train", data, "-o", model])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("Windows-1252"), r.stderr)
+    }
+
+    func testTenMegabyteLine() throws {
+        let long = String(repeating: "cuanto cuesta el queque ", count: 440_000)
+        let data = try file("long.csv", Self.smallTraining + "\"\(long)\",precio\n")
+        let model = dir.appendingPathComponent("long.criba").path
+        // Beyond the default maximum of 1 MiB: refused, naming the line.
+        try assertFails(["train", data, "-o", model], status: 65, mentions: [data + ":14: ", "longer than 1048576 bytes", "--max-line-bytes"])
+        // Lines before the long one are answered first.
+        let refused = try run(["classify", "--model", try trainedModel()], stdin: "hola\n" + long + "\n")
+        XCTAssertEqual(refused.status, 65, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("-:2: the line is longer than 1048576 bytes"), refused.stderr)
+        XCTAssertTrue(refused.stdout.hasPrefix("saludo\t"), refused.stdout)
+        XCTAssertEqual(refused.stdout.split(separator: "\n").count, 1)
+        // Allowed when asked for.
+        let r = try run(["train", data, "-o", model, "--quiet", "--max-line-bytes", "11000000"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let c = try run(["classify", "--model", model, "--max-line-bytes", "11000000"], stdin: long + "\n")
+        XCTAssertEqual(c.status, 0, c.stderr)
+        XCTAssertTrue(c.stdout.hasPrefix("precio\t"), String(c.stdout.prefix(100)))
+    }
 }

@@ -86,4 +86,76 @@ extension CLITests {
         XCTAssertTrue(r.stderr.contains("no --model given: evaluating the shipped default model"), r.stderr)
         XCTAssertTrue(r.stderr.contains("default.criba"), r.stderr)
     }
+
+    func testTrainCalibrateAndEvaluateReportsCalibrationAndCoverage() throws {
+        let data = try file("train.csv", Self.smallTraining)
+        let model = dir.appendingPathComponent("cal.criba").path
+        let t = try run(["train", data, "-o", model, "--calibrate", "--folds", "2"])
+        XCTAssertEqual(t.status, 0, t.stderr)
+        XCTAssertTrue(t.stderr.contains("calibrated: temperature"), t.stderr)
+        let e = try run(["evaluate", "--model", model, data, "--json", "--target-accuracy", "0.9"])
+        XCTAssertEqual(e.status, 0, e.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as! [String: Any]
+        for key in ["n", "accuracy", "macro_f1", "weighted_f1", "per_class", "confusion", "ece", "log_loss", "coverage", "uncalibrated", "target"] {
+            XCTAssertNotNil(json[key], key)
+        }
+        let coverage = json["coverage"] as! [[String: Any]]
+        XCTAssertEqual(coverage.map { $0["threshold"] as! Double }, [0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99])
+        XCTAssertEqual(coverage[0]["coverage"] as? Double, 1)
+        XCTAssertNil(json["roc_auc"], "three labels: no ROC-AUC")
+        let text = try run(["evaluate", "--model", model, data, "--target-accuracy", "0.9"])
+        XCTAssertTrue(text.stdout.contains("ECE"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("temperature 1:"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("target accuracy 0.900: threshold"), text.stdout)
+        try assertFails(["train", data, "-o", model, "--calibrate", "--tune"], status: 64, mentions: ["--calibrate"])
+    }
+
+    func testGroupColumnForCalibrationAndCrossValidation() throws {
+        let data = try file("grouped.csv", Self.groupedTraining)
+        let model = dir.appendingPathComponent("grouped.criba").path
+        let t = try run(["train", data, "-o", model, "--calibrate", "--folds", "2", "--group-column", "business"])
+        XCTAssertEqual(t.status, 0, t.stderr)
+        XCTAssertTrue(t.stderr.contains("folds grouped by `business` (4 groups)"), t.stderr)
+        let e = try run(["evaluate", "--folds", "2", "--group-column", "business", data, "--json"])
+        XCTAssertEqual(e.status, 0, e.stderr)
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as! [String: Any])["n"] as? Int, 12)
+        try assertFails(["train", data, "-o", model, "--calibrate", "--folds", "5", "--group-column", "business"], status: 65,
+                        mentions: [data, "`business` has 4 distinct value(s), fewer than the 5 folds"])
+        try assertFails(["train", data, "-o", model, "--group-column", "business"], status: 64, mentions: ["--group-column", "--calibrate"])
+        try assertFails(["evaluate", "--model", model, data, "--group-column", "business"], status: 64, mentions: ["--group-column", "--folds"])
+    }
+
+    func testCrossValidatedTwoLabelEvaluationWithHTMLReport() throws {
+        var csv = "text,label\n"
+        for i in 0..<10 {
+            csv += "hola buenas \(i) <b>\"amigo\"</b>,saludo\n"
+            csv += "ganaste un premio número \(i) ingresá & cobrá,spam\n"
+        }
+        csv += "hola ganaste,spam\nhola premio,saludo\npremio gratis ya,spam\n"
+        let data = try file("two.csv", csv)
+        let report = dir.appendingPathComponent("r.html").path
+        let r = try run(["evaluate", "--folds", "3", data, "--json", "--report", report, "--target-accuracy", "0.9"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(json["n"] as? Int, 23)
+        XCTAssertNotNil(json["roc_auc"] as? Double)
+        XCTAssertNotNil(json["pr_auc"] as? Double)
+        XCTAssertEqual(json["positive_label"] as? String, "spam", "spam is the positive label when it is one of the two")
+        let html = try String(contentsOfFile: report, encoding: .utf8)
+        try assertWellFormed(html)
+        for title in ["Confusion matrix heatmap", "F1 per label", "Reliability diagram", "Coverage–accuracy curve"] {
+            XCTAssertTrue(html.contains("\">\(title)</title>"), title)
+        }
+        // Counts and row-% confusion, F1, ROC, PR, reliability, coverage.
+        XCTAssertEqual(html.components(separatedBy: "<svg ").count - 1, 7)
+        for title in ["ROC (positive: spam)", "Precision-recall (positive: spam)", "macro average", "weighted average"] {
+            XCTAssertTrue(html.contains(title), title)
+        }
+        XCTAssertFalse(html.contains("<script"))
+        XCTAssertFalse(html.contains("http://") && !html.contains("xmlns=\"http://www.w3.org/2000/svg\""))
+        XCTAssertFalse(html.contains("<b>\"amigo"), "message text is escaped")
+        XCTAssertTrue(html.contains("Most confident mistakes"))
+        try assertFails(["evaluate", "--folds", "3", "--model", "m.criba", data], status: 64, mentions: ["--folds"])
+        try assertFails(["evaluate", "--folds", "1", data], status: 64, mentions: ["--folds"])
+    }
 }

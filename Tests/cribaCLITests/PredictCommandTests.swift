@@ -62,3 +62,81 @@ extension CP1252 {
 }
 
 enum CP1252 {}
+
+extension CLITests {
+    func testTrainEvaluatePredictRoundTrip() throws {
+        let model = try trainedModel()
+        let rows = [
+            ("hola buenas noches", "saludo"), ("cuánto cuesta el pan", "precio"), ("ganaste un premio ingresá ya", "spam"),
+            ("hola cuánto", "spam"),
+        ]
+        let test = try file("test.csv", "text,label\n" + rows.map { "\($0.0),\($0.1)\n" }.joined())
+        let e = try run(["evaluate", "--model", model, test, "--json"])
+        XCTAssertEqual(e.status, 0, e.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(json["n"] as? Int, 4)
+        // The metrics, recomputed here from classify's answers to the same messages.
+        let answers = try run(["classify", "--model", model], stdin: rows.map { $0.0 + "\n" }.joined())
+        let predicted = answers.stdout.split(separator: "\n").map { String($0.split(separator: "\t")[0]) }
+        XCTAssertEqual(predicted.count, 4)
+        let truths = rows.map(\.1)
+        XCTAssertEqual(json["accuracy"] as? Double ?? -1, Double(zip(truths, predicted).filter { $0 == $1 }.count) / 4, accuracy: 1e-6)
+        let perClass = json["per_class"] as! [String: [String: Any]]
+        var f1s: [Double] = []
+        for label in ["precio", "saludo", "spam"] {
+            let tp = Double(zip(truths, predicted).filter { $0 == label && $1 == label }.count)
+            let support = Double(truths.filter { $0 == label }.count)
+            let guessed = Double(predicted.filter { $0 == label }.count)
+            let p = guessed > 0 ? tp / guessed : 0
+            let r = tp / support
+            let f = p + r > 0 ? 2 * p * r / (p + r) : 0
+            f1s.append(f)
+            let got = try XCTUnwrap(perClass[label], label)
+            XCTAssertEqual(got["precision"] as? Double ?? -1, p, accuracy: 1e-6, label)
+            XCTAssertEqual(got["recall"] as? Double ?? -1, r, accuracy: 1e-6, label)
+            XCTAssertEqual(got["f1"] as? Double ?? -1, f, accuracy: 1e-6, label)
+            XCTAssertEqual(got["support"] as? Int, Int(support), label)
+        }
+        XCTAssertEqual(json["macro_f1"] as? Double ?? -1, f1s.reduce(0, +) / 3, accuracy: 1e-6)
+        XCTAssertEqual(json["weighted_f1"] as? Double ?? -1, (f1s[0] + f1s[1] + 2 * f1s[2]) / 4, accuracy: 1e-6)
+        let confusion = json["confusion"] as! [String: Any]
+        XCTAssertEqual(confusion["labels"] as? [String], ["precio", "saludo", "spam"])
+        let text = try run(["evaluate", "--model", model, test])
+        XCTAssertTrue(text.stdout.contains("accuracy"), text.stdout)
+
+        let out = dir.appendingPathComponent("labelled.csv").path
+        let p = try run(["predict", "--model", model, test, "-o", out])
+        XCTAssertEqual(p.status, 0, p.stderr)
+        let labelled = try String(contentsOfFile: out, encoding: .utf8)
+        XCTAssertTrue(labelled.hasPrefix("text,label,predicted_label,probability\n"), labelled)
+        XCTAssertEqual(labelled.split(separator: "\n").count, 5)
+    }
+
+    /// `predict` quotes on bytes (a comma before a combining accent is still a comma), leaves
+    /// newline-only texts unclassified like blank ones, and `-o -` is standard output.
+    func testPredictQuotesFieldsByteWiseAndWritesDashToStandardOutput() throws {
+        let model = try trainedModel()
+        let data = try file("marks.csv", "id,text\n1,\",\u{301} precio\"\n2,\"a\"\"\u{301}b\"\n3,\"\n\"\n")
+        let out = dir.appendingPathComponent("marks-out.csv").path
+        let r = try run(["predict", "--model", model, data, "-o", out])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let written = try String(contentsOfFile: out, encoding: .utf8)
+        let rows = written.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
+        XCTAssertTrue(rows[1].hasPrefix("1,\",\u{301} precio\","), written.debugDescription)
+        XCTAssertTrue(rows[2].hasPrefix("2,\"a\"\"\u{301}b\","), written.debugDescription)
+        XCTAssertTrue(written.contains("3,\"\n\",,\n"), written.debugDescription)
+        // The output reads back as the same fields (its prediction columns renamed: predict
+        // refuses an input that has them already).
+        let refused = try run(["predict", "--model", model, out, "-o", "-"])
+        XCTAssertEqual(refused.status, 65, refused.stderr)
+        let renamed = try file("renamed.csv", written.replacingOccurrences(of: "id,text,predicted_label,probability\n", with: "id,text,label,p\n"))
+        let again = try run(["predict", "--model", model, renamed, "-o", "-"])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stdout.hasPrefix("id,text,label,p,predicted_label,probability\n"), again.stdout)
+        XCTAssertEqual(again.stdout.unicodeScalars.filter { $0 == "\n" }.count, written.unicodeScalars.filter { $0 == "\n" }.count)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("-").path))
+        let t = try run(["train", try file("small.csv", Self.smallTraining), "--quiet", "-o", "-"])
+        XCTAssertEqual(t.status, 0, t.stderr)
+        XCTAssertTrue(t.stdout.hasPrefix("CRIBA"), String(t.stdout.prefix(16)))
+    }
+}
