@@ -146,18 +146,14 @@ enum FileIO {
         let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
         let folder = dir.isEmpty ? "/" : dir
         removeStaleTemporaryFiles(in: folder, of: base)
-        // Created and registered with the termination signals held back, so a signal arriving
-        // in between still finds the file registered and removes it.
-        let (fd, tmp, cleanup): (FileDescriptor, String, Int?) = try TemporaryFileCleanup.withSignalsHeld {
-            let (fd, tmp): (FileDescriptor, String)
-            do {
-                (fd, tmp) = try FileSystem.makeUniqueFile(template: "\(folder)/\(temporaryPrefix(of: base))XXXXXX")
-            } catch let e as Errno {
-                throw IOError(kind: .failed, path: shownPath, message: "cannot create a file in \(dir): \(e)")
-            }
-            _ = try? fd.lock(wait: false)
-            return (fd, tmp, TemporaryFileCleanup.register(tmp))
+        // Registered before it exists (see makeRegisteredFile), so a signal never leaves it.
+        let (fd, tmp, cleanup): (FileDescriptor, String, Int?)
+        do {
+            (fd, tmp, cleanup) = try TemporaryFileCleanup.makeRegisteredFile(template: "\(folder)/\(temporaryPrefix(of: base))XXXXXX")
+        } catch let e as Errno {
+            throw IOError(kind: .failed, path: shownPath, message: "cannot create a file in \(dir): \(e)")
         }
+        _ = try? fd.lock(wait: false)
         var ok = false
         defer {
             if !ok { try? FileSystem.remove(tmp) }

@@ -396,9 +396,39 @@ enum TemporaryFileCleanup {
     private static let lock = ThreadLock()
     nonisolated(unsafe) private static var installed = false
 
+    /// Creates a new file from `template` (ending in `XXXXXX`, as for
+    /// ``FileSystem/makeUniqueFile(template:)``) already registered: the handlers are installed
+    /// and the name's buffer is in its slot before `mkstemp` writes the name into it, so there is
+    /// no moment when the file exists and a signal, on any thread, would leave it behind.
+    /// Returns the file, its name and the token for ``unregister(_:)``.
+    static func makeRegisteredFile(template: String) throws -> (FileDescriptor, String, Int?) {
+        let buffer = strdup(template)!
+        guard let token = register(buffer: buffer) else {
+            free(buffer)
+            let (fd, name) = try FileSystem.makeUniqueFile(template: template)
+            return (fd, name, nil)
+        }
+        let fd = mkstemp(buffer)
+        if fd < 0 {
+            let e = Errno.current
+            unregister(token)
+            throw e
+        }
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        return (FileDescriptor(rawValue: fd), String(cString: buffer), token)
+    }
+
     /// Registers `path`; returns the token for ``unregister(_:)`` (`nil` when every slot is
     /// taken: the file is then only removed by the caller, or by the next write).
     static func register(_ path: String) -> Int? {
+        let buffer = strdup(path)!
+        let token = register(buffer: buffer)
+        if token == nil { free(buffer) }
+        return token
+    }
+
+    /// Puts `buffer` (owned from now on, freed by ``unregister(_:)``) in a free slot.
+    private static func register(buffer: UnsafeMutablePointer<CChar>) -> Int? {
         lock.withLock {
             if !installed {
                 installed = true
@@ -415,25 +445,11 @@ enum TemporaryFileCleanup {
                 }
             }
             for k in 0..<capacity where slots[k] == nil {
-                slots[k] = strdup(path)
+                slots[k] = buffer
                 return k
             }
             return nil
         }
-    }
-
-    /// Runs `body` with SIGINT, SIGTERM and SIGHUP held back on this thread; one that arrives
-    /// meanwhile is delivered when `body` returns. Creating and registering a temporary file
-    /// inside it leaves no moment when the file exists and a signal would not remove it. The
-    /// corresponding C functions are `sigemptyset`, `sigaddset` and `pthread_sigmask`.
-    static func withSignalsHeld<T>(_ body: () throws -> T) rethrows -> T {
-        var held = sigset_t()
-        var old = sigset_t()
-        sigemptyset(&held)
-        for number in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&held, number) }
-        pthread_sigmask(SIG_BLOCK, &held, &old)
-        defer { pthread_sigmask(SIG_SETMASK, &old, nil) }
-        return try body()
     }
 
     /// Forgets a registered path (after it was renamed or removed).
