@@ -27,15 +27,21 @@ module CribaShims {
     header "$root/Sources/CribaShims/include/CribaShims.h"
     export *
 }
+module CSentencePiece {
+    header "$root/Sources/CSentencePiece/include/CSentencePiece.h"
+    export *
+}
 MAP
 includes=(-I "$root/Sources/CBLAS" -I "$root/Sources/CStemmer" -I "$out/shims")
 
 stamp=$out/lib/sources.sha
-sources=$(find Sources/Criba Sources/CribaShims Fuzz/Harnesses Sources/criba/LineFilter.swift Sources/criba/LineIO.swift -type f | sort)
+sources=$(find Sources/Criba Sources/CribaShims Sources/CSentencePiece Fuzz/Harnesses Sources/criba/LineFilter.swift Sources/criba/LineIO.swift -type f | sort)
 sum=$(cat $sources | sha256sum | cut -d' ' -f1)
 if [[ ! -f $stamp || $(cat "$stamp") != "$sum" || ! -f $out/lib/libCriba.a ]]; then
     echo "building the library with -sanitize=fuzzer,address (a few minutes)" >&2
     clang "${cflags[@]}" -I Sources/CribaShims/include -c Sources/CribaShims/CribaShims.c -o "$out/lib/CribaShims.o"
+    clang++ "${cflags[@]}" -std=c++17 -I Sources/CSentencePiece/include -c Sources/CSentencePiece/CSentencePiece.cpp \
+        -o "$out/lib/CSentencePiece.o"
     swiftc "${flags[@]}" "${includes[@]}" -enable-testing -module-name Criba -wmo \
         -emit-module -emit-module-path "$out/lib/Criba.swiftmodule" \
         -emit-library -static -o "$out/lib/libCriba.a" $(find Sources/Criba -name '*.swift' | sort)
@@ -43,7 +49,7 @@ if [[ ! -f $stamp || $(cat "$stamp") != "$sum" || ! -f $out/lib/libCriba.a ]]; t
     rm -f "$out"/bin/*
 fi
 
-link=(-L "$out/lib" -lCriba "$out/lib/CribaShims.o" -lblas -llapack -lstemmer)
+link=(-L "$out/lib" -lCriba "$out/lib/CribaShims.o" "$out/lib/CSentencePiece.o" -lblas -llapack -lstemmer -lsentencepiece -lstdc++)
 build() {  # name, sources...
     local name=$1
     shift

@@ -15,13 +15,23 @@ public func fuzzCSVReader(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let delimiter = delimiters[Int(choice & 3)]
     let encoding = encodings[Int((choice >> 2) & 3) % 3]
     let bound = choice & 0x10 != 0 ? 64 : CSVReader.defaultMaxRecordBytes
-    let body = UnsafeMutableRawPointer(mutating: data + 1)
-    guard let file = fmemopen(size > 1 ? body : nil, max(size - 1, 1), "rb") else { return 0 }
-    if size == 1 { fclose(file); return 0 }
+    if size == 1 { return 0 }
+    // The rest of the input as an unlinked temporary file the reader owns.
+    var template = Array("/tmp/criba-fuzz-csv.XXXXXX".utf8CString)
+    let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+    guard fd >= 0 else { return 0 }
+    template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+    var written = 0
+    while written < size - 1 {
+        let n = write(fd, data + 1 + written, size - 1 - written)
+        if n <= 0 { close(fd); return 0 }
+        written += n
+    }
+    lseek(fd, 0, SEEK_SET)
     do {
         let reader = try CSVReader(
-            file: file, owned: true, name: "fuzz.csv", delimiter: delimiter, encoding: encoding, maxRecordBytes: bound,
-            tee: -1)
+            file: FileDescriptor(rawValue: fd), owned: true, name: "fuzz.csv", delimiter: delimiter, encoding: encoding,
+            maxRecordBytes: bound, tee: nil)
         var lastLine = 0
         while let record = try reader.next() {
             // Lines only move forward, and a record always has a field.
