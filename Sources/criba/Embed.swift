@@ -95,22 +95,7 @@ enum DefaultEncoder {
         return env
     }
 
-    static var candidates: [String] {
-        var out: [String] = []
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        if n > 0 {
-            let exe = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            let dir = (exe as NSString).deletingLastPathComponent
-            out.append(dir + "/" + fileName)
-            out.append(dir + "/../share/criba/" + fileName)
-        }
-        // The package's own Models/ folder (for builds run from a checkout).
-        let source = URL(fileURLWithPath: #filePath)
-        let root = source.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        out.append(root.appendingPathComponent("Models/" + fileName).path)
-        return out
-    }
+    static var candidates: [String] { shippedFileCandidates(fileName) }
 
     /// The encoder to use: `$CRIBA_ENCODER` (which must exist), else the first candidate that
     /// exists.

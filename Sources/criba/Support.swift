@@ -120,6 +120,25 @@ struct Progress {
     }
 }
 
+/// Where a shipped file (a model, the encoder) is looked for, in order: beside the executable,
+/// in `../share/criba/` from it, and in the package's own `Models/` folder (for builds run from
+/// a checkout).
+func shippedFileCandidates(_ fileName: String) -> [String] {
+    var out: [String] = []
+    var buffer = [CChar](repeating: 0, count: 4096)
+    let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+    if n > 0 {
+        let exe = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let dir = (exe as NSString).deletingLastPathComponent
+        out.append(dir + "/" + fileName)
+        out.append(dir + "/../share/criba/" + fileName)
+    }
+    let source = URL(fileURLWithPath: #filePath)
+    let root = source.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    out.append(root.appendingPathComponent("Models/" + fileName).path)
+    return out
+}
+
 /// Where the shipped default model is found when `--model` is not given.
 enum DefaultModel {
     static let fileName = "default.criba"
@@ -131,21 +150,7 @@ enum DefaultModel {
     }
 
     static var candidates: [String] {
-        var out: [String] = []
-        if let env = fromEnvironment { out.append(env) }
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        if n > 0 {
-            let exe = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            let dir = (exe as NSString).deletingLastPathComponent
-            out.append(dir + "/" + fileName)
-            out.append(dir + "/../share/criba/" + fileName)
-        }
-        // The package's own Models/ folder (for builds run from a checkout).
-        let source = URL(fileURLWithPath: #filePath)
-        let root = source.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        out.append(root.appendingPathComponent("Models/" + fileName).path)
-        return out
+        (fromEnvironment.map { [$0] } ?? []) + shippedFileCandidates(fileName)
     }
 
     static func path() throws -> String {

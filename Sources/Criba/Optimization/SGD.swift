@@ -162,17 +162,22 @@ extension FeatureMatrix: SGDPasses {
     func run(_ state: inout SGDState, epochs: Int, seed: UInt64, progress: (Int) -> Void) {
         var order = Array(0..<rows)
         var rng = SplitMix64(seed: seed)
+        for epoch in 0..<epochs {
+            rng.shuffle(&order)
+            step(&state, in: order)
+            progress(epoch + 1)
+        }
+    }
+
+    /// One SGD step per message, in `order` (row indices).
+    func step(_ state: inout SGDState, in order: [Int]) {
         columns.withUnsafeBufferPointer { cols in
             values.withUnsafeBufferPointer { vals in
-                for epoch in 0..<epochs {
-                    rng.shuffle(&order)
-                    for i in order {
-                        let r = offsets[i]..<offsets[i + 1]
-                        state.step(
-                            columns: UnsafeBufferPointer(rebasing: cols[r]), values: UnsafeBufferPointer(rebasing: vals[r]),
-                            label: Int(labels[i]))
-                    }
-                    progress(epoch + 1)
+                for i in order {
+                    let r = offsets[i]..<offsets[i + 1]
+                    state.step(
+                        columns: UnsafeBufferPointer(rebasing: cols[r]), values: UnsafeBufferPointer(rebasing: vals[r]),
+                        label: Int(labels[i]))
                 }
             }
         }

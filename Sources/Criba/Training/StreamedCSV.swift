@@ -161,16 +161,7 @@ extension StreamedVectors: SGDPasses {
         func flush() {
             order = Array(0..<block.rows)
             rng.shuffle(&order)
-            block.columns.withUnsafeBufferPointer { cols in
-                block.values.withUnsafeBufferPointer { vals in
-                    for i in order {
-                        let r = block.offsets[i]..<block.offsets[i + 1]
-                        state.step(
-                            columns: UnsafeBufferPointer(rebasing: cols[r]), values: UnsafeBufferPointer(rebasing: vals[r]),
-                            label: Int(block.labels[i]))
-                    }
-                }
-            }
+            block.step(&state, in: order)
             block = FeatureMatrix()
         }
         for epoch in 0..<epochs {
