@@ -51,7 +51,7 @@ MASK = (1 << 64) - 1
 
 
 def checksum(data):
-    """The checksum of Sources/Criba/ModelIO/ModelFile.swift (`ModelFile.checksum`)."""
+    """The checksum of Sources/Criba/ModelIO/SectionFile.swift (`SectionFile.checksum`)."""
     h = 0x2545F4914F6CDD1D ^ len(data)
     words = len(data) // 8
     mul = 0x9E3779B97F4A7C15

@@ -14,7 +14,7 @@ public func fuzzModelLoader(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     if bytes.count >= 32 {
         let length = UInt64(bytes.count - 32)
         withUnsafeBytes(of: length.littleEndian) { bytes.replaceSubrange(16..<24, with: $0) }
-        let sum = bytes.withUnsafeBytes { ModelFile.checksum(UnsafeRawBufferPointer(rebasing: $0[..<(bytes.count - 8)])) }
+        let sum = bytes.withUnsafeBytes { SectionFile.checksum(UnsafeRawBufferPointer(rebasing: $0[..<(bytes.count - 8)])) }
         withUnsafeBytes(of: sum.littleEndian) { bytes.replaceSubrange((bytes.count - 8)..., with: $0) }
     }
     guard let model = try? Model(bytes: bytes) else { return 0 }

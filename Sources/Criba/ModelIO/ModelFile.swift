@@ -11,23 +11,20 @@ public struct ModelFileError: Error, CustomStringConvertible, Sendable, Equatabl
     public var description: String { "\(path): \(message)" }
 }
 
-/// The binary model file.
+/// The binary model file: a ``SectionFile`` with the magic number "CRIBA\0MD".
 ///
-/// Layout (all integers little-endian):
-/// ```
-/// magic        8 bytes  "CRIBA\0MD"
-/// version      u32      format version (readers reject newer versions)
-/// reserved     u32      0
-/// length       u64      payload length in bytes
-/// payload      sections: u32 tag, u32 0, u64 length, bytes, zero padding to 8
-/// checksum     u64      ModelFile.checksum of everything before it
-/// ```
 /// Sections hold the metadata (sorted `key=value` lines: every tokenizer and feature
 /// setting, the algorithm, training facts), the labels, and little-endian IEEE arrays. The
 /// same model always serialises to the same bytes.
 enum ModelFile {
     static let magic: [UInt8] = [0x43, 0x52, 0x49, 0x42, 0x41, 0x00, 0x4D, 0x44]
     static let version: UInt32 = 1
+
+    static let kind = SectionFile.Kind(
+        magic: magic, version: version, noun: "model", wrongMagic: "not a Criba model (wrong magic number)",
+        newer: {
+            "the model was written by a newer Criba (model format \($0); this build reads up to \(version)); upgrade Criba or retrain the model"
+        })
 
     enum Tag: UInt32 {
         case metadata = 0x4154_454D  // "META"
@@ -40,58 +37,10 @@ enum ModelFile {
         case classCounts = 0x4343_424E  // "NBCC"
     }
 
-    /// 64-bit checksum: words folded with multiply-rotate, then a final avalanche.
-    static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var h: UInt64 = 0x2545_F491_4F6C_DD1D ^ UInt64(bytes.count)
-        let words = bytes.count / 8
-        for w in 0..<words {
-            let v = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: w * 8, as: UInt64.self))
-            h = (h ^ v) &* 0x9E37_79B9_7F4A_7C15
-            h = (h << 31) | (h >> 33)
-        }
-        for k in (words * 8)..<bytes.count {
-            h = (h ^ UInt64(bytes[k])) &* 0x100_0000_01B3
-        }
-        h ^= h >> 33
-        h = h &* 0xFF51_AFD7_ED55_8CCD
-        h ^= h >> 33
-        return h
-    }
-
     // MARK: Writing
 
-    struct Writer {
-        var bytes: [UInt8] = []
-
-        mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
-        mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
-
-        mutating func section(_ tag: Tag, _ body: [UInt8]) {
-            u32(tag.rawValue)
-            u32(0)
-            u64(UInt64(body.count))
-            bytes.append(contentsOf: body)
-            while bytes.count % 8 != 0 { bytes.append(0) }
-        }
-
-        mutating func section<T: FixedWidthInteger>(_ tag: Tag, integers: [T]) {
-            var body = [UInt8]()
-            body.reserveCapacity(integers.count * MemoryLayout<T>.size)
-            for v in integers { withUnsafeBytes(of: v.littleEndian) { body.append(contentsOf: $0) } }
-            section(tag, body)
-        }
-
-        mutating func section(_ tag: Tag, floats: [Float]) {
-            section(tag, integers: floats.map { $0.bitPattern })
-        }
-
-        mutating func section(_ tag: Tag, doubles: [Double]) {
-            section(tag, integers: doubles.map { $0.bitPattern })
-        }
-    }
-
     static func encode(_ model: Model) -> [UInt8] {
-        var payload = Writer()
+        var payload = SectionFile.Writer<Tag>()
         payload.section(.metadata, Array(metadataText(of: model).utf8))
         payload.section(.labels, Array(model.labels.joined(separator: "\n").utf8))
         payload.section(.keys, integers: model.space.keys)
@@ -102,15 +51,7 @@ enum ModelFile {
             payload.section(.featureCounts, doubles: nb.featureCounts)
             payload.section(.classCounts, doubles: nb.classCounts)
         }
-        var file = Writer()
-        file.bytes.append(contentsOf: magic)
-        file.u32(version)
-        file.u32(0)
-        file.u64(UInt64(payload.bytes.count))
-        file.bytes.append(contentsOf: payload.bytes)
-        let sum = file.bytes.withUnsafeBytes { checksum($0) }
-        file.u64(sum)
-        return file.bytes
+        return SectionFile.file(kind, payload: payload)
     }
 
     // MARK: Reading
@@ -122,39 +63,9 @@ enum ModelFile {
     /// Decodes a model from the bytes of a whole model file.
     static func decode(raw: UnsafeRawBufferPointer, path: String) throws -> Model {
         func fail(_ message: String) -> ModelFileError { ModelFileError(path: path, message: message) }
-        guard raw.count >= 8, magic.indices.allSatisfy({ raw[$0] == magic[$0] }) else {
-            if raw.isEmpty { throw fail("the model file is empty") }
-            throw fail("not a Criba model (wrong magic number)")
-        }
-        guard raw.count >= 24 else { throw fail("the model file is truncated (\(raw.count) bytes)") }
-        let version = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
-        if version > Self.version {
-            throw fail(
-                "the model was written by a newer Criba (model format \(version); this build reads up to \(Self.version)); upgrade Criba or retrain the model")
-        }
-        if version == 0 { throw fail("invalid model format version 0") }
-        let length = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self))
-        if length > UInt64(raw.count) || 32 + Int(length) > raw.count {
-            throw fail("the model file is truncated (\(raw.count) bytes; its header says \(length &+ 32))")
-        }
-        if 32 + Int(length) < raw.count {
-            throw fail("the model file has \(raw.count - 32 - Int(length)) unexpected bytes after its end")
-        }
-        let end = 24 + Int(length)
-        let stored = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: end, as: UInt64.self))
-        let actual = checksum(UnsafeRawBufferPointer(rebasing: raw[0..<end]))
-        guard stored == actual else { throw fail("the model file is corrupted (checksum mismatch)") }
         var sections: [UInt32: Range<Int>] = [:]
-        var offset = 24
-        while offset < end {
-            guard offset + 16 <= end else { throw fail("malformed section header at byte \(offset)") }
-            let tag = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-            let size = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
-            guard size <= UInt64(end - offset - 16) else { throw fail("section at byte \(offset) overruns the file") }
-            let start = offset + 16
-            sections[tag] = start..<(start + Int(size))
-            offset = start + Int(size)
-            offset = (offset + 7) & ~7
+        for section in try SectionFile.sections(of: raw, kind: kind, path: path).sections {
+            sections[section.tag] = section.range
         }
         func bytes(_ tag: Tag) throws -> UnsafeRawBufferPointer {
             guard let r = sections[tag.rawValue] else { throw fail("missing section \(tag)") }
