@@ -7,15 +7,14 @@ enum HTMLReport {
     static func escape(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.count)
-        for ch in s.unicodeScalars {
+        appendEscaped(s, to: &out) { ch in
             switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default:
-                if ch.value < 0x20 && ch != "\n" && ch != "\t" { out += "\u{FFFD}" } else { out.unicodeScalars.append(ch) }
+            case "&": return "&amp;"
+            case "<": return "&lt;"
+            case ">": return "&gt;"
+            case "\"": return "&quot;"
+            case "'": return "&#39;"
+            default: return ch.value < 0x20 && ch != "\n" && ch != "\t" ? "\u{FFFD}" : nil
             }
         }
         return out

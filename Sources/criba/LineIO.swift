@@ -68,22 +68,25 @@ final class OutputBuffer {
     }
 }
 
+/// Appends `s` to `out` with every Unicode scalar for which `replacement` gives a string
+/// written as that string (the escapes of JSON, HTML, terminal output).
+func appendEscaped(_ s: String, to out: inout String, _ replacement: (Unicode.Scalar) -> String?) {
+    for u in s.unicodeScalars {
+        if let r = replacement(u) { out += r } else { out.unicodeScalars.append(u) }
+    }
+}
+
 /// JSON string literal.
 func jsonString(_ s: String) -> String {
     var out = "\""
-    for u in s.unicodeScalars {
+    appendEscaped(s, to: &out) { u in
         switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if u.value < 0x20 {
-                out += String(format: "\\u%04x", u.value)
-            } else {
-                out.unicodeScalars.append(u)
-            }
+        case "\"": return "\\\""
+        case "\\": return "\\\\"
+        case "\n": return "\\n"
+        case "\r": return "\\r"
+        case "\t": return "\\t"
+        default: return u.value < 0x20 ? String(format: "\\u%04x", u.value) : nil
         }
     }
     return out + "\""

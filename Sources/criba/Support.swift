@@ -8,17 +8,6 @@ import Foundation
     import Darwin
 #endif
 
-/// Exit codes of the CLI contract (sysexits.h).
-enum Exit {
-    static let usage: Int32 = 64
-    static let dataError: Int32 = 65
-    static let noInput: Int32 = 66
-    static let ioError: Int32 = 74
-    static let other: Int32 = 1
-    /// 128 + SIGPIPE: the reader of standard output went away.
-    static let brokenPipe: Int32 = 141
-}
-
 /// Writes text to standard error (file descriptor 2, unbuffered).
 func writeStandardError(_ text: String) {
     var t = text
@@ -61,17 +50,16 @@ func escapingControls(_ text: String) -> String {
     guard text.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || (0x7F...0x9F).contains($0.value) }) else {
         return text
     }
-    var out = String.UnicodeScalarView()
-    for u in text.unicodeScalars {
+    var out = ""
+    appendEscaped(text, to: &out) { u in
         if (u.value < 0x20 && u != "\n" && u != "\t") || u.value == 0x7F {
-            out.append(contentsOf: String(format: "\\x%02X", u.value).unicodeScalars)
+            return String(format: "\\x%02X", u.value)
         } else if (0x80...0x9F).contains(u.value) {
-            out.append(contentsOf: "\\u{\(String(u.value, radix: 16, uppercase: true))}".unicodeScalars)
-        } else {
-            out.append(u)
+            return "\\u{\(String(u.value, radix: 16, uppercase: true))}"
         }
+        return nil
     }
-    return String(out)
+    return out
 }
 
 /// Runs `body`, turning library errors into a message on stderr and the contract's exit code.
@@ -83,22 +71,22 @@ func reportingErrors(_ body: () throws -> Void) throws {
     } catch let e as ValidationError {
         throw e
     } catch is BrokenPipe {
-        throw ExitCode(Exit.brokenPipe)
-    } catch let e as DataError {
-        printError("criba: error: \(e)")
-        throw ExitCode(Exit.dataError)
-    } catch let e as TrainingError {
-        printError("criba: error: \(e)")
-        throw ExitCode(Exit.dataError)
-    } catch let e as ModelFileError {
-        printError("criba: error: \(e)")
-        throw ExitCode(Exit.dataError)
-    } catch let e as IOError {
-        printError("criba: error: \(e)")
-        throw ExitCode(e.kind == .failed ? Exit.ioError : Exit.noInput)
+        throw ExitCode(141)  // 128 + SIGPIPE: the reader of standard output went away.
     } catch {
         printError("criba: error: \(error)")
-        throw ExitCode(Exit.other)
+        throw ExitCode(exitStatus(for: error))
+    }
+}
+
+/// The exit status of the CLI contract (sysexits.h) for an error a command ends with: 65
+/// (`EX_DATAERR`) for bad input data or a model file that cannot be read, 66 (`EX_NOINPUT`) for
+/// a missing input, 74 (`EX_IOERR`) for a failed read or write, 1 for anything else. A usage
+/// error (64, `EX_USAGE`) is ArgumentParser's status for a `ValidationError`.
+func exitStatus(for error: Error) -> Int32 {
+    switch error {
+    case is DataError, is TrainingError, is ModelFileError: return 65
+    case let e as IOError: return e.kind == .failed ? 74 : 66
+    default: return 1
     }
 }
 
