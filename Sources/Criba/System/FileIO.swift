@@ -112,12 +112,7 @@ enum FileIO {
         } catch let e as Errno {
             throw IOError(kind: .failed, path: path, message: "cannot open for writing: \(e)")
         }
-        do {
-            try writeAll(bytes, to: fd, path: path)
-        } catch {
-            try? fd.close()
-            throw error
-        }
+        try writeAll(bytes, to: fd, path: path)
         do {
             try fd.close()
         } catch let e as Errno {
@@ -125,11 +120,14 @@ enum FileIO {
         }
     }
 
+    /// Writes every byte of `bytes` to `fd`, which it closes if the write fails.
     private static func writeAll(_ bytes: [UInt8], to fd: FileDescriptor, path: String) throws {
         do {
             try bytes.withUnsafeBytes { try fd.writeAll($0) }
-        } catch let e as Errno {
-            throw IOError(kind: .failed, path: path, message: "write failed: \(e)")
+        } catch {
+            try? fd.close()
+            if let e = error as? Errno { throw IOError(kind: .failed, path: path, message: "write failed: \(e)") }
+            throw error
         }
     }
 
@@ -159,12 +157,7 @@ enum FileIO {
             if !ok { try? FileSystem.remove(tmp) }
             TemporaryFileCleanup.unregister(cleanup)
         }
-        do {
-            try writeAll(bytes, to: fd, path: shownPath)
-        } catch {
-            try? fd.close()
-            throw error
-        }
+        try writeAll(bytes, to: fd, path: shownPath)
         do {
             try fd.sync()
             try fd.close()
