@@ -33,6 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import compare as C  # noqa: E402  (sets the one-thread environment first)
+import runner  # noqa: E402
 
 
 def main(argv=None):
@@ -101,8 +102,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except C.BenchError as e:
-        print(f"classify_ratio.py: error: {e}", file=sys.stderr)
-        sys.exit(1)
+    runner.run(main, __file__)

@@ -49,6 +49,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import compare as C  # noqa: E402  (pins this process to one CPU and one BLAS thread first)
+import runner  # noqa: E402
 
 WORKLOAD_FILES = {"a": "a-distinct.txt", "b": "b-typos.txt", "c": "c-repeated.txt"}
 WORKLOAD_NAMES = {"a": "distinct messages", "b": "distinct, 15% of words with a typo",
@@ -345,11 +346,4 @@ def report(results, variants, a):
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except C.BenchError as e:
-        print(f"classify_speed.py: error: {e}", file=sys.stderr)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        print("classify_speed.py: interrupted", file=sys.stderr)
-        sys.exit(130)
+    runner.run(main, __file__)

@@ -93,6 +93,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import runner
+from runner import BenchError
+
 MIN_CLASSIFY_MESSAGES = 100_000
 CV_SEED = 13
 DEFAULT_CRIBA = Path(__file__).resolve().parent.parent / ".build" / "release" / "criba"
@@ -102,8 +105,6 @@ def log(msg):
     print(msg, file=sys.stderr, flush=True)
 
 
-class BenchError(Exception):
-    """An error that ends the run with a message (no traceback)."""
 
 
 # ----------------------------------------------------------------------------
@@ -665,11 +666,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except BenchError as e:
-        print(f"compare.py: error: {e}", file=sys.stderr)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        print("compare.py: interrupted", file=sys.stderr)
-        sys.exit(130)
+    runner.run(main, __file__)

@@ -46,6 +46,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+import runner
+from runner import BenchError
+
 HELDOUT_ROWS = 2_974
 SOURCES = [
     ("massive-es", ["train.csv"]),
@@ -61,8 +64,6 @@ UMASK = os.umask(0)
 os.umask(UMASK)
 
 
-class WorkloadError(Exception):
-    pass
 
 
 def one_line(text):
@@ -77,21 +78,21 @@ def read_rows(path):
             try:
                 header = next(reader)
             except StopIteration:
-                raise WorkloadError(f"{path}:1: empty file, expected a header with a `text` column")
+                raise BenchError(f"{path}:1: empty file, expected a header with a `text` column")
             if "text" not in header:
-                raise WorkloadError(f"{path}:1: no `text` column in header {header}")
+                raise BenchError(f"{path}:1: no `text` column in header {header}")
             rows = []
             for row in reader:
                 if len(row) != len(header):
-                    raise WorkloadError(f"{path}:{reader.line_num}: {len(row)} fields, the header has {len(header)}")
+                    raise BenchError(f"{path}:{reader.line_num}: {len(row)} fields, the header has {len(header)}")
                 rows.append(row)
             return header, rows
     except OSError as e:
-        raise WorkloadError(f"cannot read {path}: {e}") from e
+        raise BenchError(f"cannot read {path}: {e}") from e
     except UnicodeDecodeError as e:
-        raise WorkloadError(f"{path}: not UTF-8 ({e})") from e
+        raise BenchError(f"{path}: not UTF-8 ({e})") from e
     except csv.Error as e:
-        raise WorkloadError(f"{path}: malformed CSV: {e}") from e
+        raise BenchError(f"{path}: malformed CSV: {e}") from e
 
 
 def typo(word, rng):
@@ -214,11 +215,11 @@ def main(argv=None):
                     added += 1
             sources.append({"file": f"{folder}/{name}", "rows": len(rows), "new_distinct_texts": added})
     if len(pool) < 2:
-        raise WorkloadError("fewer than two distinct texts in the data sets")
+        raise BenchError("fewer than two distinct texts in the data sets")
     if len(massive_rows) <= HELDOUT_ROWS:
-        raise WorkloadError(f"{data / 'massive-es/train.csv'}: {len(massive_rows)} rows, need more than {HELDOUT_ROWS}")
+        raise BenchError(f"{data / 'massive-es/train.csv'}: {len(massive_rows)} rows, need more than {HELDOUT_ROWS}")
     if a.lines > len(pool) * (len(pool) - 1) // 2:
-        raise WorkloadError(f"--lines {a.lines} is more than the {len(pool)} texts can make as distinct pairs")
+        raise BenchError(f"--lines {a.lines} is more than the {len(pool)} texts can make as distinct pairs")
 
     rng = random.Random(a.seed)
 
@@ -284,8 +285,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except WorkloadError as e:
-        print(f"make_workloads.py: error: {e}", file=sys.stderr)
-        sys.exit(1)
+    runner.run(main, __file__)
