@@ -9,14 +9,7 @@ final class LearningTests: XCTestCase {
     let testPath = repositoryRoot.appendingPathComponent("Data/test.csv").path
 
     /// Options as `criba train --algorithm nb` sets them.
-    var nbOptions: TrainingOptions {
-        var o = TrainingOptions()
-        o.algorithm = .naiveBayes
-        o.features.weighting = .count
-        o.features.normalize = false
-        o.features.idf = false
-        return o
-    }
+    var nbOptions: TrainingOptions { Trainer.countOptions(TrainingOptions()) }
 
     let small = [
         Example(text: "hola buenas", label: "saludo"), Example(text: "buenos días", label: "saludo"),

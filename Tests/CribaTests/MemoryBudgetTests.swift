@@ -24,11 +24,7 @@ final class MemoryBudgetTests: XCTestCase {
     }
 
     func testATableOverTheBudgetIsRefusedWithItsSizeBeforeTraining() throws {
-        var o = TrainingOptions()
-        o.algorithm = .naiveBayes
-        o.features.weighting = .count
-        o.features.idf = false
-        o.features.normalize = false
+        let o = Trainer.countOptions(TrainingOptions())  // naive Bayes on raw counts
         let examples = Self.corpus.map { Example(text: $0.0, label: $0.1) }
         var trainer = Trainer(options: o)
         trainer.memoryBudget = nil

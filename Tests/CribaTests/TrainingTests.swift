@@ -17,11 +17,7 @@ final class TrainingTests: XCTestCase {
     }
 
     func testStreamingNaiveBayesEqualsInMemoryNaiveBayes() throws {
-        var o = TrainingOptions()
-        o.algorithm = .naiveBayes
-        o.features.weighting = .count
-        o.features.idf = false
-        o.features.normalize = false
+        let o = Trainer.countOptions(TrainingOptions())  // naive Bayes on raw counts
         let csv = LabelledCSV(path: try corpus())
         var set = try TrainingSet(options: o)
         for (i, e) in try csv.examples().enumerated() { set.add(e.text, label: e.label, line: i + 2) }

@@ -25,8 +25,7 @@ extension CLITests {
         let fifo = dir.appendingPathComponent("c.fifo").path
         for (algorithm, extra) in [("nb", [String]()), ("cnb", []), ("svm", []), ("lr", ["--streaming"]), ("nb", ["--streaming"])] {
             let expected = dir.appendingPathComponent("expected.criba").path
-            let r = try run(["train", data, "--algorithm", algorithm, "-o", expected, "--quiet"] + extra)
-            XCTAssertEqual(r.status, 0, r.stderr)
+            let r = succeeded(try run(["train", data, "--algorithm", algorithm, "-o", expected, "--quiet"] + extra))
             let name = ([algorithm] + extra).joined(separator: " ")
 
             // A named FIFO: the second pass must not reopen it (that waited for a writer forever).
@@ -106,8 +105,7 @@ extension CLITests {
         let small = try run(["classify", "--model", model, "--max-line-bytes", "100"], stdin: long)
         XCTAssertEqual(small.status, 65, small.stderr)
         XCTAssertTrue(small.stderr.contains("-:2: the line is longer than 100 bytes"), small.stderr)
-        let enough = try run(["classify", "--model", model, "--max-line-bytes", "101"], stdin: long)
-        XCTAssertEqual(enough.status, 0, enough.stderr)
+        let enough = succeeded(try run(["classify", "--model", model, "--max-line-bytes", "101"], stdin: long))
         XCTAssertEqual(enough.stdout.split(separator: "\n").count, 2)
         let csv = "text,label\n" + String(repeating: "b", count: 95) + ",saludo\n"
         let csvFile = try file("bound.csv", csv)
@@ -124,8 +122,7 @@ extension CLITests {
         let model = try trainedModel()
         let input: [UInt8] = Array("hola\n   \n".utf8) + [0, 0, 0x0A] + Array(" \t\0 \r\n".utf8) + Array("\u{A0}\n\ncuánto cuesta\n".utf8)
         for format in ["tsv", "json"] {
-            let r = try run(["classify", "--model", model, "--format", format], stdin: input)
-            XCTAssertEqual(r.status, 0, r.stderr)
+            let r = succeeded(try run(["classify", "--model", model, "--format", format], stdin: input))
             let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false)
             XCTAssertEqual(lines.count, 8, r.stdout)
             XCTAssertEqual(Array(lines[1...5]), ["", "", "", "", ""], format)
@@ -133,8 +130,7 @@ extension CLITests {
             XCTAssertFalse(lines[6].isEmpty)
         }
         let csv = try file("blank.csv", Array("id,text\n1,hola\n2,\"   \"\n3,\"".utf8) + [0, 0] + Array("\"\n".utf8))
-        let p = try run(["predict", "--model", model, csv])
-        XCTAssertEqual(p.status, 0, p.stderr)
+        let p = succeeded(try run(["predict", "--model", model, csv]))
         let rows = p.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         XCTAssertEqual(rows.count, 4)
         XCTAssertEqual(rows[1][2], "saludo")
@@ -253,8 +249,7 @@ extension CLITests {
         }
         let data = try file("excel.csv", bytes)
         let model = dir.appendingPathComponent("w.criba").path
-        let r = try run(["train", data, "-o", model])
-        XCTAssertEqual(r.status, 0, r.stderr)
+        let r = succeeded(try run(["train", data, "-o", model]))
         XCTAssertTrue(r.stderr.contains("Windows-1252"), r.stderr)
     }
 
@@ -271,10 +266,8 @@ extension CLITests {
         XCTAssertTrue(refused.stdout.hasPrefix("saludo\t"), refused.stdout)
         XCTAssertEqual(refused.stdout.split(separator: "\n").count, 1)
         // Allowed when asked for.
-        let r = try run(["train", data, "-o", model, "--quiet", "--max-line-bytes", "11000000"])
-        XCTAssertEqual(r.status, 0, r.stderr)
-        let c = try run(["classify", "--model", model, "--max-line-bytes", "11000000"], stdin: long + "\n")
-        XCTAssertEqual(c.status, 0, c.stderr)
+        let r = succeeded(try run(["train", data, "-o", model, "--quiet", "--max-line-bytes", "11000000"]))
+        let c = succeeded(try run(["classify", "--model", model, "--max-line-bytes", "11000000"], stdin: long + "\n"))
         XCTAssertTrue(c.stdout.hasPrefix("precio\t"), String(c.stdout.prefix(100)))
     }
 }

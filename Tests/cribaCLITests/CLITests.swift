@@ -143,6 +143,14 @@ final class CLITests: XCTestCase {
         return !p.isRunning
     }
 
+    /// `result`, after asserting that its command exited with status 0 (its standard error is
+    /// the failure message).
+    @discardableResult
+    func succeeded(_ result: Run, file: StaticString = #filePath, line: UInt = #line) -> Run {
+        XCTAssertEqual(result.status, 0, result.stderr, file: file, line: line)
+        return result
+    }
+
     func run(_ arguments: [String], stdin: String) throws -> Run {
         try run(arguments, stdin: Array(stdin.utf8))
     }
@@ -182,8 +190,7 @@ final class CLITests: XCTestCase {
     func trainedModel() throws -> String {
         let data = try file("train.csv", Self.smallTraining)
         let model = dir.appendingPathComponent("m.criba").path
-        let r = try run(["train", data, "-o", model, "--quiet"])
-        XCTAssertEqual(r.status, 0, r.stderr)
+        let r = succeeded(try run(["train", data, "-o", model, "--quiet"]))
         return model
     }
 

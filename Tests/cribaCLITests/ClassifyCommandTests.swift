@@ -26,8 +26,7 @@ extension CLITests {
         var input = Array("hola\n\n".utf8)
         input += [0xFF, 0xFE, 0x00, 0x01, 0xC3, 0x28, 0x0A]
         input += Array("cuánto cuesta\r\n".utf8)
-        let r = try run(["classify", "--model", model], stdin: input)
-        XCTAssertEqual(r.status, 0, r.stderr)
+        let r = succeeded(try run(["classify", "--model", model], stdin: input))
         let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         XCTAssertEqual(lines.count, 5, r.stdout)
         XCTAssertEqual(lines[1], "")
@@ -85,8 +84,7 @@ extension CLITests {
 
     func testTopKAndExplainInTSVAndJSON() throws {
         let model = try trainedModel()
-        let r = try run(["classify", "--model", model, "--top-k", "2"], stdin: "cuánto cuesta el queque\n")
-        XCTAssertEqual(r.status, 0, r.stderr)
+        let r = succeeded(try run(["classify", "--model", model, "--top-k", "2"], stdin: "cuánto cuesta el queque\n"))
         let fields = r.stdout.dropLast().split(separator: "\t", omittingEmptySubsequences: false)
         XCTAssertEqual(fields.count, 6, r.stdout)
         XCTAssertEqual(fields[0], "precio")
@@ -94,16 +92,14 @@ extension CLITests {
         XCTAssertEqual(fields[1], fields[3])
         XCTAssertGreaterThanOrEqual(Double(fields[3])!, Double(fields[5])!)
         // Unsure: the same fields, the answer being the unsure label.
-        let u = try run(["classify", "--model", model, "--top-k", "2", "--threshold", "1"], stdin: "cuánto cuesta el queque\n")
-        XCTAssertEqual(u.status, 0, u.stderr)
+        let u = succeeded(try run(["classify", "--model", model, "--top-k", "2", "--threshold", "1"], stdin: "cuánto cuesta el queque\n"))
         let unsure = u.stdout.dropLast().split(separator: "\t", omittingEmptySubsequences: false)
         XCTAssertEqual(unsure.count, 6, u.stdout)
         XCTAssertEqual(unsure[0], "unsure")
         XCTAssertEqual(unsure[2], "precio")
         XCTAssertEqual(unsure[1], unsure[3], "the unsure answer carries the top label's probability")
 
-        let x = try run(["classify", "--model", model, "--explain"], stdin: "cuánto cuesta el queque\n")
-        XCTAssertEqual(x.status, 0, x.stderr)
+        let x = succeeded(try run(["classify", "--model", model, "--explain"], stdin: "cuánto cuesta el queque\n"))
         let parts = x.stdout.dropLast().split(separator: "\t", omittingEmptySubsequences: false)
         XCTAssertEqual(parts.count, 3, x.stdout)
         let features = parts[2].split(separator: " ")
@@ -112,8 +108,7 @@ extension CLITests {
         XCTAssertEqual(weights, weights.sorted(by: >))
         XCTAssertTrue(features.contains { $0.hasPrefix("w:cuest") || $0.hasPrefix("w:cuant") }, x.stdout)
 
-        let j = try run(["classify", "--model", model, "--format", "json", "--top-k", "2", "--explain"], stdin: "hola\n")
-        XCTAssertEqual(j.status, 0, j.stderr)
+        let j = succeeded(try run(["classify", "--model", model, "--format", "json", "--top-k", "2", "--explain"], stdin: "hola\n"))
         let obj = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as! [String: Any]
         let top = obj["top"] as! [[String: Any]]
         XCTAssertEqual(top.count, 2)
@@ -127,8 +122,7 @@ extension CLITests {
     }
 
     func testDefaultModelExplainsThePriceQuestion() throws {
-        let r = try run(["classify", "--explain"], stdin: "buenas, a como el kilo de carne?\n")
-        XCTAssertEqual(r.status, 0, r.stderr)
+        let r = succeeded(try run(["classify", "--explain"], stdin: "buenas, a como el kilo de carne?\n"))
         XCTAssertTrue(r.stdout.hasPrefix("precio\t"), r.stdout)
         XCTAssertTrue(r.stdout.contains("n:a_com:") || r.stdout.contains("w:kil:"), r.stdout)
     }
@@ -139,8 +133,7 @@ extension CLITests {
         let test = Self.root.appendingPathComponent("Data/test.csv").path
         var chosen: [String] = []
         for target in ["0.95", "0.946"] {
-            let e = try run(["evaluate", test, "--json", "--target-accuracy", target])
-            XCTAssertEqual(e.status, 0, e.stderr)
+            let e = succeeded(try run(["evaluate", test, "--json", "--target-accuracy", target]))
             let json = try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as! [String: Any]
             chosen.append((json["target"] as! [String: Any])["chosen_on"] as! String)
         }
@@ -158,8 +151,7 @@ extension CLITests {
         XCTAssertTrue(lines[0].hasPrefix("revisar\t"), r.stdout)
         XCTAssertTrue(lines[1].hasPrefix("saludo\t"), r.stdout)
         let data = try file("p.csv", "text\ncuánto cuesta el queque\n")
-        let p = try run(["predict", "--model", model, data, "--label-thresholds", thresholds, "--unsure-label", "revisar"])
-        XCTAssertEqual(p.status, 0, p.stderr)
+        let p = succeeded(try run(["predict", "--model", model, data, "--label-thresholds", thresholds, "--unsure-label", "revisar"]))
         XCTAssertTrue(p.stdout.contains(",revisar,"), p.stdout)
 
         let bad = try file("bad.txt", "precio=0.5\nprecio 0.7\n")

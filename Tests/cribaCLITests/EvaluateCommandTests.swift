@@ -23,8 +23,7 @@ extension CLITests {
         XCTAssertEqual(try run(["train", train, "-o", model, "--quiet"]).status, 0)
         // Two messages of etiqueta_larga_0 worded like etiqueta_larga_1: the only confusion.
         let test = try file("many-test.csv", manyLabelCSV(labels: 14, per: 3, swap: 2))
-        let r = try run(["evaluate", "--model", model, test])
-        XCTAssertEqual(r.status, 0, r.stderr)
+        let r = succeeded(try run(["evaluate", "--model", model, test]))
         XCTAssertTrue(r.stdout.contains("largest confusions (14 labels: --full-matrix prints the whole matrix)"), r.stdout)
         let line = r.stdout.split(separator: "\n").first { $0.hasPrefix("etiqueta_larga_0 ") && $0.contains("etiqueta_larga_1") }
         XCTAssertEqual(line.map { $0.split(separator: " ").map(String.init) }, ["etiqueta_larga_0", "etiqueta_larga_1", "2", "66.7%"])
@@ -32,8 +31,7 @@ extension CLITests {
         // Every row of the list is at most one line of normal width.
         XCTAssertTrue(r.stdout.split(separator: "\n").allSatisfy { $0.count <= 100 })
 
-        let full = try run(["evaluate", "--model", model, test, "--full-matrix"])
-        XCTAssertEqual(full.status, 0, full.stderr)
+        let full = succeeded(try run(["evaluate", "--model", model, test, "--full-matrix"]))
         // Six-letter heads would all read "etique": the columns are numbered instead.
         let rows = full.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let head = try XCTUnwrap(rows.firstIndex { $0.hasPrefix("confusion (rows = true") })
@@ -45,8 +43,7 @@ extension CLITests {
         let model = try trainedModel()
         // saludo: 2 right; precio: 1 right, 1 called saludo; spam: 2 right.
         let test = try file("t.csv", "text,label\nhola buenas,saludo\nhola que tal,saludo\ncuánto cuesta el queque,precio\nhola buenas,precio\ngane dinero desde su casa,spam\nsu cuenta fue bloqueada,spam\n")
-        let r = try run(["evaluate", "--model", model, test, "--json"])
-        XCTAssertEqual(r.status, 0, r.stderr)
+        let r = succeeded(try run(["evaluate", "--model", model, test, "--json"]))
         let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         let averages = try XCTUnwrap(json["averages"] as? [String: [String: Double]])
         // precision: saludo 2/3, precio 1, spam 1; recall: 1, 1/2, 1.
@@ -71,8 +68,7 @@ extension CLITests {
         XCTAssertEqual(try run(["train", data, "-o", model, "--quiet"]).status, 0)
         let byDefault = try run(["evaluate", "--model", model, data])
         XCTAssertTrue(byDefault.stdout.contains("(positive label: spam)"), byDefault.stdout)
-        let ham = try run(["evaluate", "--model", model, data, "--positive-label", "ham", "--json"])
-        XCTAssertEqual(ham.status, 0, ham.stderr)
+        let ham = succeeded(try run(["evaluate", "--model", model, data, "--positive-label", "ham", "--json"]))
         let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(ham.stdout.utf8)) as? [String: Any])
         XCTAssertEqual(json["positive_label"] as? String, "ham")
         try assertFails(["evaluate", "--model", model, data, "--positive-label", "promo"], status: 64, mentions: ["`promo`", "`ham`", "`spam`"])
@@ -81,8 +77,7 @@ extension CLITests {
 
     func testEvaluateSaysWhenItUsesTheShippedModel() throws {
         let test = try file("t.csv", "text,label\nhola buenas,saludo\ncuánto cuesta,precio\n")
-        let r = try run(["evaluate", test], environment: ["CRIBA_MODEL": ""])
-        XCTAssertEqual(r.status, 0, r.stderr)
+        let r = succeeded(try run(["evaluate", test], environment: ["CRIBA_MODEL": ""]))
         XCTAssertTrue(r.stderr.contains("no --model given: evaluating the shipped default model"), r.stderr)
         XCTAssertTrue(r.stderr.contains("default.criba"), r.stderr)
     }
@@ -90,11 +85,9 @@ extension CLITests {
     func testTrainCalibrateAndEvaluateReportsCalibrationAndCoverage() throws {
         let data = try file("train.csv", Self.smallTraining)
         let model = dir.appendingPathComponent("cal.criba").path
-        let t = try run(["train", data, "-o", model, "--calibrate", "--folds", "2"])
-        XCTAssertEqual(t.status, 0, t.stderr)
+        let t = succeeded(try run(["train", data, "-o", model, "--calibrate", "--folds", "2"]))
         XCTAssertTrue(t.stderr.contains("calibrated: temperature"), t.stderr)
-        let e = try run(["evaluate", "--model", model, data, "--json", "--target-accuracy", "0.9"])
-        XCTAssertEqual(e.status, 0, e.stderr)
+        let e = succeeded(try run(["evaluate", "--model", model, data, "--json", "--target-accuracy", "0.9"]))
         let json = try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as! [String: Any]
         for key in ["n", "accuracy", "macro_f1", "weighted_f1", "per_class", "confusion", "ece", "log_loss", "coverage", "uncalibrated", "target"] {
             XCTAssertNotNil(json[key], key)
@@ -113,11 +106,9 @@ extension CLITests {
     func testGroupColumnForCalibrationAndCrossValidation() throws {
         let data = try file("grouped.csv", Self.groupedTraining)
         let model = dir.appendingPathComponent("grouped.criba").path
-        let t = try run(["train", data, "-o", model, "--calibrate", "--folds", "2", "--group-column", "business"])
-        XCTAssertEqual(t.status, 0, t.stderr)
+        let t = succeeded(try run(["train", data, "-o", model, "--calibrate", "--folds", "2", "--group-column", "business"]))
         XCTAssertTrue(t.stderr.contains("folds grouped by `business` (4 groups)"), t.stderr)
-        let e = try run(["evaluate", "--folds", "2", "--group-column", "business", data, "--json"])
-        XCTAssertEqual(e.status, 0, e.stderr)
+        let e = succeeded(try run(["evaluate", "--folds", "2", "--group-column", "business", data, "--json"]))
         XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as! [String: Any])["n"] as? Int, 12)
         try assertFails(["train", data, "-o", model, "--calibrate", "--folds", "5", "--group-column", "business"], status: 65,
                         mentions: [data, "`business` has 4 distinct value(s), fewer than the 5 folds"])
@@ -134,8 +125,7 @@ extension CLITests {
         csv += "hola ganaste,spam\nhola premio,saludo\npremio gratis ya,spam\n"
         let data = try file("two.csv", csv)
         let report = dir.appendingPathComponent("r.html").path
-        let r = try run(["evaluate", "--folds", "3", data, "--json", "--report", report, "--target-accuracy", "0.9"])
-        XCTAssertEqual(r.status, 0, r.stderr)
+        let r = succeeded(try run(["evaluate", "--folds", "3", data, "--json", "--report", report, "--target-accuracy", "0.9"]))
         let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
         XCTAssertEqual(json["n"] as? Int, 23)
         XCTAssertNotNil(json["roc_auc"] as? Double)

@@ -8,8 +8,7 @@ extension CLITests {
         let data = try file("train.csv", Self.smallTraining)
         let nb = dir.appendingPathComponent("nb.criba").path
         XCTAssertEqual(try run(["train", data, "--algorithm", "nb", "-o", nb, "--quiet"]).status, 0)
-        let r = try run(["info", nb])
-        XCTAssertEqual(r.status, 0, r.stderr)
+        let r = succeeded(try run(["info", nb]))
         let lines = r.stdout.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.filter { $0.hasPrefix("  ") && $0.hasSuffix("  4") }.map { $0.split(separator: " ").first.map(String.init) }, ["precio", "saludo", "spam"])
         XCTAssertTrue(lines.contains { $0.hasPrefix("algorithm     nb, temperature 1.0") }, r.stdout)
@@ -18,8 +17,7 @@ extension CLITests {
         XCTAssertTrue(lines[0].hasPrefix("file          \(nb): \(size) bytes, format version 1, checksum "), lines[0])
 
         // The shipped model: calibration with its stored thresholds, as JSON.
-        let j = try run(["info", "--json", Self.root.appendingPathComponent("Models/default.criba").path])
-        XCTAssertEqual(j.status, 0, j.stderr)
+        let j = succeeded(try run(["info", "--json", Self.root.appendingPathComponent("Models/default.criba").path]))
         let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any])
         let metadata = try XCTUnwrap(json["metadata"] as? [String: String])
         XCTAssertEqual(json["algorithm"] as? String, metadata["algorithm"])
@@ -39,8 +37,7 @@ extension CLITests {
             big += "hola buenas \(i),saludo\ncuánto cuesta el \(i),precio\nganaste premio \(i) ingresá ya,spam\n"
         }
         let tuned = dir.appendingPathComponent("tuned.criba").path
-        let t = try run(["train", try file("big.csv", big), "--tune", "-o", tuned, "--quiet"])
-        XCTAssertEqual(t.status, 0, t.stderr)
+        let t = succeeded(try run(["train", try file("big.csv", big), "--tune", "-o", tuned, "--quiet"]))
         let info = try run(["info", tuned])
         let table = info.stdout.split(separator: "\n").drop { !$0.hasPrefix("tuning ") }
         XCTAssertTrue(table.first?.contains("winner: ") ?? false, info.stdout)

@@ -12,13 +12,11 @@ extension CLITests {
         var outputs: [String] = []
         for (name, data) in [("a", a), ("b", b)] {
             let out = dir.appendingPathComponent("\(name).criba").path
-            let r = try run(["train", data, "--counts-only", "--quiet", "-o", out])
-            XCTAssertEqual(r.status, 0, r.stderr)
+            let r = succeeded(try run(["train", data, "--counts-only", "--quiet", "-o", out]))
             outputs.append(out)
         }
         let merged = dir.appendingPathComponent("merged.criba").path
-        let m = try run(["merge"] + outputs + ["-o", merged])
-        XCTAssertEqual(m.status, 0, m.stderr)
+        let m = succeeded(try run(["merge"] + outputs + ["-o", merged]))
         XCTAssertTrue(m.stderr.contains("merged 2 models"), m.stderr)
         let single = dir.appendingPathComponent("single.criba").path
         XCTAssertEqual(try run(["train", whole, "--algorithm", "nb", "--quiet", "-o", single]).status, 0)

@@ -10,8 +10,7 @@ extension CLITests {
         let utf8 = "sep=;\r\nId;Mensaje\r\n1;¿cuánto cuesta el queque?\r\n2;hola buenas, qué tal\r\n"
         let input = try file("excel.csv", CP1252.bytes(utf8))
         let out = dir.appendingPathComponent("out.csv").path
-        let r = try run(["predict", "--model", model, input, "--text-column", "Mensaje", "-o", out])
-        XCTAssertEqual(r.status, 0, r.stderr)
+        let r = succeeded(try run(["predict", "--model", model, input, "--text-column", "Mensaje", "-o", out]))
         let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: out)))
         let expected = "sep=;\r\nId;Mensaje;predicted_label;probability\r\n1;¿cuánto cuesta el queque?;precio;"
         XCTAssertEqual(Array(bytes.prefix(expected.unicodeScalars.count)), CP1252.bytes(expected))
@@ -36,8 +35,7 @@ extension CLITests {
     func testPredictExcelWritesUTF8WithByteOrderMarkCRLFAndSemicolons() throws {
         let model = try trainedModel()
         let input = try file("in.csv", "text,id\n\"cuánto cuesta, el queque\",7\nhola buenas,8\n")
-        let r = try run(["predict", "--model", model, input, "--excel"])
-        XCTAssertEqual(r.status, 0, r.stderr)
+        let r = succeeded(try run(["predict", "--model", model, input, "--excel"]))
         let bytes = Array(r.stdout.utf8)
         XCTAssertEqual(Array(bytes.prefix(3)), [0xEF, 0xBB, 0xBF])
         let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
@@ -71,8 +69,7 @@ extension CLITests {
             ("hola cuánto", "spam"),
         ]
         let test = try file("test.csv", "text,label\n" + rows.map { "\($0.0),\($0.1)\n" }.joined())
-        let e = try run(["evaluate", "--model", model, test, "--json"])
-        XCTAssertEqual(e.status, 0, e.stderr)
+        let e = succeeded(try run(["evaluate", "--model", model, test, "--json"]))
         let json = try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as! [String: Any]
         XCTAssertEqual(json["n"] as? Int, 4)
         // The metrics, recomputed here from classify's answers to the same messages.
@@ -105,8 +102,7 @@ extension CLITests {
         XCTAssertTrue(text.stdout.contains("accuracy"), text.stdout)
 
         let out = dir.appendingPathComponent("labelled.csv").path
-        let p = try run(["predict", "--model", model, test, "-o", out])
-        XCTAssertEqual(p.status, 0, p.stderr)
+        let p = succeeded(try run(["predict", "--model", model, test, "-o", out]))
         let labelled = try String(contentsOfFile: out, encoding: .utf8)
         XCTAssertTrue(labelled.hasPrefix("text,label,predicted_label,probability\n"), labelled)
         XCTAssertEqual(labelled.split(separator: "\n").count, 5)
@@ -118,8 +114,7 @@ extension CLITests {
         let model = try trainedModel()
         let data = try file("marks.csv", "id,text\n1,\",\u{301} precio\"\n2,\"a\"\"\u{301}b\"\n3,\"\n\"\n")
         let out = dir.appendingPathComponent("marks-out.csv").path
-        let r = try run(["predict", "--model", model, data, "-o", out])
-        XCTAssertEqual(r.status, 0, r.stderr)
+        let r = succeeded(try run(["predict", "--model", model, data, "-o", out]))
         let written = try String(contentsOfFile: out, encoding: .utf8)
         let rows = written.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
         XCTAssertTrue(rows[1].hasPrefix("1,\",\u{301} precio\","), written.debugDescription)
@@ -130,13 +125,11 @@ extension CLITests {
         let refused = try run(["predict", "--model", model, out, "-o", "-"])
         XCTAssertEqual(refused.status, 65, refused.stderr)
         let renamed = try file("renamed.csv", written.replacingOccurrences(of: "id,text,predicted_label,probability\n", with: "id,text,label,p\n"))
-        let again = try run(["predict", "--model", model, renamed, "-o", "-"])
-        XCTAssertEqual(again.status, 0, again.stderr)
+        let again = succeeded(try run(["predict", "--model", model, renamed, "-o", "-"]))
         XCTAssertTrue(again.stdout.hasPrefix("id,text,label,p,predicted_label,probability\n"), again.stdout)
         XCTAssertEqual(again.stdout.unicodeScalars.filter { $0 == "\n" }.count, written.unicodeScalars.filter { $0 == "\n" }.count)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("-").path))
-        let t = try run(["train", try file("small.csv", Self.smallTraining), "--quiet", "-o", "-"])
-        XCTAssertEqual(t.status, 0, t.stderr)
+        let t = succeeded(try run(["train", try file("small.csv", Self.smallTraining), "--quiet", "-o", "-"]))
         XCTAssertTrue(t.stdout.hasPrefix("CRIBA"), String(t.stdout.prefix(16)))
     }
 }

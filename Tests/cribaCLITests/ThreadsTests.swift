@@ -25,12 +25,10 @@ extension CLITests {
         let messages = try manyMessages()
         XCTAssertEqual(messages.count, 3000)
         let input = messages.joined(separator: "\n") + "\n"
-        let one = try run(["classify", "--threads", "1", "--top-k", "2"], stdin: input)
-        XCTAssertEqual(one.status, 0, one.stderr)
+        let one = succeeded(try run(["classify", "--threads", "1", "--top-k", "2"], stdin: input))
         XCTAssertEqual(one.stdout.split(separator: "\n", omittingEmptySubsequences: false).count, 3001)
         for n in ["2", "3"] {
-            let many = try run(["classify", "--threads", n, "--top-k", "2"], stdin: input)
-            XCTAssertEqual(many.status, 0, many.stderr)
+            let many = succeeded(try run(["classify", "--threads", n, "--top-k", "2"], stdin: input))
             XCTAssertTrue(many.stdout == one.stdout, "--threads \(n) differs from --threads 1")
         }
         let json1 = try run(["classify", "--threads", "1", "--format", "json", "--explain"], stdin: input)

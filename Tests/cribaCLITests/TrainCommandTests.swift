@@ -21,11 +21,9 @@ extension CLITests {
     func testTrainCalibrationBias() throws {
         let data = try file("train.csv", Self.smallTraining)
         let model = dir.appendingPathComponent("bias.criba").path
-        let t = try run(["train", data, "-o", model, "--calibrate", "--calibration", "bias", "--folds", "2"])
-        XCTAssertEqual(t.status, 0, t.stderr)
+        let t = succeeded(try run(["train", data, "-o", model, "--calibrate", "--calibration", "bias", "--folds", "2"]))
         XCTAssertTrue(t.stderr.contains("offsets"), t.stderr)
-        let e = try run(["evaluate", "--model", model, data, "--target-accuracy", "0.9"])
-        XCTAssertEqual(e.status, 0, e.stderr)
+        let e = succeeded(try run(["evaluate", "--model", model, data, "--target-accuracy", "0.9"]))
         XCTAssertTrue(e.stdout.contains("ECE"), e.stdout)
         try assertFails(["train", data, "-o", model, "--calibration", "bias"], status: 64, mentions: ["--calibration", "--calibrate"])
         try assertFails(["train", data, "-o", model, "--calibrate", "--calibration", "platt"], status: 64, mentions: ["--calibration"])
@@ -45,14 +43,11 @@ extension CLITests {
     func testLinearSVMTrainsClassifiesAndTakesItsOwnDefaults() throws {
         let data = try file("train.csv", Self.smallTraining)
         let model = dir.appendingPathComponent("svm.criba").path
-        let train = try run(["train", data, "--algorithm", "svm", "-o", model])
-        XCTAssertEqual(train.status, 0, train.stderr)
+        let train = succeeded(try run(["train", data, "--algorithm", "svm", "-o", model]))
         XCTAssertTrue(train.stderr.contains("trained svm"), train.stderr)
-        let c = try run(["classify", "--model", model, "--format", "json"], stdin: "a cómo el kilo de queso?\n")
-        XCTAssertEqual(c.status, 0, c.stderr)
+        let c = succeeded(try run(["classify", "--model", model, "--format", "json"], stdin: "a cómo el kilo de queso?\n"))
         XCTAssertTrue(c.stdout.contains("\"label\""), c.stdout)
-        let tokens = try run(["tokenize", "--model", model, "hola"])
-        XCTAssertEqual(tokens.status, 0, tokens.stderr)
+        let tokens = succeeded(try run(["tokenize", "--model", model, "hola"]))
         try assertFails(["train", data, "--algorithm", "svm", "--c", "0", "-o", model], status: 64, mentions: ["--c"])
         try assertFails(["train", data, "--algorithm", "svm", "--learning-rate", "-1", "-o", model], status: 64, mentions: ["--learning-rate"])
     }
