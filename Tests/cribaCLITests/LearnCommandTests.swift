@@ -14,7 +14,7 @@ extension CLITests {
         XCTAssertNotEqual(try Data(contentsOf: URL(fileURLWithPath: model)), original)
         let c = try run(["classify", "--model", model], stdin: "xq no me responden\n")
         XCTAssertTrue(c.stdout.hasPrefix("precio\t"), c.stdout)
-        let unlearn = succeeded(try run(["unlearn", "--model", model, "--label", "precio"], stdin: messages))
+        succeeded(try run(["unlearn", "--model", model, "--label", "precio"], stdin: messages))
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: model)), original)
         // Once more is too much: the error names standard input and the line.
         try assertFails(["unlearn", "--model", model, "--label", "precio"], stdin: messages, status: 65, mentions: ["-:1", "was never learned with `criba learn`"])
@@ -24,7 +24,7 @@ extension CLITests {
         let trainingRow = "cuánto cuesta el queque\n"
         try assertFails(["unlearn", "--model", model, "--label", "precio"], stdin: trainingRow, status: 65, mentions: ["-:1", "--training-messages"])
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: model)), original)
-        let forced = succeeded(try run(["unlearn", "--model", model, "--label", "precio", "--training-messages"], stdin: trainingRow))
+        succeeded(try run(["unlearn", "--model", model, "--label", "precio", "--training-messages"], stdin: trainingRow))
         XCTAssertNotEqual(try Data(contentsOf: URL(fileURLWithPath: model)), original)
     }
 

@@ -12,7 +12,7 @@ extension CLITests {
         var outputs: [String] = []
         for (name, data) in [("a", a), ("b", b)] {
             let out = dir.appendingPathComponent("\(name).criba").path
-            let r = succeeded(try run(["train", data, "--counts-only", "--quiet", "-o", out]))
+            succeeded(try run(["train", data, "--counts-only", "--quiet", "-o", out]))
             outputs.append(out)
         }
         let merged = dir.appendingPathComponent("merged.criba").path

@@ -78,7 +78,8 @@ final class ModelFileCLITests: XCTestCase {
     func countModel(_ name: String = "m.criba", data: String = CLITests.smallTraining) throws -> String {
         let csv = path(name + ".csv")
         try Data(data.utf8).write(to: URL(fileURLWithPath: csv))
-        let r = succeeded(try run(["train", csv, "--counts-only", "-o", path(name), "--quiet"]))
+        let r = try run(["train", csv, "--counts-only", "-o", path(name), "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
         return path(name)
     }
 

@@ -10,7 +10,7 @@ extension CLITests {
         let utf8 = "sep=;\r\nId;Mensaje\r\n1;¿cuánto cuesta el queque?\r\n2;hola buenas, qué tal\r\n"
         let input = try file("excel.csv", CP1252.bytes(utf8))
         let out = dir.appendingPathComponent("out.csv").path
-        let r = succeeded(try run(["predict", "--model", model, input, "--text-column", "Mensaje", "-o", out]))
+        succeeded(try run(["predict", "--model", model, input, "--text-column", "Mensaje", "-o", out]))
         let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: out)))
         let expected = "sep=;\r\nId;Mensaje;predicted_label;probability\r\n1;¿cuánto cuesta el queque?;precio;"
         XCTAssertEqual(Array(bytes.prefix(expected.unicodeScalars.count)), CP1252.bytes(expected))
@@ -102,7 +102,7 @@ extension CLITests {
         XCTAssertTrue(text.stdout.contains("accuracy"), text.stdout)
 
         let out = dir.appendingPathComponent("labelled.csv").path
-        let p = succeeded(try run(["predict", "--model", model, test, "-o", out]))
+        succeeded(try run(["predict", "--model", model, test, "-o", out]))
         let labelled = try String(contentsOfFile: out, encoding: .utf8)
         XCTAssertTrue(labelled.hasPrefix("text,label,predicted_label,probability\n"), labelled)
         XCTAssertEqual(labelled.split(separator: "\n").count, 5)
@@ -114,7 +114,7 @@ extension CLITests {
         let model = try trainedModel()
         let data = try file("marks.csv", "id,text\n1,\",\u{301} precio\"\n2,\"a\"\"\u{301}b\"\n3,\"\n\"\n")
         let out = dir.appendingPathComponent("marks-out.csv").path
-        let r = succeeded(try run(["predict", "--model", model, data, "-o", out]))
+        succeeded(try run(["predict", "--model", model, data, "-o", out]))
         let written = try String(contentsOfFile: out, encoding: .utf8)
         let rows = written.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
         XCTAssertTrue(rows[1].hasPrefix("1,\",\u{301} precio\","), written.debugDescription)

@@ -47,7 +47,7 @@ extension CLITests {
         XCTAssertTrue(train.stderr.contains("trained svm"), train.stderr)
         let c = succeeded(try run(["classify", "--model", model, "--format", "json"], stdin: "a cómo el kilo de queso?\n"))
         XCTAssertTrue(c.stdout.contains("\"label\""), c.stdout)
-        let tokens = succeeded(try run(["tokenize", "--model", model, "hola"]))
+        succeeded(try run(["tokenize", "--model", model, "hola"]))
         try assertFails(["train", data, "--algorithm", "svm", "--c", "0", "-o", model], status: 64, mentions: ["--c"])
         try assertFails(["train", data, "--algorithm", "svm", "--learning-rate", "-1", "-o", model], status: 64, mentions: ["--learning-rate"])
     }
