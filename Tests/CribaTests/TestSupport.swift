@@ -47,3 +47,25 @@ func handComputedNaiveBayes() throws -> Model {
         Example(text: "precio", label: "precio"),
     ])
 }
+
+/// The index drawn by `u` (in `0..<Σ weights`) from `weights` taken as unnormalised
+/// probabilities.
+func sampleIndex(weights: [Double], at u: Double) -> Int {
+    var acc = 0.0
+    for (j, w) in weights.enumerated() {
+        acc += w
+        if u < acc { return j }
+    }
+    return weights.count - 1
+}
+
+/// 36 short messages of three labels, for calibration tests.
+func threeLabelExamples() -> [Example] {
+    var examples: [Example] = []
+    for i in 0..<12 {
+        examples.append(Example(text: "hola buenas \(i % 3 == 0 ? "tardes" : "noches")", label: "saludo"))
+        examples.append(Example(text: "cuánto cuesta el \(i % 2 == 0 ? "queque" : "pan")", label: "precio"))
+        examples.append(Example(text: "ganaste un premio \(i % 2 == 0 ? "ya" : "hoy") ingresá", label: "spam"))
+    }
+    return examples
+}

@@ -76,37 +76,6 @@ final class TrainingTests: XCTestCase {
         XCTAssertNil(model.info["max_iterations"])
     }
 
-    /// Unnormalised features (squared norms in the hundreds) used to make SGD diverge for
-    /// every weighting: the step is now scaled by the mean squared norm, in memory, streaming
-    /// and in warm starts.
-    func testSGDConvergesOnUnnormalisedFeatures() throws {
-        let rows = try LabelledCSV(path: repositoryRoot.appendingPathComponent("Data/train.csv").path).examples()
-        let train = Array(rows.prefix(600))
-        let test = try LabelledCSV(path: repositoryRoot.appendingPathComponent("Data/test.csv").path).examples()
-        var normalised = TrainingOptions()
-        normalised.epochs = 5
-        let reference = Classifier(model: try Trainer(options: normalised).train(on: train)).evaluate(test).accuracy
-        for algorithm in [Algorithm.linearSVM, .logisticRegression, .nbLogisticRegression] {
-            for weighting in FeatureSettings.Weighting.allCases {
-                var o = normalised
-                o.algorithm = algorithm
-                o.features.weighting = weighting
-                o.features.normalize = false
-                let model = try Trainer(options: o).train(on: train)
-                let accuracy = Classifier(model: model).evaluate(test).accuracy
-                XCTAssertGreaterThan(accuracy, reference - 0.08, "\(algorithm) \(weighting): \(accuracy) vs \(reference)")
-                let warm = try model.learning(Array(test.prefix(50)))
-                XCTAssertLessThanOrEqual(warm.weights.map(abs).max() ?? 0, 1e6, "\(algorithm) \(weighting) warm start")
-            }
-        }
-        let dir = try temporaryDirectory(self)
-        let path = try writeFile(dir, "train.csv", "text,label\n" + train.map { "\"\($0.text.replacingOccurrences(of: "\"", with: "\"\""))\",\($0.label)" }.joined(separator: "\n") + "\n")
-        var o = normalised
-        o.features.normalize = false
-        let streamed = try Trainer(options: o).trainStreaming(on: try LabelledCSV(path: path))
-        XCTAssertGreaterThan(Classifier(model: streamed).evaluate(test).accuracy, reference - 0.08)
-    }
-
     func testStreamingRefusesStandardInput() {
         XCTAssertThrowsError(try Trainer().trainStreaming(on: LabelledCSV(path: "-"))) { error in
             XCTAssertTrue(error is TrainingError, "\(error)")
@@ -224,90 +193,135 @@ final class TrainingTests: XCTestCase {
     }
 }
 
-/// The losses of the optimised algorithms: gradients against finite differences, and the
-/// linear SVM on the project's corpus.
-final class LossTests: XCTestCase {
-    /// A small random problem: 12 messages, 9 features, 4 classes.
-    func problem(_ loss: Loss, ratios: Bool) -> (SoftmaxObjective, [Float]) {
-        var rng = SplitMix64(seed: 5)
-        var m = FeatureMatrix()
-        for i in 0..<12 {
-            var v = SparseVector()
-            for f in 0..<9 where rng.next() % 3 == 0 {
-                v.rows.append(Int32(f))
-                v.values.append(Float(rng.next() % 100) / 50)
-            }
-            m.append(v, label: Int32(i % 4))
+final class CalibrationTests: XCTestCase {
+    /// Labels drawn from softmax(z / 2) must give back a temperature near 2 when fitted on z.
+    func testTemperatureFitRecoversAKnownTemperature() {
+        var rng = SplitMix64(seed: 7)
+        let n = 6000
+        let c = 3
+        let trueT = 2.0
+        var scores: [Float] = []
+        var labels: [Int32] = []
+        for _ in 0..<n {
+            let z = (0..<c).map { _ in Double.random(in: -4...4, using: &rng) }
+            let e = z.map { exp($0 / trueT) }
+            let u = Double.random(in: 0..<e.reduce(0, +), using: &rng)
+            let y = sampleIndex(weights: e, at: u)
+            scores += z.map(Float.init)
+            labels.append(Int32(y))
         }
-        let r: [Float]? = ratios ? (0..<36).map { _ in Float(rng.next() % 100) / 40 - 1 } : nil
-        let objective = SoftmaxObjective(
-            matrix: m, classes: 4, features: 9, lambda: 0.01, classWeights: [1, 2, 1, 0.5], ratios: r, loss: loss)
-        let theta = (0..<objective.parameterCount).map { _ in Float(rng.next() % 100) / 100 - 0.5 }
-        return (objective, theta)
-    }
-
-    func testGradientsMatchFiniteDifferences() {
-        for loss in Loss.allCases {
-            for ratios in [false, true] {
-                let (objective, theta) = problem(loss, ratios: ratios)
-                var g = [Float](repeating: 0, count: theta.count)
-                _ = theta.withUnsafeBufferPointer { t in g.withUnsafeMutableBufferPointer { objective.evaluate(t, gradient: $0) } }
-                var scratch = [Float](repeating: 0, count: theta.count)
-                func value(_ x: [Float]) -> Double {
-                    x.withUnsafeBufferPointer { t in scratch.withUnsafeMutableBufferPointer { objective.evaluate(t, gradient: $0) } }
-                }
-                let h: Float = 1e-2
-                for k in stride(from: 0, to: theta.count, by: 3) {
-                    var plus = theta
-                    plus[k] += h
-                    var minus = theta
-                    minus[k] -= h
-                    let numeric = (value(plus) - value(minus)) / Double(2 * h)
-                    XCTAssertEqual(Double(g[k]), numeric, accuracy: 2e-3 + 2e-2 * abs(numeric), "\(loss) ratios: \(ratios) parameter \(k)")
-                }
-            }
+        let fit = TemperatureScaling.fit(scores: scores, labels: labels, classes: c)
+        XCTAssertEqual(Double(fit.temperature), trueT, accuracy: 0.15)
+        XCTAssertLessThan(fit.logLossAfter, fit.logLossBefore)
+        // The fit is the minimum: nearby temperatures do no better.
+        for t in [Double(fit.temperature) * 0.9, Double(fit.temperature) * 1.1] {
+            XCTAssertGreaterThan(TemperatureScaling.logLoss(scores: scores, labels: labels, classes: c, temperature: t), fit.logLossAfter)
         }
+        // Deterministic.
+        XCTAssertEqual(TemperatureScaling.fit(scores: scores, labels: labels, classes: c), fit)
     }
 
-    func testSquaredHingeIsZeroBeyondTheMargin() {
-        var s: [Float] = [2, -1.5, -3]
-        let loss = s.withUnsafeMutableBufferPointer { Loss.squaredHinge.gradient($0, label: 0, weight: 1) }
-        XCTAssertEqual(loss, 0)
-        XCTAssertEqual(s, [0, 0, 0])
-        var t: [Float] = [0.5, 0, -3]
-        let l2 = t.withUnsafeMutableBufferPointer { Loss.squaredHinge.gradient($0, label: 0, weight: 2) }
-        XCTAssertEqual(l2, 2 * (0.25 + 1), accuracy: 1e-6)
-        XCTAssertEqual(t, [-2, 4, 0])
+    func testCalibratedTrainingKeepsTheWeightsAndStoresTheFit() throws {
+        let examples = threeLabelExamples()
+        let plain = try Trainer().train(on: examples)
+        let calibrated = try Trainer().trainCalibrated(on: examples, folds: 3)
+        XCTAssertEqual(calibrated.info["calibration.method"], "temperature")
+        XCTAssertEqual(calibrated.info["calibration.folds"], "3")
+        // The fit moved the temperature and lowered the held-out log loss it reports.
+        let before = try XCTUnwrap(calibrated.info["calibration.log_loss_before"].flatMap(Double.init))
+        let after = try XCTUnwrap(calibrated.info["calibration.log_loss_after"].flatMap(Double.init))
+        XCTAssertLessThan(after, before)
+        XCTAssertGreaterThan(calibrated.temperature, 0)
+        XCTAssertNotEqual(calibrated.temperature, 1)
+        // The stored temperature is what the probabilities use: the top probability of a
+        // message is softmax(scores / T) of the uncalibrated model's scores.
+        for text in ["cuánto cuesta", "hola buenas"] {
+            let raw = Classifier(model: plain).classify(text).probabilities.map { Double($0.probability) }
+            let t = Double(calibrated.temperature) / Double(plain.temperature)
+            let logits = raw.map { log(max($0, 1e-30)) / t }
+            let m = logits.max()!
+            let expected = exp(m - m) / logits.reduce(0) { $0 + exp($1 - m) }
+            XCTAssertEqual(Double(Classifier(model: calibrated).classify(text).probability), expected, accuracy: 1e-4, text)
+        }
+        XCTAssertEqual(calibrated.weights, plain.weights)
+        XCTAssertEqual(calibrated.bias, plain.bias)
+        let reread = try Model(bytes: calibrated.serialized())
+        XCTAssertEqual(reread.temperature, calibrated.temperature)
+        XCTAssertEqual(reread.info, calibrated.info)
+        XCTAssertThrowsError(try Trainer().trainCalibrated(on: examples, folds: 1))
     }
 
-    func testSVMWithoutHeldOutMistakesKeepsTemperatureOne() throws {
-        // Twelve well-separated messages: both halves answer the other half right, so there is
-        // no temperature to fit and the margins must not be sharpened into certainties.
-        let examples = (0..<4).flatMap { k in [
-            Example(text: "cuánto cuesta el queque \(k)", label: "precio"),
-            Example(text: "hola buenas tardes \(k)", label: "saludo"),
-            Example(text: "ganaste un premio reclamalo ya \(k)", label: "spam"),
-        ] }
-        let model = try Trainer().train(on: examples)
-        XCTAssertEqual(model.algorithm, .linearSVM, "svm is the default")
-        XCTAssertNil(model.info["temperature_fit"])
-        XCTAssertEqual(model.temperature, 1)
-        XCTAssertLessThan(Classifier(model: model).classify("cuánto cuesta el queque").probability, 0.99)
+    /// Labels drawn from softmax(a·s + d) with known a and d: the Newton fit gives them back.
+    func testBiasFitRecoversAKnownScaleAndOffsets() {
+        var rng = SplitMix64(seed: 11)
+        let n = 20_000
+        let c = 4
+        let trueA = 0.6
+        let trueD = [0.8, -0.5, 0.2, -0.5]  // sums to 0, the penalty's preferred shift
+        var scores: [Float] = []
+        var labels: [Int32] = []
+        for _ in 0..<n {
+            let s = (0..<c).map { _ in Float(Double(rng.below(8001)) / 1000 - 4) }
+            let e = (0..<c).map { exp(trueA * Double(s[$0]) + trueD[$0]) }
+            let u = Double(rng.below(1 << 30)) / Double(1 << 30) * e.reduce(0, +)
+            let y = sampleIndex(weights: e, at: u)
+            scores += s
+            labels.append(Int32(y))
+        }
+        let temperature = TemperatureScaling.fit(scores: scores, labels: labels, classes: c)
+        let fit = BiasScaling.fit(scores: scores, labels: labels, classes: c, initialScale: 1 / Double(temperature.temperature))
+        XCTAssertTrue(fit.converged)
+        XCTAssertLessThan(fit.iterations, 20)
+        XCTAssertEqual(fit.scale, trueA, accuracy: 0.03)
+        for j in 0..<c { XCTAssertEqual(fit.offsets[j], trueD[j], accuracy: 0.08, "offset \(j)") }
+        // Better than the temperature alone, and no nearby point does better.
+        XCTAssertLessThan(fit.logLoss, temperature.logLossAfter)
+        let penalty = { (d: [Double]) in 1e-3 * d.reduce(0) { $0 + $1 * $1 } / 2 }
+        let best = fit.logLoss + penalty(fit.offsets)
+        for (da, dd) in [(0.02, 0.0), (-0.02, 0.0), (0.0, 0.05), (0.0, -0.05)] {
+            let d = [fit.offsets[0] + dd] + fit.offsets.dropFirst()
+            let other = BiasScaling.logLoss(scores: scores, labels: labels, classes: c, scale: fit.scale + da, offsets: d) + penalty(d)
+            XCTAssertGreaterThan(other, best)
+        }
+        XCTAssertEqual(BiasScaling.fit(scores: scores, labels: labels, classes: c, initialScale: 1 / Double(temperature.temperature)), fit)
     }
 
-    func testLinearSVMOnTheCorpus() throws {
-        let train = try LabelledCSV(path: repositoryRoot.appendingPathComponent("Data/train.csv").path).examples()
-        let test = try LabelledCSV(path: repositoryRoot.appendingPathComponent("Data/test.csv").path).examples()
+    /// The stored temperature and biases give softmax(a·s + d) of the raw scores.
+    func testBiasCalibratedModelReproducesScaledAndOffsetProbabilities() throws {
+        let examples = threeLabelExamples()
         var o = TrainingOptions()
-        o.algorithm = .linearSVM
-        let model = try Trainer(options: o).train(on: train)
-        XCTAssertEqual(model.info["c"], "0.5", "svm's default C")
-        XCTAssertEqual(model.info["learning_rate"], "0.1", "svm's default learning rate")
-        XCTAssertEqual(model.info["temperature_fit"], "halves", "temperature fitted on held-out halves")
-        XCTAssertLessThan(model.temperature, 1, "margins are sharpened into probabilities")
-        XCTAssertGreaterThan(model.temperature, 0.02, "not the degenerate fit on the training messages")
-        let e = Classifier(model: model).evaluate(test)
-        XCTAssertGreaterThanOrEqual(e.accuracy, 0.92, "svm accuracy on Data/test.csv")
-        XCTAssertLessThanOrEqual(e.expectedCalibrationError(), 0.04, "svm ECE on Data/test.csv")
+        o.algorithm = .nbLogisticRegression  // temperature 1: log p = s − logsumexp(s)
+        let plain = try Trainer(options: o).train(on: examples)
+        let a = 0.7
+        let d = [0.3, -0.9, 0.6]
+        let scaled = try Model(bytes: plain.withScale(a, offsets: d).serialized())
+        for text in ["hola buenas", "cuánto cuesta", "ganaste premio hola", "nada que ver"] {
+            // log p = s − logsumexp(s), and softmax is shift-invariant, so softmax(a·log p + d) = softmax(a·s + d).
+            let logP = Classifier(model: plain).classify(text).probabilities.map { Double(log($0.probability)) }
+            let order = Classifier(model: plain).classify(text).probabilities.map(\.label)
+            let z = order.indices.map { a * logP[$0] + d[plain.labels.firstIndex(of: order[$0])!] }
+            let m = z.max()!
+            let sum = z.reduce(0) { $0 + exp($1 - m) }
+            let got = Classifier(model: scaled).classify(text).probabilities
+            for (k, label) in order.enumerated() {
+                let p = got.first { $0.label == label }!.probability
+                XCTAssertEqual(Double(p), exp(z[k] - m) / sum, accuracy: 1e-5, "\(text) \(label)")
+            }
+        }
+        let calibrated = try Trainer(options: o).trainCalibrated(on: examples, folds: 3, method: .bias)
+        XCTAssertEqual(calibrated.info["calibration.method"], "bias")
+        for key in ["log_loss_before", "log_loss_after", "accuracy_before", "accuracy_after"] {
+            XCTAssertNotNil(calibrated.info["calibration.\(key)"], key)
+        }
+        XCTAssertEqual(calibrated.weights, plain.weights)
+        XCTAssertGreaterThan(calibrated.temperature, 0)
+        XCTAssertNotEqual(calibrated.temperature, 1)
+        let before = try XCTUnwrap(calibrated.info["calibration.log_loss_before"].flatMap(Double.init))
+        let after = try XCTUnwrap(calibrated.info["calibration.log_loss_after"].flatMap(Double.init))
+        XCTAssertLessThan(after, before)
+        XCTAssertEqual(try Model(bytes: calibrated.serialized()).bias, calibrated.bias)
+        // The default method is unchanged.
+        XCTAssertEqual(try Trainer().trainCalibrated(on: examples, folds: 3).serialized(),
+                       try Trainer().trainCalibrated(on: examples, folds: 3, method: .temperature).serialized())
     }
 }
