@@ -35,7 +35,7 @@ MAP
 includes=(-I "$root/Sources/CBLAS" -I "$root/Sources/CStemmer" -I "$out/shims")
 
 stamp=$out/lib/sources.sha
-sources=$(find Sources/Criba Sources/CribaShims Sources/CSentencePiece Fuzz/Harnesses Sources/criba/LineFilter.swift Sources/criba/LineIO.swift -type f | sort)
+sources=$(find Sources/Criba Sources/CribaShims Sources/CSentencePiece Fuzz/Harnesses Sources/criba/LineFilter.swift Sources/criba/LineIO.swift Sources/criba/OS.swift -type f | sort)
 sum=$(cat $sources | sha256sum | cut -d' ' -f1)
 if [[ ! -f $stamp || $(cat "$stamp") != "$sum" || ! -f $out/lib/libCriba.a ]]; then
     echo "building the library with -sanitize=fuzzer,address (a few minutes)" >&2
@@ -63,7 +63,7 @@ for h in "${harnesses[@]}"; do
         csv) build csv Fuzz/Harnesses/CSVReaderFuzz.swift ;;
         tokenizer) build tokenizer Fuzz/Harnesses/TokenizerFuzz.swift ;;
         model) build model Fuzz/Harnesses/ModelLoaderFuzz.swift ;;
-        linefilter) build linefilter Fuzz/Harnesses/LineFilterFuzz.swift Sources/criba/LineFilter.swift Sources/criba/LineIO.swift ;;
+        linefilter) build linefilter Fuzz/Harnesses/LineFilterFuzz.swift Sources/criba/LineFilter.swift Sources/criba/LineIO.swift Sources/criba/OS.swift ;;
         *) echo "unknown harness $h (csv tokenizer model linefilter)" >&2; exit 64 ;;
     esac
 done

@@ -39,7 +39,7 @@ mutations=(
 "predict-duplicate-header@@Sources/criba/Predict.swift@@s/for added in Self.addedColumns \{/for added in [String]() {/@@CLITests/testPredictRefusesItsOwnOutputColumns"
 "stderr-raw-controls@@Sources/criba/Support.swift@@s/let text = escapingControls\(/let text = String(/@@CLITests/testUTF16IsNamedAndControlBytesNeverReachStandardError"
 "unlearn-without-record@@Sources/Criba/Model/Model+Learning.swift@@s/if !trainingMessages \{\n            for \(i, e\)/if false {\n            for (i, e)/@@LearningTests/testUnlearningAMessageNeverLearnedIsRefused"
-"sigpipe-inherited@@Sources/criba/CribaCLI.swift@@s/signal\(SIGPIPE, SIG_DFL\)/_ = 0/@@CLITests/testBrokenPipeEndsEveryCommandTheSameWay"
+"sigpipe-inherited@@Sources/criba/OS.swift@@s/_ = signal\(SIGPIPE, SIG_DFL\)/_ = 0/@@CLITests/testBrokenPipeEndsEveryCommandTheSameWay"
 )
 
 split() {  # one mutation into name, file, subst, filter

@@ -1,12 +1,6 @@
 import ArgumentParser
 import Criba
 
-#if canImport(Glibc)
-    @preconcurrency import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// The `criba` command.
 @main
 struct CribaCLI: ParsableCommand {
@@ -35,7 +29,7 @@ extension CribaCLI {
     /// reader of standard output goes away (`criba classify | head -1`), every command ends at
     /// once, silently, killed by SIGPIPE (status 141 in a shell), as `cat` or `grep` do.
     static func main() {
-        signal(SIGPIPE, SIG_DFL)
+        OS.restoreDefaultBrokenPipeSignal()
         main(nil)
     }
 }

@@ -2,12 +2,6 @@ import ArgumentParser
 import Criba
 import Foundation
 
-#if canImport(Glibc)
-    @preconcurrency import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 extension CribaCLI {
     struct Embed: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -238,15 +238,14 @@ extension CribaCLI {
 /// Refuses models given twice to `merge`, by name or as two names of one file, and two
 /// files with the same bytes: their counts would be added twice.
 func validateDistinctModels(_ models: [String]) throws {
-    var seen: [(path: String, status: stat)] = []
+    var seen: [(path: String, status: FileIdentity)] = []
     for path in models {
-        var st = stat()
-        guard stat(path, &st) == 0 else { continue }
+        guard let st = FileIdentity(path: path) else { continue }
         for (other, o) in seen {
-            if o.st_dev == st.st_dev && o.st_ino == st.st_ino {
+            if o.isSameFile(as: st) {
                 throw ValidationError("\(path) and \(other) are the same file; merging a model with itself would count its messages twice")
             }
-            if (o.st_mode & S_IFMT) == S_IFREG && (st.st_mode & S_IFMT) == S_IFREG && o.st_size == st.st_size
+            if o.isRegular && st.isRegular && o.size == st.size
                 && FileManager.default.contentsEqual(atPath: path, andPath: other)
             {
                 throw ValidationError("\(path) and \(other) have the same bytes; merging a model with its copy would count its messages twice")

@@ -1,12 +1,6 @@
 import Criba
 import Foundation
 
-#if canImport(Glibc)
-    @preconcurrency import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 // The line filter's input and output, apart from the argument parsing so that the fuzzing
 // harness of `Fuzz/` builds them as they are.
 
@@ -52,17 +46,13 @@ final class OutputBuffer {
 
     /// Writes everything buffered.
     func flush() throws {
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                // Only reached when SIGPIPE is blocked (see `CribaCLI.main()`): end as if it
-                // had been delivered.
-                if errno == EPIPE { throw BrokenPipe() }
-                throw IOError(kind: .failed, path: "-", message: "write to standard output failed: \(String(cString: strerror(errno)))")
-            }
-            written += n
+        do {
+            try bytes.withUnsafeBytes { try OS.write(fd, $0) }
+        } catch let error as SystemError {
+            // Only reached when SIGPIPE is blocked (see `CribaCLI.main()`): end as if it had
+            // been delivered.
+            if error.isBrokenPipe { throw BrokenPipe() }
+            throw IOError(kind: .failed, path: "-", message: "write to standard output failed: \(error)")
         }
         bytes.removeAll(keepingCapacity: true)
     }
@@ -111,8 +101,8 @@ func readLines(
         // Hand out the complete lines in the buffer.
         try buffer.withUnsafeBufferPointer { b in
             var i = start
-            while let nl = memchr(b.baseAddress! + i, 0x0A, end - i) {
-                let j = b.baseAddress!.distance(to: nl.assumingMemoryBound(to: UInt8.self))
+            while let nl = OS.firstByte(0x0A, from: b.baseAddress! + i, count: end - i) {
+                let j = UnsafeRawPointer(b.baseAddress!).distance(to: nl)
                 var e = j
                 if e > start && b[e - 1] == 0x0D { e -= 1 }
                 number += 1
@@ -126,7 +116,7 @@ func readLines(
             let remaining = end - start
             if remaining > 0 {
                 buffer.withUnsafeMutableBufferPointer { b in
-                    _ = memmove(b.baseAddress!, b.baseAddress! + start, remaining)
+                    OS.moveBytes(to: b.baseAddress!, from: b.baseAddress! + start, count: remaining)
                 }
             }
             end = remaining
@@ -138,10 +128,11 @@ func readLines(
             buffer.append(contentsOf: [UInt8](repeating: 0, count: min(buffer.count, limit + 2 - buffer.count)))
         }
         try beforeWaiting()
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + end, $0.count - end) }
-        if n < 0 {
-            if errno == EINTR { continue }
-            throw IOError(kind: .failed, path: "-", message: "read from standard input failed: \(String(cString: strerror(errno)))")
+        let n: Int
+        do {
+            n = try buffer.withUnsafeMutableBytes { try OS.read(fd, into: UnsafeMutableRawBufferPointer(rebasing: $0[end...])) }
+        } catch let error as SystemError {
+            throw IOError(kind: .failed, path: "-", message: "read from standard input failed: \(error)")
         }
         if n == 0 {
             if end > start {

@@ -2,23 +2,10 @@ import ArgumentParser
 import Criba
 import Foundation
 
-#if canImport(Glibc)
-    @preconcurrency import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Writes text to standard error (file descriptor 2, unbuffered).
 func writeStandardError(_ text: String) {
     var t = text
-    t.withUTF8 { p in
-        var done = 0
-        while done < p.count {
-            let n = write(2, p.baseAddress! + done, p.count - done)
-            if n <= 0 { if errno == EINTR { continue } else { return } }
-            done += n
-        }
-    }
+    t.withUTF8 { p in try? OS.write(2, UnsafeRawBufferPointer(p)) }
 }
 
 /// Writes a line to standard error, naming the settings the library mentions by their options
@@ -93,7 +80,7 @@ func exitStatus(for error: Error) -> Int32 {
 /// Progress on stderr: a line rewritten in place on a terminal; on a pipe or file, only
 /// lines marked final, so logs stay short.
 struct Progress {
-    let isTerminal = isatty(2) == 1
+    let isTerminal = OS.isTerminal(2)
     var quiet = false
 
     func update(_ message: String) {
@@ -113,10 +100,7 @@ struct Progress {
 /// a checkout).
 func shippedFileCandidates(_ fileName: String) -> [String] {
     var out: [String] = []
-    var buffer = [CChar](repeating: 0, count: 4096)
-    let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-    if n > 0 {
-        let exe = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    if let exe = OS.executablePath() {
         let dir = (exe as NSString).deletingLastPathComponent
         out.append(dir + "/" + fileName)
         out.append(dir + "/../share/criba/" + fileName)
@@ -215,13 +199,11 @@ func outputPath(_ path: String) -> String {
 /// replace the input (a training CSV overwritten by its model) before anyone noticed.
 func validateOutput(_ output: String, option: String, inputs: [String?]) throws {
     if output.isEmpty { throw ValidationError("\(option): the output path is empty") }
-    var o = stat()
-    guard stat(outputPath(output), &o) == 0, (o.st_mode & S_IFMT) == S_IFREG else { return }
+    guard let o = FileIdentity(path: outputPath(output)), o.isRegular else { return }
     for case let input? in inputs {
-        var i = stat()
         // `-` is standard input: `criba train - -o data.csv < data.csv` is refused too.
-        let found = input == "-" ? fstat(0, &i) == 0 : stat(input, &i) == 0
-        if found && i.st_dev == o.st_dev && i.st_ino == o.st_ino {
+        let i = input == "-" ? FileIdentity(descriptor: 0) : FileIdentity(path: input)
+        if let i, i.isSameFile(as: o) {
             let name = input == "-" ? "read from standard input" : input
             throw ValidationError("\(option) \(output) is the input file (\(name)); writing there would replace it")
         }
@@ -243,9 +225,7 @@ func fixed6(_ value: Double?) -> String {
 /// would be read, then its own bytes classified as messages.
 func validateModelIsNotStandardInput(_ model: String?, messagesOnStandardInput: Bool) throws {
     guard messagesOnStandardInput, let model else { return }
-    var m = stat()
-    var i = stat()
-    guard stat(model, &m) == 0, fstat(0, &i) == 0, m.st_dev == i.st_dev, m.st_ino == i.st_ino else { return }
+    guard let m = FileIdentity(path: model), let i = FileIdentity(descriptor: 0), m.isSameFile(as: i) else { return }
     throw ValidationError(
         "--model \(model) is standard input, which also carries the messages; give the model as a file and the messages on standard input")
 }

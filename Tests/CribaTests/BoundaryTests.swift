@@ -3,8 +3,8 @@ import XCTest
 
 @testable import Criba
 
-/// The library's boundaries: one file calls the operating system, one the C kernels, and no
-/// message names a command-line option.
+/// The boundaries: one file of the library and one of the command-line tool call the operating
+/// system, one the C kernels, and no library message names a command-line option.
 final class BoundaryTests: XCTestCase {
     let sources = repositoryRoot.appendingPathComponent("Sources")
 
@@ -34,6 +34,23 @@ final class BoundaryTests: XCTestCase {
         XCTAssertEqual(try importers(of: "Darwin", under: "Criba"), ["Criba/System/Syscalls.swift"])
         XCTAssertEqual(try importers(of: "CribaShims", under: "Criba"), ["Criba/Support/Kernels.swift"])
         XCTAssertEqual(try importers(of: "CribaShims", under: "criba"), [], "the command-line tool calls the library")
+    }
+
+    func testOneFileOfTheCommandLineToolCallsTheOperatingSystem() throws {
+        XCTAssertEqual(try importers(of: "Glibc", under: "criba"), ["criba/OS.swift"])
+        XCTAssertEqual(try importers(of: "Darwin", under: "criba"), ["criba/OS.swift"])
+        // Foundation re-exports the C library on Linux: its functions are looked for by name too.
+        let call = try NSRegularExpression(
+            pattern: #"\b(errno|strerror|isatty|signal|sigaction|readlink|fstat|lstat|stat|memchr|memmove|memcpy|fflush|fputs|sysconf)\b\s*[(;]|\berrno\b"#)
+        for file in try swiftFiles(under: "criba") where file.path != "criba/OS.swift" {
+            for (n, line) in file.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let code = line.trimmingCharacters(in: .whitespaces)
+                if code.hasPrefix("//") { continue }
+                let s = String(line)
+                let hit = call.firstMatch(in: s, range: NSRange(s.startIndex..., in: s))
+                XCTAssertNil(hit, "\(file.path):\(n + 1): \(code)")
+            }
+        }
     }
 
     func testLibraryTextNamesNoCommandLineOption() throws {
