@@ -40,14 +40,21 @@ final class BoundaryTests: XCTestCase {
         XCTAssertEqual(try importers(of: "Glibc", under: "criba"), ["criba/OS.swift"])
         XCTAssertEqual(try importers(of: "Darwin", under: "criba"), ["criba/OS.swift"])
         // Foundation re-exports the C library on Linux: its functions are looked for by name too.
-        let call = try NSRegularExpression(
-            pattern: #"\b(errno|strerror|isatty|signal|sigaction|readlink|fstat|lstat|stat|memchr|memmove|memcpy|fflush|fputs|sysconf)\b\s*[(;]|\berrno\b"#)
-        for file in try swiftFiles(under: "criba") where file.path != "criba/OS.swift" {
+        try assertNoCodeLine(
+            under: "criba", except: "criba/OS.swift",
+            matches: #"\b(errno|strerror|isatty|signal|sigaction|readlink|fstat|lstat|stat|memchr|memmove|memcpy|fflush|fputs|sysconf)\b\s*[(;]|\berrno\b"#)
+    }
+
+    /// Fails for each line of code (comments aside) of the Swift files under `folder` that
+    /// `pattern` matches.
+    func assertNoCodeLine(under folder: String, except excluded: String? = nil, matches pattern: String) throws {
+        let regex = try NSRegularExpression(pattern: pattern)
+        for file in try swiftFiles(under: folder) where file.path != excluded {
             for (n, line) in file.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 let code = line.trimmingCharacters(in: .whitespaces)
                 if code.hasPrefix("//") { continue }
                 let s = String(line)
-                let hit = call.firstMatch(in: s, range: NSRange(s.startIndex..., in: s))
+                let hit = regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s))
                 XCTAssertNil(hit, "\(file.path):\(n + 1): \(code)")
             }
         }
@@ -55,16 +62,7 @@ final class BoundaryTests: XCTestCase {
 
     func testLibraryTextNamesNoCommandLineOption() throws {
         // A string literal (outside comments) holding `--word` would be a CLI flag in a message.
-        let flag = try NSRegularExpression(pattern: #""[^"\n]*--[a-z][a-z-]*"#)
-        for file in try swiftFiles(under: "Criba") {
-            for (n, line) in file.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                let code = line.trimmingCharacters(in: .whitespaces)
-                if code.hasPrefix("//") { continue }
-                let s = String(line)
-                let hit = flag.firstMatch(in: s, range: NSRange(s.startIndex..., in: s))
-                XCTAssertNil(hit, "\(file.path):\(n + 1): \(code)")
-            }
-        }
+        try assertNoCodeLine(under: "Criba", matches: #""[^"\n]*--[a-z][a-z-]*"#)
     }
 
     func testErrorsCarryTheRoleOfTheSettingTheyMention() throws {

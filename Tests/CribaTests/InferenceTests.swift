@@ -284,12 +284,8 @@ final class MemoTests: XCTestCase {
 
     func testWarmWorkspaceExtractsLikeAFreshOneAcrossSettings() throws {
         let texts = try Self.corpus(["Data/test.csv"])
-        var words = FeatureSettings()
-        words.charNgramMax = 0
-        var chars = FeatureSettings()
-        chars.charNgramMin = 3
-        chars.charNgramMax = 4
-        chars.bucketBits = 16
+        let words = FeatureSettings.ngrams(characters: nil)
+        let chars = FeatureSettings.ngrams(characters: 3...4, bucketBits: 16)
         var stop = TokenizerSettings.spanish
         stop.stopwords = true
         // One workspace shared by extractors with different settings, used in turns.
@@ -557,16 +553,9 @@ final class MemoTests: XCTestCase {
     func testRandomMessagesExtractLikeAMemoFreeWorkspace() {
         var rng = SplitMix64(seed: 0x5EED_F00D)
         let pool = Self.fragmentPool(&rng)
-        var words = FeatureSettings()
-        words.charNgramMax = 0
-        var chars = FeatureSettings()
-        chars.charNgramMin = 1
-        chars.charNgramMax = 8
-        chars.bucketBits = 12
-        var trigrams = FeatureSettings()
-        trigrams.wordNgrams = 3
-        trigrams.charNgramMin = 3
-        trigrams.charNgramMax = 3
+        let words = FeatureSettings.ngrams(characters: nil)
+        let chars = FeatureSettings.ngrams(characters: 1...8, bucketBits: 12)
+        let trigrams = FeatureSettings.ngrams(words: 3, characters: 3...3)
         var extractors: [FeatureExtractor] = []
         for settings in Self.settingsVariants {
             for features in [FeatureSettings(), words, chars, trigrams] {

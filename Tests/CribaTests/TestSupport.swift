@@ -31,6 +31,25 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 /// Words of tokens, as strings.
 func texts(_ tokens: [Token]) -> [String] { tokens.map(\.text) }
 
+extension FeatureSettings {
+    /// The default settings with word n-grams up to `words` and character n-grams of the
+    /// lengths `characters` (nil: none), in 2^`bucketBits` buckets.
+    static func ngrams(
+        words: Int = FeatureSettings().wordNgrams, characters: ClosedRange<Int>?, bucketBits: Int = FeatureSettings().bucketBits
+    ) -> FeatureSettings {
+        var s = FeatureSettings()
+        s.wordNgrams = words
+        if let characters {
+            s.charNgramMin = characters.lowerBound
+            s.charNgramMax = characters.upperBound
+        } else {
+            s.charNgramMax = 0
+        }
+        s.bucketBits = bucketBits
+        return s
+    }
+}
+
 /// The tiny multinomial naive Bayes model computed by hand in `NaiveBayesTests` (α = 1, word
 /// counts, basic tokenizer): saludo counts hola 2, buenas 2, precio 0; precio counts hola 1,
 /// precio 2; priors 1/2 each.
