@@ -90,7 +90,7 @@ extension CribaCLI {
             if let k = folds {
                 if !(2...20).contains(k) { throw ValidationError("--folds must be between 2 and 20") }
                 if modelArguments.model != nil { throw ValidationError("--folds trains its own models; leave out --model") }
-                try training.validateGroupColumn(labelColumn: csv.labelColumn)
+                try training.validateGroupColumn(labelColumn: csv.labelColumnOrDefault)
             } else if training.groupColumn != nil {
                 throw ValidationError("--group-column chooses the cross-validation folds; it needs --folds")
             }
@@ -147,9 +147,12 @@ extension CribaCLI {
                         }
                         batch.removeAll(keepingCapacity: true)
                     }
-                    try LabelledCSV(path: data, options: csv.options).forEach(warn: warn) { text, label, _ in
-                        batch.append((text, label))
-                        if batch.count == LineBatch.size { recordBatch() }
+                    let remembered = model.facts.training
+                    try csv.explainingColumns(takenFrom: remembered, model: path) {
+                        try LabelledCSV(path: data, options: csv.options(remembering: remembered)).forEach(warn: warn) { text, label, _ in
+                            batch.append((text, label))
+                            if batch.count == LineBatch.size { recordBatch() }
+                        }
                     }
                     recordBatch()
                     if plain != nil { uncalibrated = u }

@@ -44,8 +44,9 @@ struct CorrectionArguments: ParsableArguments {
         }
     }
 
-    /// The messages with their source name and line numbers.
-    func corrections() throws -> (examples: [Example], source: String, lines: [Int]) {
+    /// The messages with their source name and line numbers; a CSV is read with the columns
+    /// `remembered` (the model's training facts) names where the flags are not given.
+    func corrections(remembering remembered: TrainingFacts) throws -> (examples: [Example], source: String, lines: [Int]) {
         var examples: [Example] = []
         var lines: [Int] = []
         if let label {
@@ -60,10 +61,12 @@ struct CorrectionArguments: ParsableArguments {
             return (examples, "-", lines)
         }
         let path = data!
-        try LabelledCSV(path: path, options: csv.options).forEach(warn: { printError("criba: warning: \($0)") }) {
-            text, label, line in
-            examples.append(Example(text: text, label: label))
-            lines.append(line)
+        try csv.explainingColumns(takenFrom: remembered, model: model) {
+            try LabelledCSV(path: path, options: csv.options(remembering: remembered)).forEach(warn: { printError("criba: warning: \($0)") }) {
+                text, label, line in
+                examples.append(Example(text: text, label: label))
+                lines.append(line)
+            }
         }
         return (examples, path, lines)
     }
@@ -74,8 +77,8 @@ struct CorrectionArguments: ParsableArguments {
     /// concurrent corrections of one model all land.
     func update(verb: String, _ body: (Model, [Example], String, [Int]) throws -> Model) throws {
         let target = output ?? model
-        _ = try refusingShards(try Model(contentsOfFile: model), path: model)
-        let (once, source, linesOnce) = try corrections()
+        let loaded = try refusingShards(try Model(contentsOfFile: model), path: model)
+        let (once, source, linesOnce) = try corrections(remembering: loaded.facts.training)
         if once.isEmpty {
             throw DataError(file: source, line: 0, message: "no messages to \(verb == "learned" ? "learn" : "unlearn"); the model was left as it was")
         }

@@ -167,17 +167,17 @@ enum DefaultModel {
 
 /// Options for reading labelled CSV files.
 struct CSVArguments: ParsableArguments {
-    @Option(help: "Header of the column holding the message text.")
-    var textColumn = "text"
+    @Option(help: "Header of the column holding the message text. Default: text, or for a command given a model, the column it was trained with.")
+    var textColumn: String?
 
-    @Option(help: "Header of the column holding the label.")
-    var labelColumn = "label"
+    @Option(help: "Header of the column holding the label. Default: label, or for a command given a model, the column it was trained with.")
+    var labelColumn: String?
 
-    @Option(help: "Field delimiter: auto, comma, semicolon or tab (auto looks at the header line).")
-    var delimiter: CSVDelimiter = .auto
+    @Option(help: "Field delimiter: auto, comma, semicolon or tab (auto looks at the header line). Default: auto.")
+    var delimiter: CSVDelimiter?
 
-    @Option(help: "Text encoding: auto, utf-8 or windows-1252 (auto reads UTF-8, or Windows-1252 with a warning when the file is not UTF-8).")
-    var encoding: CSVEncoding = .auto
+    @Option(help: "Text encoding: auto, utf-8 or windows-1252 (auto reads UTF-8, or Windows-1252 with a warning when the file is not UTF-8 and the model, if any, was not trained on a Windows-1252 file). Default: auto.")
+    var encoding: CSVEncoding?
 
     @Option(name: .customLong("empty"), help: "Rows with an empty text or label: skip (with a warning listing their lines) or fail.")
     var emptyFields: EmptyFieldPolicy = .skip
@@ -189,15 +189,47 @@ struct CSVArguments: ParsableArguments {
         if maxLineBytes < 1 { throw ValidationError("--max-line-bytes must be at least 1") }
     }
 
-    var options: CSVOptions {
+    /// The label column in effect when no model is read.
+    var labelColumnOrDefault: String { labelColumn ?? "label" }
+
+    var options: CSVOptions { options(remembering: nil) }
+
+    /// The options, with the text and label columns a model was trained with (`facts`) where
+    /// the flags are not given, and its encoding as the expected one (a Windows-1252 file is
+    /// then not reported again). The delimiter and encoding are still detected per file.
+    func options(remembering facts: TrainingFacts?) -> CSVOptions {
         var o = CSVOptions()
-        o.textColumn = textColumn
-        o.labelColumn = labelColumn
-        o.delimiter = delimiter
-        o.encoding = encoding
+        o.textColumn = textColumn ?? facts?.textColumn ?? o.textColumn
+        o.labelColumn = labelColumn ?? facts?.labelColumn ?? o.labelColumn
+        o.delimiter = delimiter ?? .auto
+        o.encoding = encoding ?? .auto
+        o.expectedEncoding = facts?.encoding
         o.emptyFields = emptyFields
         o.maxRecordBytes = maxLineBytes
         return o
+    }
+
+    /// Runs `body`, adding to a missing-column error which column names came from the model
+    /// at `path` (see ``explainingRememberedColumns(text:label:model:_:)``).
+    func explainingColumns<T>(takenFrom facts: TrainingFacts?, model path: String, _ body: () throws -> T) throws -> T {
+        try explainingRememberedColumns(
+            text: textColumn == nil ? facts?.textColumn : nil, label: labelColumn == nil ? facts?.labelColumn : nil, model: path, body)
+    }
+}
+
+/// Runs `body`, adding to a missing-column error the column names taken from the model at
+/// `path` (`text`, `label`: those used without a flag naming them), so the user knows where a
+/// name they never typed comes from.
+func explainingRememberedColumns<T>(text: String?, label: String?, model path: String, _ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch var e as DataError where !Set(e.settings).isDisjoint(with: [.textColumn, .labelColumn]) {
+        let named = [text.map { ("text", $0) }, label.map { ("label", $0) }].compactMap { $0 }
+        guard !named.isEmpty else { throw e }
+        let names = named.map { "`\($0.1)`" }.joined(separator: " and ")
+        let verb = named.count == 1 ? "is the \(named[0].0) column" : "are the text and label columns"
+        e.message += " (\(names) \(verb) \(path) was trained with)"
+        throw e
     }
 }
 

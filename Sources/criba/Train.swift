@@ -66,7 +66,7 @@ extension CribaCLI {
             if tune && training.algorithm != nil {
                 throw ValidationError("--tune chooses the algorithm by cross-validation; leave out --algorithm")
             }
-            try training.validateGroupColumn(labelColumn: csv.labelColumn)
+            try training.validateGroupColumn(labelColumn: csv.labelColumnOrDefault)
             if calibration != nil && !calibrate { throw ValidationError("--calibration needs --calibrate") }
             if training.groupColumn != nil && !(calibrate || tune) {
                 throw ValidationError("--group-column chooses the cross-validation folds; it needs --calibrate or --tune")

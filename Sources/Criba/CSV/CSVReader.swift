@@ -25,6 +25,12 @@ public enum CSVDelimiter: String, Sendable, CaseIterable, Codable {
         case .tab: return 0x09
         }
     }
+
+    /// The delimiter written `byte` (`,`, `;` or tab).
+    init?(byte: UInt8) {
+        guard let d = Self.allCases.first(where: { $0.byte == byte }) else { return nil }
+        self = d
+    }
 }
 
 /// A problem in input data, naming the file, line and column: malformed CSV, invalid UTF-8,

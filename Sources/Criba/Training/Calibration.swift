@@ -163,6 +163,7 @@ extension Trainer {
             groups.append(group)
         }
         return try calibrated(set, folds: folds, method: method, grouping: groupColumn.map { ($0, groups) }, source: csv.path)
+            .recordingInput(of: csv)
     }
 
     /// Trains on in-memory examples with calibration (see ``trainCalibrated(on:folds:method:groupColumn:warn:)``).

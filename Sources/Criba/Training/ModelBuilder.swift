@@ -101,9 +101,8 @@ struct ModelBuilder {
             }
             var classWeights = [Float](repeating: 1, count: c)
             if o.balanced {
-                let counts = try labelCounts(data)
                 let total = Float(rows)
-                classWeights = counts.map { total / (Float(c) * max($0, 1)) }
+                classWeights = labelCounts(data).map { total / (Float(c) * Float(max($0, 1))) }
             }
             let lambda = Float(1 / (o.effectiveC * Double(rows)))
             let sgd = SoftmaxSGD(epochs: o.epochs, learningRate: Float(o.effectiveLearningRate), seed: o.seed)
@@ -154,6 +153,8 @@ struct ModelBuilder {
         recorded.solver = solver
         var facts = recorded.facts
         facts.rows = rows
+        // Naive Bayes models keep these in their counts.
+        if model.counts == nil { facts.labelCounts = labelCounts(data) }
         if case .streamed(let stream) = data, !o.algorithm.isCountBased {
             switch stream.order {
             case .blocks: facts.streamingBuffer = stream.bufferSize
@@ -164,14 +165,14 @@ struct ModelBuilder {
     }
 
     /// The number of messages of each label.
-    private func labelCounts(_ data: TrainingData) throws -> [Float] {
+    private func labelCounts(_ data: TrainingData) -> [Int] {
         switch data {
         case .memory(let raw):
-            var n = [Float](repeating: 0, count: labels.count)
+            var n = [Int](repeating: 0, count: labels.count)
             for y in raw.labels { n[Int(y)] += 1 }
             return n
         case .streamed(let stream):
-            return stream.labelCounts.map { Float($0) }
+            return stream.labelCounts
         }
     }
 }

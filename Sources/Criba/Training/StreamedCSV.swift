@@ -21,6 +21,7 @@ extension Trainer {
         }
         let stream = try StreamedCSV(csv, options: options, bufferSize: bufferSize, warn: warn)
         return try ModelBuilder(options: options, labels: stream.labels, progress: progress, memoryBudget: memoryBudget).fit(.streamed(stream))
+            .recordingInput(of: csv)
     }
 
     /// Trains from `csv` in passes like ``trainStreaming(on:bufferSize:warn:)``, but each SGD

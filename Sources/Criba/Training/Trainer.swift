@@ -64,11 +64,11 @@ public struct Trainer: Sendable {
             let sgd = options.solver == .lbfgs ? " with SGD (not L-BFGS)" : ""
             warn(
                 "\(csv.path): the features of about \(footprint.rows) messages would take about \(MemoryBudget.describe(footprint.bytes)) in memory, more than the memory budget of \(MemoryBudget.describe(budget)); training\(sgd) from the file in passes instead, shuffled through \(files) temporary file(s)")
-            return try trainSpilled(on: csv, files: files, warn: warn)
+            return try trainSpilled(on: csv, files: files, warn: warn).recordingInput(of: csv)
         }
         var set = try TrainingSet(options: options)
         try csv.forEach(warn: warn) { text, label, line in set.add(text, label: label, line: line) }
-        return try set.train(trainer: self, source: csv.path)
+        return try set.train(trainer: self, source: csv.path).recordingInput(of: csv)
     }
 
     /// The most temporary files an epoch trained in passes deals its messages into (each open
@@ -104,6 +104,7 @@ public struct Trainer: Sendable {
         try csv.forEach(warn: warn) { text, label, line in set.add(text, label: label, line: line) }
         try set.validate(source: csv.path, requireTwoPerLabel: false)
         return try ModelBuilder(options: o, labels: set.labels, progress: progress, memoryBudget: memoryBudget).fit(.memory(set.raw))
+            .recordingInput(of: csv)
     }
 
     /// `options` for a count model: `nb` unless `cnb`, integer counts, every feature kept.

@@ -61,15 +61,26 @@ public struct TuningCandidate: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Cross-validated scores of one candidate.
-public struct TuningResult: Sendable, Hashable {
+/// Cross-validated scores of one candidate of a search: as tried (``TuningResult``) or as a
+/// model stores it (``TuningInfo/Row``, the candidate as its description).
+public struct TuningScores<Candidate: Sendable & Hashable>: Sendable, Hashable {
     /// The candidate.
-    public var candidate: TuningCandidate
-    /// Mean accuracy over folds.
+    public var candidate: Candidate
+    /// Mean accuracy over the folds.
     public var accuracy: Double
-    /// Mean macro-F1 over folds.
+    /// Mean macro-F1 over the folds.
     public var macroF1: Double
+
+    /// Creates a record of scores.
+    public init(candidate: Candidate, accuracy: Double, macroF1: Double) {
+        self.candidate = candidate
+        self.accuracy = accuracy
+        self.macroF1 = macroF1
+    }
 }
+
+/// Cross-validated scores of one candidate.
+public typealias TuningResult = TuningScores<TuningCandidate>
 
 extension Trainer {
     /// Chooses a configuration by deterministic stratified k-fold cross-validation (accuracy,
@@ -129,7 +140,7 @@ extension Trainer {
             throw TrainingError(message: "no tuning candidates")
         }
         let final = Trainer(options: best.candidate.options(from: options))
-        var model = try final.train(on: examples, lines: lines, source: csv.path)
+        var model = try final.train(on: examples, lines: lines, source: csv.path).recordingInput(of: csv)
         var tuning = TuningInfo()
         tuning.folds = folds
         tuning.groupColumn = groupColumn
