@@ -78,7 +78,14 @@ enum ModelInfo {
             t.tolerance.map { "tolerance \($0)" }, t.maxIterations.map { "max iterations \($0)" }, t.minCount.map { "min count \($0)" },
             t.balanced.map { "balanced \($0)" }, t.streamingBuffer.map { "streamed, shuffle buffer \($0)" },
             t.streamingFiles.map { "trained in passes over \($0) shuffle files (over the memory budget)" },
-            t.temperatureFit.map { "temperature fitted on \($0 == .halves ? "held-out halves" : "the training data")" },
+            t.temperatureFit.map { fit in
+                switch fit {
+                case .halves: return "temperature fitted on held-out halves"
+                case .training: return "temperature fitted on the training data"
+                case .tooFewMessages: return "temperature not fitted (fewer than \(TemperatureScaling.minimumHeldOut) messages)"
+                }
+            },
+            t.temperatureCappedFrom.map { "temperature capped (fitted \($0))" },
         ].compactMap { $0 }
         line("training", training.isEmpty ? "no facts recorded" : training.joined(separator: ", "))
         let input = [

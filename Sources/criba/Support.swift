@@ -90,6 +90,9 @@ func reportingErrors(_ body: () throws -> Void) throws {
     } catch let e as TrainingError {
         printError("criba: error: \(e)")
         throw ExitCode(Exit.dataError)
+    } catch let e as CalibrationSizeError {
+        printError("criba: error: \(SettingRole.renaming(in: e.description, optionName).replacingOccurrences(of: "train without calibration", with: "leave out --calibrate"))")
+        throw ExitCode(Exit.usage)
     } catch let e as ModelFileError {
         printError("criba: error: \(e)")
         throw ExitCode(Exit.dataError)

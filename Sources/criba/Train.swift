@@ -34,7 +34,7 @@ extension CribaCLI {
         @Flag(help: "Choose the algorithm, regularisation and n-gram ranges by stratified k-fold cross-validation (accuracy); the search table is stored in the model. Not with --algorithm.")
         var tune = false
 
-        @Flag(help: "Calibrate the probabilities: fit a softmax temperature on held-out folds (--folds) and store it in the model.")
+        @Flag(help: "Calibrate the probabilities: fit a softmax temperature on held-out folds (--folds) and store it in the model. Needs at least 200 messages (exit 64 below).")
         var calibrate = false
 
         @Option(help: "With --calibrate: `temperature` (one softmax temperature; the answers do not change) or `bias` (an inverse temperature and one offset per label; the answers can change). Default: temperature.")
@@ -103,6 +103,16 @@ extension CribaCLI {
                 }
                 if model.facts.training.streamingFiles != nil {
                     printError("criba: note: --memory sets the memory budget (default: a quarter of the physical memory)")
+                }
+                let t = model.facts.training
+                if t.temperatureFit == .tooFewMessages {
+                    printError(
+                        "criba: warning: \(rowCount(model)) messages are too few to fit a softmax temperature on held-out messages (at least \(TemperatureScaling.minimumHeldOut)); the probabilities are left uncalibrated (temperature 1) and say little")
+                }
+                if let from = t.temperatureCappedFrom {
+                    let r = model.algorithm.temperatureRange
+                    printError(
+                        "criba: warning: the fitted temperature \(from) is outside the range \(r.lowerBound)–\(r.upperBound) that fits \(model.algorithm.rawValue) scores on real data; the model uses \(model.temperature) instead (see docs/calibration.md)")
                 }
                 if model.featureCount == 0 {
                     printError("criba: warning: no feature was kept (is --min-count \(training.minCount) too high?); the model answers every message from the label frequencies alone")

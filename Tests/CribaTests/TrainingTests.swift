@@ -25,7 +25,7 @@ final class TrainingTests: XCTestCase {
         let csv = LabelledCSV(path: try corpus())
         var set = try TrainingSet(options: o)
         for (i, e) in try csv.examples().enumerated() { set.add(e.text, label: e.label, line: i + 2) }
-        let a = try set.train(trainer: Trainer(options: o), source: csv.path)
+        let a = try set.train(trainer: Trainer(options: o), source: csv.path).recordingInput(of: csv)
         let b = try Trainer(options: o).trainStreaming(on: csv, bufferSize: 3)
         XCTAssertEqual(a.serialized(), b.serialized(), "streaming naive Bayes gives the in-memory model byte for byte")
         XCTAssertEqual(a.space.keys, b.space.keys)
@@ -47,7 +47,14 @@ final class TrainingTests: XCTestCase {
     /// Regression: streaming SVMs kept temperature 1, so their probabilities were raw margins
     /// through a softmax (ECE 0.556 on Data/test.csv against 0.063 in memory).
     func testStreamingSVMFitsItsTemperatureOnTheTrainingMessages() throws {
-        let csv = LabelledCSV(path: try corpus())
+        // Enough messages for a fit (TemperatureScaling.minimumHeldOut): the corpus twelve
+        // times, each copy told apart by a number.
+        let dir = try temporaryDirectory(self)
+        let base = try LabelledCSV(path: try corpus()).examples()
+        var text = "text,label\n"
+        for k in 0..<12 { for e in base { text += "\"\(e.text) \(k)\",\(e.label)\n" } }
+        let csv = LabelledCSV(path: try writeFile(dir, "large.csv", text))
+        XCTAssertGreaterThanOrEqual(base.count * 12, TemperatureScaling.minimumHeldOut)
         for algorithm in [Algorithm.linearSVM, .nbSVM] {
             var o = TrainingOptions()
             o.algorithm = algorithm
@@ -55,13 +62,20 @@ final class TrainingTests: XCTestCase {
             XCTAssertEqual(model.info["temperature_fit"], "training", "\(algorithm)")
             var set = try TrainingSet(options: o)
             for (i, e) in try csv.examples().enumerated() { set.add(e.text, label: e.label, line: i + 2) }
-            let fit = TemperatureScaling.fit(scores: model.rawScores(set.raw), labels: set.raw.labels, classes: model.labels.count)
+            let fit = TemperatureScaling.fit(
+                scores: model.rawScores(set.raw), labels: set.raw.labels, classes: model.labels.count, range: algorithm.temperatureRange)
             XCTAssertEqual(model.temperature, fit.temperature, "\(algorithm): the temperature of the training scores")
+            XCTAssertEqual(model.facts.training.temperatureCappedFrom, fit.cappedFrom, "\(algorithm)")
             XCTAssertNotEqual(model.temperature, 1, "\(algorithm)")
+            // Below the minimum: temperature 1, and the model says why.
+            let small = try Trainer(options: o).trainStreaming(on: LabelledCSV(path: try corpus()), bufferSize: 4)
+            XCTAssertEqual(small.info["temperature_fit"], "too_few_messages", "\(algorithm)")
+            XCTAssertEqual(small.temperature, 1, "\(algorithm)")
         }
+        let csvSmall = LabelledCSV(path: try corpus())
         var lrOptions = TrainingOptions()
         lrOptions.algorithm = .nbLogisticRegression
-        let lr = try Trainer(options: lrOptions).trainStreaming(on: csv, bufferSize: 4)
+        let lr = try Trainer(options: lrOptions).trainStreaming(on: csvSmall, bufferSize: 4)
         XCTAssertNil(lr.info["temperature_fit"], "logistic regression keeps temperature 1")
         XCTAssertEqual(lr.temperature, 1)
     }
@@ -208,7 +222,10 @@ final class TrainingTests: XCTestCase {
     func testCalibrationWithAGroupColumn() throws {
         let dir = try temporaryDirectory(self)
         var text = "text,label,business\n"
-        for (i, e) in ModelFileTests.examples.enumerated() { text += "\"\(e.text)\",\(e.label),negocio_\(i % 5)\n" }
+        // At least TemperatureScaling.minimumHeldOut messages: the examples 17 times over.
+        for k in 0..<17 {
+            for (i, e) in ModelFileTests.examples.enumerated() { text += "\"\(e.text) \(k)\",\(e.label),negocio_\(i % 5)\n" }
+        }
         let path = try writeFile(dir, "grouped.csv", text)
         let model = try Trainer().trainCalibrated(on: LabelledCSV(path: path), folds: 3, groupColumn: "business")
         XCTAssertEqual(model.info["calibration.group_column"], "business")
@@ -224,7 +241,7 @@ final class TrainingTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("5 distinct value(s), fewer than the 6 folds"), "\(error)")
         }
         let e = try Trainer().crossValidate(on: LabelledCSV(path: path), folds: 2, groupColumn: "business")
-        XCTAssertEqual(e.count, ModelFileTests.examples.count)
+        XCTAssertEqual(e.count, ModelFileTests.examples.count * 17)
     }
 }
 

@@ -41,6 +41,40 @@ final class CalibrationTests: XCTestCase {
         XCTAssertEqual(TemperatureScaling.fit(scores: scores, labels: labels, classes: c), fit)
     }
 
+    /// A fit outside the range asked for is moved to the nearest bound, which is the best
+    /// temperature inside (the log loss has one minimum along ln T); the fitted one is kept.
+    func testTemperatureFitIsCappedToTheRange() {
+        var rng = SplitMix64(seed: 11)
+        let c = 3
+        var scores: [Float] = []
+        var labels: [Int32] = []
+        for _ in 0..<4000 {
+            let z = (0..<c).map { _ in Double.random(in: -0.1...0.1, using: &rng) }
+            let e = z.map { exp($0 / 0.02) }
+            let u = Double.random(in: 0..<e.reduce(0, +), using: &rng)
+            scores += z.map(Float.init)
+            labels.append(Int32(sampleIndex(weights: e, at: u)))
+        }
+        let free = TemperatureScaling.fit(scores: scores, labels: labels, classes: c)
+        XCTAssertEqual(Double(free.temperature), 0.02, accuracy: 0.003)
+        XCTAssertNil(free.cappedFrom)
+        let range = Algorithm.logisticRegression.temperatureRange
+        let capped = TemperatureScaling.fit(scores: scores, labels: labels, classes: c, range: range)
+        XCTAssertEqual(capped.temperature, range.lowerBound)
+        XCTAssertEqual(capped.cappedFrom, free.temperature)
+        XCTAssertEqual(capped.logLossAfter, TemperatureScaling.logLoss(scores: scores, labels: labels, classes: c, temperature: Double(range.lowerBound)))
+        for t in [range.lowerBound * 1.5, range.lowerBound * 3] {
+            XCTAssertLessThan(capped.logLossAfter, TemperatureScaling.logLoss(scores: scores, labels: labels, classes: c, temperature: Double(t)))
+        }
+        // Inside the range nothing moves.
+        let inside = TemperatureScaling.fit(scores: scores, labels: labels, classes: c, range: 0.01...1)
+        XCTAssertEqual(inside, free)
+        // Each algorithm's range holds the temperatures it was fitted on real data.
+        XCTAssertTrue(Algorithm.linearSVM.temperatureRange.contains(0.097) && Algorithm.linearSVM.temperatureRange.contains(0.41))
+        XCTAssertTrue(Algorithm.nbLogisticRegression.temperatureRange.contains(0.39) && Algorithm.logisticRegression.temperatureRange.contains(1.05))
+        XCTAssertTrue(Algorithm.naiveBayes.temperatureRange.contains(2.9) && Algorithm.complementNaiveBayes.temperatureRange.contains(20.2))
+    }
+
     func testCalibratedTrainingKeepsTheWeightsAndStoresTheFit() throws {
         let examples = threeLabelExamples()
         let plain = try Trainer().train(on: examples)
@@ -290,9 +324,10 @@ final class ExplanationTests: XCTestCase {
 }
 
 /// 36 short messages of three labels, for calibration tests.
+/// Three labels, 70 messages each: enough for a calibration (``TemperatureScaling/minimumHeldOut``).
 func threeLabelExamples() -> [Example] {
     var examples: [Example] = []
-    for i in 0..<12 {
+    for i in 0..<70 {
         examples.append(Example(text: "hola buenas \(i % 3 == 0 ? "tardes" : "noches")", label: "saludo"))
         examples.append(Example(text: "cuánto cuesta el \(i % 2 == 0 ? "queque" : "pan")", label: "precio"))
         examples.append(Example(text: "ganaste un premio \(i % 2 == 0 ? "ya" : "hoy") ingresá", label: "spam"))

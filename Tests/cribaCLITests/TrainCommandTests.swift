@@ -19,7 +19,7 @@ extension CLITests {
     }
 
     func testTrainCalibrationBias() throws {
-        let data = try file("train.csv", Self.smallTraining)
+        let data = try file("train.csv", Self.calibrationTraining)
         let model = dir.appendingPathComponent("bias.criba").path
         let t = try run(["train", data, "-o", model, "--calibrate", "--calibration", "bias", "--folds", "2"])
         XCTAssertEqual(t.status, 0, t.stderr)

@@ -54,8 +54,12 @@ public struct TrainingFacts: Sendable, Equatable {
     /// Temporary files each epoch of a streamed training dealt its messages into (training in
     /// passes over a file larger than the memory budget).
     public var streamingFiles: Int?
-    /// Where the softmax temperature of an SVM was fitted, when training fitted one.
+    /// Where the softmax temperature of an SVM was fitted, when training fitted one, or that
+    /// there were too few messages to fit it.
     public var temperatureFit: TemperatureFit?
+    /// The temperature a fit chose outside ``Algorithm/temperatureRange``, when the model's
+    /// temperature is the nearest bound of the range instead.
+    public var temperatureCappedFrom: Float?
     /// Training messages of each label, in the model's label order, for models that keep no
     /// naive Bayes counts (those know theirs: ``Model/labelExampleCounts``).
     public var labelCounts: [Int]?
@@ -78,6 +82,8 @@ public enum TemperatureFit: String, Sendable, Equatable {
     case training
     /// On held-out halves: two models, each scoring the half it did not see.
     case halves
+    /// Not fitted: fewer messages than ``TemperatureScaling/minimumHeldOut`` (temperature 1).
+    case tooFewMessages = "too_few_messages"
 }
 
 /// How a model's probabilities were calibrated on held-out folds of its training data.
@@ -270,6 +276,7 @@ extension TrainingFacts {
             .init("streaming_buffer", \.streamingBuffer, .int),
             .init("streaming_files", \.streamingFiles, .int),
             .init("temperature_fit", \.temperatureFit, .raw(TemperatureFit.self)),
+            .init("temperature_capped_from", \.temperatureCappedFrom, MetadataCodec(parse: { Float($0) }, format: { "\($0)" })),
             .init("label_counts", \.labelCounts, MetadataCodec<Int>.list),
             .init("text_column", \.textColumn, .string),
             .init("label_column", \.labelColumn, .string),

@@ -20,9 +20,6 @@ struct ModelBuilder {
     /// Bytes the feature × label table may take (see ``MemoryBudget``); `nil` for no limit.
     var memoryBudget: Int? = nil
 
-    /// Messages below which an SVM keeps temperature 1 (too few to hold half of them out).
-    static let heldOutTemperatureMinimum = 10
-
     func fit(_ data: TrainingData) throws -> Model {
         let o = options
         // The vectors live inside `fitWeights` only: an SVM's halves below train without them.
@@ -36,9 +33,13 @@ struct ModelBuilder {
             // with more folds and stores thresholds too). Streamed data cannot be split without
             // more passes per half, so there the temperature is fitted on a sample of the
             // training messages' scores.
-            switch data {
-            case .memory(let raw):
-                if raw.rows >= Self.heldOutTemperatureMinimum {
+            // Below the minimum a fit would follow a handful of mistakes: temperature 1.
+            if data.rows < TemperatureScaling.minimumHeldOut {
+                facts.temperatureFit = .tooFewMessages
+            } else {
+                var fit: TemperatureScaling.Fit?
+                switch data {
+                case .memory(let raw):
                     var half = self
                     half.fitsTemperature = false
                     let halves = Folds.stratified(raw.labels, folds: 2, seed: o.seed)
@@ -48,16 +49,20 @@ struct ModelBuilder {
                     // With no held-out mistake the log loss keeps falling as the temperature
                     // shrinks: nothing to fit, so the temperature stays 1.
                     if Folds.accuracy(scores: scores, labels: labels, classes: c) < 1 {
-                        model.temperature = TemperatureScaling.fit(scores: scores, labels: labels, classes: c).temperature
+                        fit = TemperatureScaling.fit(scores: scores, labels: labels, classes: c, range: o.algorithm.temperatureRange)
                         facts.temperatureFit = .halves
                     }
+                case .streamed(let stream):
+                    progress("temperature fit on the training messages")
+                    let (scores, sampled) = try StreamedVectors(stream: stream, space: space)
+                        .sampledScores(of: model, limit: StreamedCSV.temperatureSampleLimit)
+                    fit = TemperatureScaling.fit(scores: scores, labels: sampled, classes: c, range: o.algorithm.temperatureRange)
+                    facts.temperatureFit = .training
                 }
-            case .streamed(let stream):
-                progress("temperature fit on the training messages")
-                let (scores, sampled) = try StreamedVectors(stream: stream, space: space)
-                    .sampledScores(of: model, limit: StreamedCSV.temperatureSampleLimit)
-                model.temperature = TemperatureScaling.fit(scores: scores, labels: sampled, classes: c).temperature
-                facts.temperatureFit = .training
+                if let fit {
+                    model.temperature = fit.temperature
+                    facts.temperatureCappedFrom = fit.cappedFrom
+                }
             }
         }
         model.facts.training = facts
