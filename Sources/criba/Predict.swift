@@ -54,6 +54,9 @@ extension CribaCLI {
 
         @OptionGroup var threads: ThreadsArgument
 
+        @Flag(help: "No progress on standard error.")
+        var quiet = false
+
         func validate() throws {
             if maxLineBytes < 1 { throw ValidationError("--max-line-bytes must be at least 1") }
             if let output { try validateOutput(output, option: "-o", inputs: [data, modelArguments.inputPath, unsure.labelThresholds]) }
@@ -137,7 +140,10 @@ extension CribaCLI {
                         try out.flush()
                     }
                 }
+                let progress = ProgressDisplay(command: "predict", quiet: quiet)
+                var reading = ReadingProgress(progress, path: data)
                 while let record = try reader.next() {
+                    reading.row(bytesRead: reader.bytesRead)
                     guard record.fields.count == reader.header.count else {
                         throw DataError(
                             file: data, line: record.line,
@@ -147,6 +153,7 @@ extension CribaCLI {
                     if batch.count == (threads == 1 ? 1 : LineBatch.size) { try answerBatch() }
                 }
                 try answerBatch()
+                progress.end()
                 if unencodable > 0 {
                     printError("criba: warning: \(unencodable) field(s) hold characters Windows-1252 cannot write; they are written as `?` (use --excel for UTF-8)")
                 }

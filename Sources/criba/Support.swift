@@ -105,21 +105,128 @@ func reportingErrors(_ body: () throws -> Void) throws {
     }
 }
 
-/// Progress on stderr: a line rewritten in place on a terminal; on a pipe or file, only
-/// lines marked final, so logs stay short.
-struct Progress {
+/// Progress on standard error, shown only for runs longer than about a second: on a terminal,
+/// one line rewritten in place (at most 10 times a second) and cleared at the end; otherwise
+/// plain lines, at most one every 5 seconds, and a last one saying how long the run took.
+/// With --quiet nothing, not even the summary lines. Standard output is never touched.
+///
+/// `CRIBA_PROGRESS_AFTER` and `CRIBA_PROGRESS_INTERVAL` (seconds) change the delay and the
+/// interval between plain lines; tests set them to 0.
+final class ProgressDisplay: @unchecked Sendable {
+    let command: String
+    let quiet: Bool
     let isTerminal = isatty(2) == 1
-    var quiet = false
+    private let start = DispatchTime.now().uptimeNanoseconds
+    private let lock = NSLock()
+    private var drawn = false
+    private var printed = false
+    private var last: UInt64 = 0
 
-    func update(_ message: String) {
-        guard !quiet, isTerminal else { return }
-        writeStandardError("\r\u{1B}[K\(message)")
+    static func seconds(_ variable: String, default value: Double) -> Double {
+        ProcessInfo.processInfo.environment[variable].flatMap(Double.init).map { max(0, $0) } ?? value
+    }
+    /// Seconds before anything is shown.
+    static let after = seconds("CRIBA_PROGRESS_AFTER", default: 1)
+    /// Seconds between plain lines (not a terminal).
+    static let interval = seconds("CRIBA_PROGRESS_INTERVAL", default: 5)
+
+    init(command: String, quiet: Bool) {
+        self.command = command
+        self.quiet = quiet
     }
 
+    private var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+
+    /// `12 s`, `3 min 05 s`.
+    static func duration(_ s: Double) -> String {
+        let n = Int(s.rounded())
+        return n < 60 ? "\(n) s" : String(format: "%d min %02d s", n / 60, n % 60)
+    }
+
+    /// Shows where the run is: `what`, the time elapsed and, with the share done, the time left.
+    func show(_ what: String, fraction: Double? = nil) {
+        guard !quiet else { return }
+        let t = elapsed
+        guard t >= Self.after else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        lock.lock()
+        defer { lock.unlock() }
+        let gap = isTerminal ? 0.1 : Self.interval
+        guard !drawn && !printed || Double(now &- last) / 1e9 >= gap else { return }
+        last = now
+        var text = "\(command): \(what) — \(Self.duration(t)) elapsed"
+        if let f = fraction, f >= 0.01, f < 1 { text += ", about \(Self.duration(t * (1 - f) / f)) left" }
+        if isTerminal {
+            writeStandardError("\r\u{1B}[K" + escapingControls(text))
+            drawn = true
+        } else {
+            writeStandardError(escapingControls(text) + "\n")
+            printed = true
+        }
+    }
+
+    /// Shows a library progress report.
+    func show(_ report: ProgressReport) {
+        show(report.description, fraction: report.fraction)
+    }
+
+    /// Clears the live line; when plain lines were printed, says how long the run took.
+    func end() {
+        lock.lock()
+        defer { lock.unlock() }
+        if drawn {
+            writeStandardError("\r\u{1B}[K")
+            drawn = false
+        }
+        if printed {
+            writeStandardError("\(command): done in \(Self.duration(elapsed))\n")
+            printed = false
+        }
+    }
+
+    /// Ends the live line and writes a summary line (not with --quiet).
     func finish(_ message: String) {
         guard !quiet else { return }
-        if isTerminal { writeStandardError("\r\u{1B}[K") }
+        lock.lock()
+        if drawn {
+            writeStandardError("\r\u{1B}[K")
+            drawn = false
+        }
+        lock.unlock()
         writeStandardError(message + "\n")
+    }
+}
+
+/// The size of the regular file at `path`, or nil (standard input, a pipe, a missing file).
+func regularFileSize(_ path: String) -> Int? {
+    var st = stat()
+    guard path != "-", stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+    return Int(st.st_size)
+}
+
+/// Progress through a file being read: rows, and bytes against its size when known.
+struct ReadingProgress {
+    let display: ProgressDisplay
+    let size: Int?
+    private(set) var rows = 0
+
+    init(_ display: ProgressDisplay, path: String) {
+        self.display = display
+        size = regularFileSize(path)
+    }
+
+    /// Counts a row; every 1024 rows shows the count and, with `bytesRead`, the share of the file.
+    mutating func row(bytesRead: @autoclosure () -> Int) {
+        rows += 1
+        guard rows & 1023 == 0 else { return }
+        show(bytesRead: bytesRead())
+    }
+
+    func show(bytesRead: Int) {
+        guard let size, size > 0 else { return display.show("\(rows) rows read") }
+        let f = min(1, Double(bytesRead) / Double(size))
+        display.show(
+            "\(rows) rows, \(MemoryBudget.describe(bytesRead)) of \(MemoryBudget.describe(size)) (\(Int(f * 100))%)", fraction: f)
     }
 }
 

@@ -55,7 +55,7 @@ extension CribaCLI {
         @Option(help: "Memory the training may use, as a number of bytes with an optional K, M, G or T suffix (powers of 1024), e.g. 2G. Features that would not fit are read from the file in passes instead of held (said on standard error; the model then differs from the in-memory one), and a model table that would not fit is refused. Default: a quarter of the physical memory.")
         var memory: MemorySize?
 
-        @Flag(help: "No progress messages on standard error.")
+        @Flag(help: "No progress or summary on standard error (warnings and errors still).")
         var quiet = false
 
         func validate() throws {
@@ -89,13 +89,14 @@ extension CribaCLI {
         func run() throws {
             try reportingErrors {
                 let o = try training.options(defaultAlgorithm: countsOnly ? .naiveBayes : .linearSVM)
-                let progress = Progress(quiet: quiet)
+                let progress = ProgressDisplay(command: "train", quiet: quiet)
                 let start = Date()
                 if streaming && o.solver == .lbfgs {
                     printError("criba: warning: --streaming trains with SGD (one pass cannot hold the data for L-BFGS); --solver lbfgs is ignored")
                 }
                 let model: Model
                 do {
+                    defer { progress.end() }
                     model = try trainModel(options: o, progress: progress)
                 } catch let e as ModelSizeError {
                     throw TrainingError(
@@ -127,10 +128,11 @@ extension CribaCLI {
         }
 
         /// The model these arguments ask for.
-        private func trainModel(options o: TrainingOptions, progress: Progress) throws -> Model {
+        private func trainModel(options o: TrainingOptions, progress: ProgressDisplay) throws -> Model {
             let source = LabelledCSV(path: data, options: csv.options)
             let warn: (String) -> Void = { printError("criba: warning: \($0)") }
-            var trainer = Trainer(options: o) { progress.update($0) }
+            var trainer = Trainer(options: o)
+            trainer.onProgress = { progress.show($0) }
             trainer.memoryBudget = memory?.bytes ?? MemoryBudget.default
             if countsOnly {
                 return try trainer.trainCounts(on: source, warn: warn)

@@ -18,6 +18,14 @@ final class CSVInput: @unchecked Sendable {
     private let lock = NSLock()
     private var state = State.unknown
     private var lastFormat: CSVFormat?
+    private weak var current: CSVReader?
+
+    /// Bytes the pass under way has read (0 before the first).
+    var bytesRead: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return current?.bytesRead ?? 0
+    }
 
     /// How the last pass read the data (`nil` before the first).
     var format: CSVFormat? {
@@ -31,6 +39,7 @@ final class CSVInput: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         lastFormat = CSVFormat(delimiter: CSVDelimiter(byte: reader.delimiter) ?? .comma, encoding: reader.encoding)
+        current = reader
     }
 
     deinit {

@@ -125,6 +125,8 @@ public final class CSVReader {
     public private(set) var hadSeparatorLine = false
     /// Whether the header line ends with CR LF (Windows line ends).
     public private(set) var usesCRLF = false
+    /// Bytes of the input read into records so far (for progress against the file's size).
+    public var bytesRead: Int { consumed }
 
     private let file: FileDescriptor
     private let ownsFile: Bool

@@ -216,7 +216,18 @@ extension Trainer {
         guard (2...20).contains(folds) else { throw TrainingError(message: "folds must be in 2...20 (got \(folds))") }
         var set = set
         try set.validate(source: source)
-        let builder = ModelBuilder(options: options, labels: set.labels, progress: { _ in }, fitsTemperature: false, memoryBudget: memoryBudget)
+        // K models on K−1 folds each, then the model on all the data.
+        return try tracker.stage("model", total: folds + 1) { done in
+            try calibrated(set, folds: folds, method: method, grouping: grouping, source: source, done: done)
+        }
+    }
+
+    private func calibrated(
+        _ set: TrainingSet, folds: Int, method: CalibrationMethod, grouping: (column: String, values: [String])?, source: String,
+        done: (Int) -> Void
+    ) throws -> Model {
+        let builder = ModelBuilder(
+            options: options, labels: set.labels, progress: { _ in }, fitsTemperature: false, memoryBudget: memoryBudget, tracker: tracker)
         let assignment = try Folds.assign(set.raw.labels, grouping: grouping, folds: folds, seed: options.seed, source: source)
         // Every message is held out once: the held-out set is the training set.
         if set.raw.rows < TemperatureScaling.minimumHeldOut {
@@ -224,8 +235,10 @@ extension Trainer {
         }
         let c = set.labels.count
         let (scores, labels) = try builder.outOfFoldScores(set.raw, assignment: assignment, folds: folds) { f in
+            done(f)
             progress("calibration fold \(f + 1)/\(folds)")
         }
+        done(folds)
         let range = options.algorithm.temperatureRange
         let fit = TemperatureScaling.fit(scores: scores, labels: labels, classes: c, range: range)
         var model: Model
@@ -234,7 +247,7 @@ extension Trainer {
             progress(
                 "calibration: temperature \(fit.temperature), held-out log loss \(String(format: "%.4f", fit.logLossBefore)) → \(String(format: "%.4f", fit.logLossAfter))"
             )
-            model = try ModelBuilder(options: options, labels: set.labels, progress: progress, fitsTemperature: false, memoryBudget: memoryBudget).fit(.memory(set.raw))
+            model = try builder.withProgress(progress).fit(.memory(set.raw))
             model.temperature = fit.temperature
             model.facts.training.temperatureFit = nil
             model.facts.training.temperatureCappedFrom = fit.cappedFrom
@@ -264,8 +277,7 @@ extension Trainer {
             progress(
                 "calibration: inverse temperature \(String(format: "%.4f", b.scale)) and \(c) offsets (\(b.iterations) Newton steps), held-out log loss \(String(format: "%.4f", fit.logLossBefore)) → \(String(format: "%.4f", after)), accuracy \(String(format: "%.4f", accuracyBefore)) → \(String(format: "%.4f", accuracyAfter))"
             )
-            model = try ModelBuilder(options: options, labels: set.labels, progress: progress, fitsTemperature: false, memoryBudget: memoryBudget).fit(.memory(set.raw))
-                .withScale(b.scale, offsets: b.offsets)
+            model = try builder.withProgress(progress).fit(.memory(set.raw)).withScale(b.scale, offsets: b.offsets)
             model.facts.training.temperatureFit = nil
             model.facts.training.temperatureCappedFrom = cappedFrom
             var info = CalibrationInfo()

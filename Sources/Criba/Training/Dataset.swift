@@ -69,6 +69,10 @@ public struct LabelledCSV: Sendable {
     /// before the first pass).
     public var format: CSVFormat? { input.format }
 
+    /// Bytes of the file the pass under way has read so far (for progress against its size;
+    /// call it from inside a pass).
+    public var bytesRead: Int { input.bytesRead }
+
     /// Reads every row, calling `body(text, label, line)`; `warn` receives notes such as a
     /// Windows-1252 transcoding or skipped empty rows.
     ///

@@ -13,12 +13,21 @@ import Foundation
 struct ModelBuilder {
     let options: TrainingOptions
     let labels: [String]
-    let progress: (String) -> Void
+    private(set) var progress: (String) -> Void
     /// Whether an SVM gets a temperature (off where only the answers or the raw scores count:
     /// calibration and tuning folds, and the models that calibration gives its own temperature).
     var fitsTemperature = true
     /// Bytes the feature × label table may take (see ``MemoryBudget``); `nil` for no limit.
     var memoryBudget: Int? = nil
+    /// Receives the epochs, iterations and held-out halves of the fit.
+    var tracker = ProgressTracker.silent
+
+    /// This builder with its lines sent to `lines` instead.
+    func withProgress(_ lines: @escaping (String) -> Void) -> ModelBuilder {
+        var b = self
+        b.progress = lines
+        return b
+    }
 
     func fit(_ data: TrainingData) throws -> Model {
         let o = options
@@ -43,8 +52,11 @@ struct ModelBuilder {
                     var half = self
                     half.fitsTemperature = false
                     let halves = Folds.stratified(raw.labels, folds: 2, seed: o.seed)
-                    let (scores, labels) = try half.outOfFoldScores(raw, assignment: halves, folds: 2) { f in
-                        progress("temperature: half \(f + 1)/2")
+                    let (scores, labels) = try tracker.stage("half", total: 2) { done in
+                        try half.outOfFoldScores(raw, assignment: halves, folds: 2) { f in
+                            done(f)
+                            progress("temperature: half \(f + 1)/2")
+                        }
                     }
                     // With no held-out mistake the log loss keeps falling as the temperature
                     // shrinks: nothing to fit, so the temperature stays 1.
@@ -111,22 +123,38 @@ struct ModelBuilder {
             }
             let lambda = Float(1 / (o.effectiveC * Double(rows)))
             let sgd = SoftmaxSGD(epochs: o.epochs, learningRate: Float(o.effectiveLearningRate), seed: o.seed)
-            let epochProgress: (Int) -> Void = { epoch in progress("epoch \(epoch)/\(o.epochs)") }
+            let tracker = self.tracker
+            /// Runs SGD inside an `epoch` level.
+            func epochs(_ run: (_ progress: (Int) -> Void) throws -> [Float]) rethrows -> [Float] {
+                try tracker.stage("epoch", total: o.epochs) { done in
+                    try run { epoch in
+                        done(epoch)
+                        progress("epoch \(epoch)/\(o.epochs)")
+                    }
+                }
+            }
             var theta: [Float]
             switch vectors {
             case .memory(let matrix):
                 switch o.solver {
                 case .sgd:
-                    theta = try sgd.minimize(
-                        matrix, features: f, classes: c, lambda: lambda, classWeights: classWeights, ratios: ratios,
-                        loss: o.algorithm.loss, progress: epochProgress)
+                    theta = try epochs { epochProgress in
+                        try sgd.minimize(
+                            matrix, features: f, classes: c, lambda: lambda, classWeights: classWeights, ratios: ratios,
+                            loss: o.algorithm.loss, progress: epochProgress)
+                    }
                 case .lbfgs:
                     let objective = SoftmaxObjective(
                         matrix: matrix, classes: c, features: f, lambda: lambda, classWeights: classWeights, ratios: ratios,
                         loss: o.algorithm.loss)
                     let lbfgs = LBFGS(maxIterations: o.maxIterations, tolerance: Float(o.tolerance))
-                    let (t, result) = lbfgs.minimize(objective, from: [Float](repeating: 0, count: objective.parameterCount)) {
-                        it, value in progress("iteration \(it): objective \(value)")
+                    // The limit bounds the iterations; L-BFGS usually stops before, when it converges.
+                    let (t, result) = tracker.stage("iteration", total: nil) { done in
+                        lbfgs.minimize(objective, from: [Float](repeating: 0, count: objective.parameterCount)) {
+                            it, value in
+                            done(it)
+                            progress("iteration \(it): objective \(value)")
+                        }
                     }
                     theta = t
                     progress("L-BFGS: \(result.iterations) iterations, objective \(result.value), converged: \(result.converged)")
@@ -134,9 +162,11 @@ struct ModelBuilder {
             case .streamed(let stream):
                 // One pass cannot hold the data for L-BFGS: streamed data always uses SGD.
                 solver = .sgd
-                theta = try sgd.minimize(
-                    stream, features: f, classes: c, lambda: lambda, classWeights: classWeights, ratios: ratios,
-                    loss: o.algorithm.loss, progress: epochProgress)
+                theta = try epochs { epochProgress in
+                    try sgd.minimize(
+                        stream, features: f, classes: c, lambda: lambda, classWeights: classWeights, ratios: ratios,
+                        loss: o.algorithm.loss, progress: epochProgress)
+                }
             }
             // W then b: split in place (the table is the largest allocation of a training).
             let b = Array(theta[(f * c)...])

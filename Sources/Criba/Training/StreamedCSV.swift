@@ -20,7 +20,8 @@ extension Trainer {
             throw TrainingError(message: "streaming training reads its input several times; give a file, not standard input")
         }
         let stream = try StreamedCSV(csv, options: options, bufferSize: bufferSize, warn: warn)
-        return try ModelBuilder(options: options, labels: stream.labels, progress: progress, memoryBudget: memoryBudget).fit(.streamed(stream))
+        return try ModelBuilder(options: options, labels: stream.labels, progress: progress, memoryBudget: memoryBudget, tracker: tracker)
+            .fit(.streamed(stream))
             .recordingInput(of: csv)
     }
 
@@ -31,7 +32,8 @@ extension Trainer {
     func trainSpilled(on csv: LabelledCSV, files: Int, warn: (String) -> Void) throws -> Model {
         var stream = try StreamedCSV(csv, options: options, bufferSize: 0, warn: warn)
         stream.order = .spilled(files: max(1, files))
-        return try ModelBuilder(options: options, labels: stream.labels, progress: progress, memoryBudget: memoryBudget).fit(.streamed(stream))
+        return try ModelBuilder(options: options, labels: stream.labels, progress: progress, memoryBudget: memoryBudget, tracker: tracker)
+            .fit(.streamed(stream))
     }
 }
 
