@@ -302,9 +302,10 @@ final class LossTests: XCTestCase {
     }
 
     func testSVMWithoutHeldOutMistakesKeepsTemperatureOne() throws {
-        // Twelve well-separated messages: both halves answer the other half right, so there is
-        // no temperature to fit and the margins must not be sharpened into certainties.
-        let examples = (0..<4).flatMap { k in [
+        // 210 well-separated messages (enough for a fit): both halves answer the other half
+        // right, so there is no temperature to fit and the margins must not be sharpened into
+        // certainties.
+        let examples = (0..<70).flatMap { k in [
             Example(text: "cuánto cuesta el queque \(k)", label: "precio"),
             Example(text: "hola buenas tardes \(k)", label: "saludo"),
             Example(text: "ganaste un premio reclamalo ya \(k)", label: "spam"),
@@ -341,6 +342,7 @@ final class LossTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(r.fraction), 0.2 + 0.1 * (0.25 + 0.25 * 0.5), accuracy: 1e-12)
         XCTAssertNil(ProgressReport(steps: [ProgressStep(name: "iteration", done: 4, total: nil)]).fraction)
         XCTAssertEqual(ProgressReport(steps: [ProgressStep(name: "iteration", done: 4, total: nil)]).description, "iteration 5")
+        XCTAssertEqual(ProgressReport(steps: [ProgressStep(name: "rows counted", done: 1024, total: 5580)]).description, "1024 of 5580 rows counted")
 
         // A training reports to its handler every change of its outermost level: each of the
         // calibration's models (inner levels, such as epochs, at most every 50 ms).

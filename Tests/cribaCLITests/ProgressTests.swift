@@ -46,6 +46,14 @@ extension CLITests {
         }
         XCTAssertTrue(progressLines(tuned, "train").contains { $0.hasPrefix("train: candidate 1 of \(n), fold 2 of 3") }, tuned.stderr)
 
+        // Naive Bayes reads the file in two passes: rows read, then rows counted of the total.
+        var many = "text,label\n"
+        for i in 0..<1100 { many += "hola buenas \(i),saludo\ncuánto cuesta el \(i),precio\n" }
+        let nb = try run(["train", try file("many.csv", many), "--algorithm", "nb", "-o", model], environment: Self.progressNow)
+        XCTAssertEqual(nb.status, 0, nb.stderr)
+        XCTAssertTrue(progressLines(nb, "train").contains { $0.hasPrefix("train: 1024 rows read — ") }, nb.stderr)
+        XCTAssertTrue(progressLines(nb, "train").contains { $0.hasPrefix("train: 1024 of 2200 rows counted — ") }, nb.stderr)
+
         let quiet = try run(["train", data, "-o", model, "--calibrate", "--quiet"], environment: Self.progressNow)
         XCTAssertEqual(quiet.status, 0, quiet.stderr)
         XCTAssertEqual(progressLines(quiet, "train"), [], quiet.stderr)

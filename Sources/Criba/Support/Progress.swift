@@ -3,7 +3,9 @@ import Foundation
 /// One level of a long computation: `done` of `total` units finished (`total` nil when not
 /// known in advance), such as 4 of 12 epochs.
 public struct ProgressStep: Sendable, Equatable {
-    /// What is counted: `candidate`, `model`, `fold`, `half`, `epoch`, `iteration`, `pass`.
+    /// What is counted: `candidate`, `model`, `fold`, `half`, `epoch`, `iteration`, or rows
+    /// (`rows read`, `rows counted`: a name starting with `rows` counts done units, not the one
+    /// under way).
     public var name: String
     /// Units finished.
     public var done: Int
@@ -46,6 +48,7 @@ public struct ProgressReport: Sendable, Equatable {
     /// `candidate 3 of 10, fold 2 of 3, epoch 5 of 12`: the unit under way at each level.
     public var description: String {
         steps.map { s in
+            if s.name.hasPrefix("rows") { return s.total.map { "\(s.done) of \($0) \(s.name)" } ?? "\(s.done) \(s.name)" }
             guard let total = s.total else { return "\(s.name) \(s.done + 1)" }
             return "\(s.name) \(min(s.done + 1, total)) of \(total)"
         }.joined(separator: ", ")
