@@ -283,11 +283,11 @@ struct CSVArguments: ParsableArguments {
     @Option(help: "Header of the column holding the label. Default: label, or for a command given a model, the column it was trained with.")
     var labelColumn: String?
 
-    @Option(help: "Field delimiter: auto, comma, semicolon or tab (auto looks at the header line). Default: auto.")
-    var delimiter: CSVDelimiter?
+    @Option(help: "Field delimiter: auto, comma, semicolon or tab (auto looks at the header line).")
+    var delimiter: CSVDelimiter = .auto
 
-    @Option(help: "Text encoding: auto, utf-8 or windows-1252 (auto reads UTF-8, or Windows-1252 with a warning when the file is not UTF-8 and the model, if any, was not trained on a Windows-1252 file). Default: auto.")
-    var encoding: CSVEncoding?
+    @Option(help: "Text encoding: auto, utf-8 or windows-1252 (auto reads UTF-8, or Windows-1252 with a warning when the file is not UTF-8 and the model, if any, was not trained on a Windows-1252 file).")
+    var encoding: CSVEncoding = .auto
 
     @Option(name: .customLong("empty"), help: "Rows with an empty text or label: skip (with a warning listing their lines) or fail.")
     var emptyFields: EmptyFieldPolicy = .skip
@@ -311,8 +311,8 @@ struct CSVArguments: ParsableArguments {
         var o = CSVOptions()
         o.textColumn = textColumn ?? facts?.textColumn ?? o.textColumn
         o.labelColumn = labelColumn ?? facts?.labelColumn ?? o.labelColumn
-        o.delimiter = delimiter ?? .auto
-        o.encoding = encoding ?? .auto
+        o.delimiter = delimiter
+        o.encoding = encoding
         o.expectedEncoding = facts?.encoding
         o.emptyFields = emptyFields
         o.maxRecordBytes = maxLineBytes
