@@ -243,6 +243,34 @@ final class TrainingTests: XCTestCase {
         let e = try Trainer().crossValidate(on: LabelledCSV(path: path), folds: 2, groupColumn: "business")
         XCTAssertEqual(e.count, ModelFileTests.examples.count * 17)
     }
+
+    func testProgressReportsNestedLevelsWithTheShareDone() throws {
+        let r = ProgressReport(steps: [
+            ProgressStep(name: "candidate", done: 2, total: 10), ProgressStep(name: "fold", done: 1, total: 4),
+            ProgressStep(name: "epoch", done: 6, total: 12),
+        ])
+        XCTAssertEqual(r.description, "candidate 3 of 10, fold 2 of 4, epoch 7 of 12")
+        XCTAssertEqual(try XCTUnwrap(r.fraction), 0.2 + 0.1 * (0.25 + 0.25 * 0.5), accuracy: 1e-12)
+        XCTAssertNil(ProgressReport(steps: [ProgressStep(name: "iteration", done: 4, total: nil)]).fraction)
+        XCTAssertEqual(ProgressReport(steps: [ProgressStep(name: "iteration", done: 4, total: nil)]).description, "iteration 5")
+        XCTAssertEqual(ProgressReport(steps: [ProgressStep(name: "rows counted", done: 1024, total: 5580)]).description, "1024 of 5580 rows counted")
+
+        // A training reports to its handler every change of its outermost level: each of the
+        // calibration's models (inner levels, such as epochs, at most every 50 ms).
+        final class Box: @unchecked Sendable {
+            let lock = NSLock()
+            var reports: [ProgressReport] = []
+        }
+        let box = Box()
+        var trainer = Trainer()
+        trainer.onProgress = { r in box.lock.withLock { box.reports.append(r) } }
+        _ = try trainer.trainCalibrated(on: threeLabelExamples(), folds: 3)
+        let outer = box.reports.compactMap { $0.steps.first }.filter { $0.name == "model" }
+        XCTAssertEqual(Set(outer.map(\.done)), [0, 1, 2, 3], "models 1 to 4 of 4")
+        XCTAssertTrue(outer.allSatisfy { $0.total == 4 })
+        // Without a handler nothing is tracked.
+        XCTAssertNil(Trainer().onProgress)
+    }
 }
 
 /// The losses of the optimised algorithms: gradients against finite differences, and the
@@ -331,33 +359,5 @@ final class LossTests: XCTestCase {
         let e = Classifier(model: model).evaluate(test)
         XCTAssertGreaterThanOrEqual(e.accuracy, 0.92, "svm accuracy on Data/test.csv")
         XCTAssertLessThanOrEqual(e.expectedCalibrationError(), 0.04, "svm ECE on Data/test.csv")
-    }
-
-    func testProgressReportsNestedLevelsWithTheShareDone() throws {
-        let r = ProgressReport(steps: [
-            ProgressStep(name: "candidate", done: 2, total: 10), ProgressStep(name: "fold", done: 1, total: 4),
-            ProgressStep(name: "epoch", done: 6, total: 12),
-        ])
-        XCTAssertEqual(r.description, "candidate 3 of 10, fold 2 of 4, epoch 7 of 12")
-        XCTAssertEqual(try XCTUnwrap(r.fraction), 0.2 + 0.1 * (0.25 + 0.25 * 0.5), accuracy: 1e-12)
-        XCTAssertNil(ProgressReport(steps: [ProgressStep(name: "iteration", done: 4, total: nil)]).fraction)
-        XCTAssertEqual(ProgressReport(steps: [ProgressStep(name: "iteration", done: 4, total: nil)]).description, "iteration 5")
-        XCTAssertEqual(ProgressReport(steps: [ProgressStep(name: "rows counted", done: 1024, total: 5580)]).description, "1024 of 5580 rows counted")
-
-        // A training reports to its handler every change of its outermost level: each of the
-        // calibration's models (inner levels, such as epochs, at most every 50 ms).
-        final class Box: @unchecked Sendable {
-            let lock = NSLock()
-            var reports: [ProgressReport] = []
-        }
-        let box = Box()
-        var trainer = Trainer()
-        trainer.onProgress = { r in box.lock.withLock { box.reports.append(r) } }
-        _ = try trainer.trainCalibrated(on: threeLabelExamples(), folds: 3)
-        let outer = box.reports.compactMap { $0.steps.first }.filter { $0.name == "model" }
-        XCTAssertEqual(Set(outer.map(\.done)), [0, 1, 2, 3], "models 1 to 4 of 4")
-        XCTAssertTrue(outer.allSatisfy { $0.total == 4 })
-        // Without a handler nothing is tracked.
-        XCTAssertNil(Trainer().onProgress)
     }
 }
