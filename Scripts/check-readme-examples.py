@@ -10,7 +10,10 @@ repository's Data/ and Models/ and the release build (as `.build/release/criba`)
 another, so a file an earlier example writes is there for a later one. A `cat FILE` whose file
 does not exist is the README showing a file for the reader to create: the script creates it
 with the text shown. Set-up blocks (apt-get, swift build, swift test) are not run. Timings
-(`in 2.35 s`) are compared as `in <time> s`. Exits 1 when an output differs.
+(`in 2.35 s`) are compared as `in <time> s`. The README shows terminal sessions, where a long
+run's progress line is rewritten in place and erased at the end; the script's standard error is
+a pipe, where progress would be printed as plain lines, so it turns progress off
+(CRIBA_PROGRESS_AFTER). Exits 1 when an output differs.
 """
 import os
 import re
@@ -78,7 +81,7 @@ def main():
                 with open(os.path.join(work, m.group(1)), "w", encoding="utf-8") as f:
                     f.write("\n".join(expected) + "\n")
             r = subprocess.run(["bash", "-o", "pipefail", "-c", command], cwd=work, capture_output=True, text=True,
-                               env=dict(os.environ, COLUMNS="80", CRIBA_MODEL=""))
+                               env=dict(os.environ, COLUMNS="80", CRIBA_MODEL="", CRIBA_PROGRESS_AFTER="1e9"))
             ran += 1
             # A command whose output the README shows is checked against stdout and stderr.
             got = normalise((r.stdout + r.stderr).splitlines())

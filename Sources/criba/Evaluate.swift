@@ -86,11 +86,14 @@ extension CribaCLI {
 
         @OptionGroup var threads: ThreadsArgument
 
+        @Flag(help: "No progress on standard error.")
+        var quiet = false
+
         func validate() throws {
             if let k = folds {
                 if !(2...20).contains(k) { throw ValidationError("--folds must be between 2 and 20") }
                 if modelArguments.model != nil { throw ValidationError("--folds trains its own models; leave out --model") }
-                try training.validateGroupColumn(labelColumn: csv.labelColumn)
+                try training.validateGroupColumn(labelColumn: csv.labelColumnOrDefault)
             } else if training.groupColumn != nil {
                 throw ValidationError("--group-column chooses the cross-validation folds; it needs --folds")
             }
@@ -103,15 +106,19 @@ extension CribaCLI {
             try reportingErrors {
                 let warn: (String) -> Void = { printError("criba: warning: \($0)") }
                 let keep = report == nil ? 0 : 12
+                let progress = ProgressDisplay(command: "evaluate", quiet: quiet)
                 var e: Evaluation
                 var uncalibrated: Evaluation?
                 var heldOutThreshold: ((Double) -> Float?)? = nil
                 let source: String
                 if let k = folds {
                     let o = try training.options(defaultAlgorithm: .linearSVM)
-                    e = try Trainer(options: o).crossValidate(
+                    var trainer = Trainer(options: o)
+                    trainer.onProgress = { progress.show($0) }
+                    e = try trainer.crossValidate(
                         on: LabelledCSV(path: data, options: csv.options), folds: k, keepMistakes: keep, groupColumn: training.groupColumn,
                         warn: warn)
+                    progress.end()
                     let grouped = training.groupColumn.map { ", folds grouped by `\($0)`" } ?? ""
                     source = "\(k)-fold cross-validation of \(o.algorithm.rawValue) (seed \(o.seed)\(grouped)) on \(data)"
                 } else {
@@ -147,10 +154,17 @@ extension CribaCLI {
                         }
                         batch.removeAll(keepingCapacity: true)
                     }
-                    try LabelledCSV(path: data, options: csv.options).forEach(warn: warn) { text, label, _ in
-                        batch.append((text, label))
-                        if batch.count == LineBatch.size { recordBatch() }
+                    let remembered = model.facts.training
+                    var reading = ReadingProgress(progress, path: data)
+                    try csv.explainingColumns(takenFrom: remembered, model: path) {
+                        let source = LabelledCSV(path: data, options: csv.options(remembering: remembered))
+                        try source.forEach(warn: warn) { text, label, _ in
+                            batch.append((text, label))
+                            if batch.count == LineBatch.size { recordBatch() }
+                            reading.row(bytesRead: source.bytesRead)
+                        }
                     }
+                    progress.end()
                     recordBatch()
                     if plain != nil { uncalibrated = u }
                     let known = Set(model.labels)

@@ -55,7 +55,8 @@ enum HTMLReport {
         card(f(e.macroF1), "macro F1")
         card(f(e.weightedF1), "weighted F1")
         card(f(e.logLoss), uncalibrated.map { "log loss (T=1: \(f($0.logLoss)))" } ?? "log loss")
-        card(f(e.expectedCalibrationError()), uncalibrated.map { "ECE (T=1: \(f($0.expectedCalibrationError())))" } ?? "ECE")
+        let rough = e.count < EvaluationReport.minimumForECE ? ", too few messages for 15 bins: a rough sign only" : ""
+        card(f(e.expectedCalibrationError()), (uncalibrated.map { "ECE (T=1: \(f($0.expectedCalibrationError())))" } ?? "ECE") + rough)
         if let positive = e.positiveLabel {
             card(e.rocAUC.map { f($0) } ?? "–", "ROC-AUC (positive: \(positive))")
             card(e.averagePrecision.map { f($0) } ?? "–", "PR-AUC (positive: \(positive))")

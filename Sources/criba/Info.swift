@@ -9,9 +9,10 @@ extension CribaCLI {
             abstract: "Show what a model file holds: settings, labels, training facts, calibration, tuning.",
             discussion: """
                 Prints the file's format version, size and checksum; the algorithm and its \
-                options; the labels (with their training examples for naive Bayes models, which \
-                keep counts); the feature space and tokenizer settings; the training facts \
-                (rows, seed, regularisation, solver…); the calibration (method, temperature, \
+                options; the labels with their training examples (not recorded by models \
+                written by an earlier Criba); the feature space and tokenizer settings; the \
+                training facts (rows, seed, regularisation, solver…); the input it was \
+                trained on (text and label columns, delimiter, encoding); the calibration (method, temperature, \
                 held-out log loss before and after, and the thresholds stored for accuracy \
                 targets with what they reached on held-out folds); the tuning table of a model \
                 trained with --tune; and any other entry the file carries. --json prints the \
@@ -64,7 +65,7 @@ enum ModelInfo {
         line("file", "\(path): \(summary.byteCount) bytes, format version \(summary.formatVersion), checksum \(checksum(summary))")
         line("algorithm", "\(m.algorithm.rawValue), temperature \(m.temperature)")
         let counts = m.labelExampleCounts
-        line("labels", "\(m.labels.count)" + (counts == nil ? " (training examples are counted by naive Bayes models only)" : " (training examples)"))
+        line("labels", "\(m.labels.count)" + (counts == nil ? " (training examples not recorded: the model was written by an earlier Criba)" : " (training examples)"))
         for (k, label) in m.labels.enumerated() {
             s += "  " + label + (counts.map { "  " + number($0[k]) } ?? "") + "\n"
         }
@@ -77,9 +78,21 @@ enum ModelInfo {
             t.tolerance.map { "tolerance \($0)" }, t.maxIterations.map { "max iterations \($0)" }, t.minCount.map { "min count \($0)" },
             t.balanced.map { "balanced \($0)" }, t.streamingBuffer.map { "streamed, shuffle buffer \($0)" },
             t.streamingFiles.map { "trained in passes over \($0) shuffle files (over the memory budget)" },
-            t.temperatureFit.map { "temperature fitted on \($0 == .halves ? "held-out halves" : "the training data")" },
+            t.temperatureFit.map { fit in
+                switch fit {
+                case .halves: return "temperature fitted on held-out halves"
+                case .training: return "temperature fitted on the training data"
+                case .tooFewMessages: return "temperature not fitted (fewer than \(TemperatureScaling.minimumHeldOut) messages)"
+                }
+            },
+            t.temperatureCappedFrom.map { "temperature capped (fitted \($0))" },
         ].compactMap { $0 }
         line("training", training.isEmpty ? "no facts recorded" : training.joined(separator: ", "))
+        let input = [
+            t.textColumn.map { "text column `\($0)`" }, t.labelColumn.map { "label column `\($0)`" },
+            t.delimiter.map { "delimiter \($0.rawValue)" }, t.encoding.map { "encoding \($0.rawValue)" },
+        ].compactMap { $0 }
+        line("input", input.isEmpty ? "not recorded" : input.joined(separator: ", "))
         if !m.facts.learned.isEmpty {
             line("learned", "\(m.facts.learned.values.reduce(0, +)) message(s) added with `criba learn` and not unlearned")
         }
@@ -127,6 +140,16 @@ enum ModelInfo {
             ("temperature", jsonNumber(Double(m.temperature))), ("features", "\(m.featureCount)"),
             ("labels", "[" + m.labels.enumerated().map { k, l in obj([("label", jsonString(l)), ("examples", counts.map { jsonNumber($0[k]) } ?? "null")]) }.joined(separator: ",") + "]"),
         ]
+        let t = m.facts.training
+        top.append(
+            (
+                "input",
+                obj([
+                    ("text_column", t.textColumn.map(jsonString) ?? "null"), ("label_column", t.labelColumn.map(jsonString) ?? "null"),
+                    ("delimiter", t.delimiter.map { jsonString($0.rawValue) } ?? "null"),
+                    ("encoding", t.encoding.map { jsonString($0.rawValue) } ?? "null"),
+                ])
+            ))
         if let c = m.facts.calibration {
             top.append(
                 (

@@ -24,7 +24,7 @@ struct CorrectionArguments: ParsableArguments {
     @Option(help: "Count every message this many times, 1-1000 (unlearn with the same value).")
     var times: Int = 1
 
-    @Flag(help: "No summary on standard error.")
+    @Flag(help: "No progress or summary on standard error.")
     var quiet = false
 
     func validate() throws {
@@ -44,8 +44,9 @@ struct CorrectionArguments: ParsableArguments {
         }
     }
 
-    /// The messages with their source name and line numbers.
-    func corrections() throws -> (examples: [Example], source: String, lines: [Int]) {
+    /// The messages with their source name and line numbers; a CSV is read with the columns
+    /// `remembered` (the model's training facts) names where the flags are not given.
+    func corrections(remembering remembered: TrainingFacts, progress: ProgressDisplay) throws -> (examples: [Example], source: String, lines: [Int]) {
         var examples: [Example] = []
         var lines: [Int] = []
         if let label {
@@ -60,10 +61,14 @@ struct CorrectionArguments: ParsableArguments {
             return (examples, "-", lines)
         }
         let path = data!
-        try LabelledCSV(path: path, options: csv.options).forEach(warn: { printError("criba: warning: \($0)") }) {
-            text, label, line in
-            examples.append(Example(text: text, label: label))
-            lines.append(line)
+        var reading = ReadingProgress(progress, path: path)
+        try csv.explainingColumns(takenFrom: remembered, model: model) {
+            let source = LabelledCSV(path: path, options: csv.options(remembering: remembered))
+            try source.forEach(warn: { printError("criba: warning: \($0)") }) { text, label, line in
+                examples.append(Example(text: text, label: label))
+                lines.append(line)
+                reading.row(bytesRead: source.bytesRead)
+            }
         }
         return (examples, path, lines)
     }
@@ -74,8 +79,11 @@ struct CorrectionArguments: ParsableArguments {
     /// concurrent corrections of one model all land.
     func update(verb: String, _ body: (Model, [Example], String, [Int]) throws -> Model) throws {
         let target = output ?? model
-        _ = try refusingShards(try Model(contentsOfFile: model), path: model)
-        let (once, source, linesOnce) = try corrections()
+        let loaded = try refusingShards(try Model(contentsOfFile: model), path: model)
+        let progress = ProgressDisplay(command: verb == "learned" ? "learn" : "unlearn", quiet: quiet)
+        defer { progress.end() }
+        let (once, source, linesOnce) = try corrections(remembering: loaded.facts.training, progress: progress)
+        progress.show("updating the model with \(once.count * times) message(s)")
         if once.isEmpty {
             throw DataError(file: source, line: 0, message: "no messages to \(verb == "learned" ? "learn" : "unlearn"); the model was left as it was")
         }
@@ -92,6 +100,7 @@ struct CorrectionArguments: ParsableArguments {
             try after.write(toFile: outputPath(target))
             return after
         }
+        progress.end()
         if !quiet {
             printError(
                 "\(verb) \(examples.count) message(s) (\(after.algorithm.rawValue)): \(after.labels.count) labels, \(after.featureCount) features, \(rowCount(after)) rows → \(target)")
@@ -200,7 +209,7 @@ extension CribaCLI {
         @Option(name: .shortAndLong, help: "Where to write the merged model.")
         var output: String
 
-        @Flag(help: "No summary on standard error.")
+        @Flag(help: "No progress or summary on standard error.")
         var quiet = false
 
         func validate() throws {
@@ -211,7 +220,13 @@ extension CribaCLI {
 
         func run() throws {
             try reportingErrors {
-                let loaded = try models.map { try Model(contentsOfFile: $0) }
+                let progress = ProgressDisplay(command: "merge", quiet: quiet)
+                defer { progress.end() }
+                let loaded = try models.enumerated().map { k, path in
+                    progress.show("reading model \(k + 1) of \(models.count)", fraction: Double(k) / Double(models.count + 1))
+                    return try Model(contentsOfFile: path)
+                }
+                progress.show("merging \(models.count) models", fraction: Double(models.count) / Double(models.count + 1))
                 let merged: Model
                 do {
                     merged = try Model.merging(loaded)
@@ -226,6 +241,7 @@ extension CribaCLI {
                 try Model.withExclusiveLock(onFile: outputPath(output)) {
                     try merged.write(toFile: outputPath(output))
                 }
+                progress.end()
                 if !quiet {
                     printError(
                         "merged \(models.count) models (\(merged.algorithm.rawValue)): \(merged.labels.count) labels, \(merged.featureCount) features, \(rowCount(merged)) rows → \(output)")

@@ -35,8 +35,8 @@ extension CribaCLI {
         @Option(name: .shortAndLong, help: "Output CSV file. Default: standard output.")
         var output: String?
 
-        @Option(help: "Header of the column holding the message text.")
-        var textColumn = "text"
+        @Option(help: "Header of the column holding the message text. Default: the column the model was trained with (text for models that do not record it).")
+        var textColumn: String?
 
         @Option(help: "Field delimiter: auto, comma, semicolon or tab.")
         var delimiter: CSVDelimiter = .auto
@@ -54,6 +54,9 @@ extension CribaCLI {
 
         @OptionGroup var threads: ThreadsArgument
 
+        @Flag(help: "No progress on standard error.")
+        var quiet = false
+
         func validate() throws {
             if maxLineBytes < 1 { throw ValidationError("--max-line-bytes must be at least 1") }
             if let output { try validateOutput(output, option: "-o", inputs: [data, modelArguments.inputPath, unsure.labelThresholds]) }
@@ -65,10 +68,15 @@ extension CribaCLI {
                 let model = try modelArguments.load()
                 let classifier = Classifier(model: model, policy: try unsure.policy(labels: model.labels))
                 let reader = try CSVReader(path: data, delimiter: delimiter, encoding: encoding, maxRecordBytes: maxLineBytes)
-                if reader.encoding == .windows1252 && encoding == .auto {
+                // A model trained on a Windows-1252 file expects more of them: no warning then.
+                if reader.encoding == .windows1252 && encoding == .auto && model.facts.training.encoding != .windows1252 {
                     printError("criba: warning: \(data): not valid UTF-8; reading it as Windows-1252 (use --encoding to choose)")
                 }
-                let textIndex = try reader.column(named: textColumn, role: .textColumn)
+                let column = textColumn ?? model.facts.training.textColumn ?? "text"
+                let remembered = textColumn == nil ? model.facts.training.textColumn : nil
+                let textIndex = try explainingRememberedColumns(text: remembered, label: nil, model: modelArguments.model ?? "the default model") {
+                    try reader.column(named: column, role: .textColumn)
+                }
                 // Two columns of the same name could not be told apart by the next reader.
                 for added in Self.addedColumns {
                     if let existing = reader.header.first(where: { $0.lowercased() == added }) {
@@ -132,7 +140,10 @@ extension CribaCLI {
                         try out.flush()
                     }
                 }
+                let progress = ProgressDisplay(command: "predict", quiet: quiet)
+                var reading = ReadingProgress(progress, path: data)
                 while let record = try reader.next() {
+                    reading.row(bytesRead: reader.bytesRead)
                     guard record.fields.count == reader.header.count else {
                         throw DataError(
                             file: data, line: record.line,
@@ -142,6 +153,7 @@ extension CribaCLI {
                     if batch.count == (threads == 1 ? 1 : LineBatch.size) { try answerBatch() }
                 }
                 try answerBatch()
+                progress.end()
                 if unencodable > 0 {
                     printError("criba: warning: \(unencodable) field(s) hold characters Windows-1252 cannot write; they are written as `?` (use --excel for UTF-8)")
                 }

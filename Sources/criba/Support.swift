@@ -59,6 +59,9 @@ func reportingErrors(_ body: () throws -> Void) throws {
         throw e
     } catch is BrokenPipe {
         throw ExitCode(141)  // 128 + SIGPIPE: the reader of standard output went away.
+    } catch let e as CalibrationSizeError {
+        printError("criba: error: \(e.description.replacingOccurrences(of: "train without calibration", with: "leave out --calibrate"))")
+        throw ExitCode(64)
     } catch {
         printError("criba: error: \(error)")
         throw ExitCode(exitStatus(for: error))
@@ -77,21 +80,128 @@ func exitStatus(for error: Error) -> Int32 {
     }
 }
 
-/// Progress on stderr: a line rewritten in place on a terminal; on a pipe or file, only
-/// lines marked final, so logs stay short.
-struct Progress {
+/// Progress on standard error, shown only for runs longer than about a second: on a terminal,
+/// one line rewritten in place (at most 10 times a second) and cleared at the end; otherwise
+/// plain lines, at most one every 5 seconds, and a last one saying how long the run took.
+/// With --quiet nothing, not even the summary lines. Standard output is never touched.
+///
+/// `CRIBA_PROGRESS_AFTER` and `CRIBA_PROGRESS_INTERVAL` (seconds) change the delay and the
+/// interval between plain lines; tests set them to 0.
+final class ProgressDisplay: @unchecked Sendable {
+    let command: String
+    let quiet: Bool
     let isTerminal = OS.isTerminal(2)
-    var quiet = false
+    private let start = DispatchTime.now().uptimeNanoseconds
+    private let lock = NSLock()
+    private var drawn = false
+    private var printed = false
+    private var last: UInt64 = 0
 
-    func update(_ message: String) {
-        guard !quiet, isTerminal else { return }
-        writeStandardError("\r\u{1B}[K\(message)")
+    static func seconds(_ variable: String, default value: Double) -> Double {
+        ProcessInfo.processInfo.environment[variable].flatMap(Double.init).map { max(0, $0) } ?? value
+    }
+    /// Seconds before anything is shown.
+    static let after = seconds("CRIBA_PROGRESS_AFTER", default: 1)
+    /// Seconds between plain lines (not a terminal).
+    static let interval = seconds("CRIBA_PROGRESS_INTERVAL", default: 5)
+
+    init(command: String, quiet: Bool) {
+        self.command = command
+        self.quiet = quiet
     }
 
+    private var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+
+    /// `12 s`, `3 min 05 s`.
+    static func duration(_ s: Double) -> String {
+        let n = Int(s.rounded())
+        return n < 60 ? "\(n) s" : String(format: "%d min %02d s", n / 60, n % 60)
+    }
+
+    /// Shows where the run is: `what`, the time elapsed and, with the share done, the time left.
+    func show(_ what: String, fraction: Double? = nil) {
+        guard !quiet else { return }
+        let t = elapsed
+        guard t >= Self.after else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        lock.lock()
+        defer { lock.unlock() }
+        let gap = isTerminal ? 0.1 : Self.interval
+        guard !drawn && !printed || Double(now &- last) / 1e9 >= gap else { return }
+        last = now
+        var text = "\(command): \(what) — \(Self.duration(t)) elapsed"
+        if let f = fraction, f >= 0.01, f < 1 { text += ", about \(Self.duration(t * (1 - f) / f)) left" }
+        if isTerminal {
+            writeStandardError("\r\u{1B}[K" + escapingControls(text))
+            drawn = true
+        } else {
+            writeStandardError(escapingControls(text) + "\n")
+            printed = true
+        }
+    }
+
+    /// Shows a library progress report.
+    func show(_ report: ProgressReport) {
+        show(report.description, fraction: report.fraction)
+    }
+
+    /// Clears the live line; when plain lines were printed, says how long the run took.
+    func end() {
+        lock.lock()
+        defer { lock.unlock() }
+        if drawn {
+            writeStandardError("\r\u{1B}[K")
+            drawn = false
+        }
+        if printed {
+            writeStandardError("\(command): done in \(Self.duration(elapsed))\n")
+            printed = false
+        }
+    }
+
+    /// Ends the live line and writes a summary line (not with --quiet).
     func finish(_ message: String) {
         guard !quiet else { return }
-        if isTerminal { writeStandardError("\r\u{1B}[K") }
+        lock.lock()
+        if drawn {
+            writeStandardError("\r\u{1B}[K")
+            drawn = false
+        }
+        lock.unlock()
         writeStandardError(message + "\n")
+    }
+}
+
+/// The size of the regular file at `path`, or nil (standard input, a pipe, a missing file).
+func regularFileSize(_ path: String) -> Int? {
+    var st = stat()
+    guard path != "-", stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+    return Int(st.st_size)
+}
+
+/// Progress through a file being read: rows, and bytes against its size when known.
+struct ReadingProgress {
+    let display: ProgressDisplay
+    let size: Int?
+    private(set) var rows = 0
+
+    init(_ display: ProgressDisplay, path: String) {
+        self.display = display
+        size = regularFileSize(path)
+    }
+
+    /// Counts a row; every 1024 rows shows the count and, with `bytesRead`, the share of the file.
+    mutating func row(bytesRead: @autoclosure () -> Int) {
+        rows += 1
+        guard rows & 1023 == 0 else { return }
+        show(bytesRead: bytesRead())
+    }
+
+    func show(bytesRead: Int) {
+        guard let size, size > 0 else { return display.show("\(rows) rows read") }
+        let f = min(1, Double(bytesRead) / Double(size))
+        display.show(
+            "\(rows) rows, \(MemoryBudget.describe(bytesRead)) of \(MemoryBudget.describe(size)) (\(Int(f * 100))%)", fraction: f)
     }
 }
 
@@ -139,16 +249,16 @@ enum DefaultModel {
 
 /// Options for reading labelled CSV files.
 struct CSVArguments: ParsableArguments {
-    @Option(help: "Header of the column holding the message text.")
-    var textColumn = "text"
+    @Option(help: "Header of the column holding the message text. Default: text, or for a command given a model, the column it was trained with.")
+    var textColumn: String?
 
-    @Option(help: "Header of the column holding the label.")
-    var labelColumn = "label"
+    @Option(help: "Header of the column holding the label. Default: label, or for a command given a model, the column it was trained with.")
+    var labelColumn: String?
 
     @Option(help: "Field delimiter: auto, comma, semicolon or tab (auto looks at the header line).")
     var delimiter: CSVDelimiter = .auto
 
-    @Option(help: "Text encoding: auto, utf-8 or windows-1252 (auto reads UTF-8, or Windows-1252 with a warning when the file is not UTF-8).")
+    @Option(help: "Text encoding: auto, utf-8 or windows-1252 (auto reads UTF-8, or Windows-1252 with a warning when the file is not UTF-8 and the model, if any, was not trained on a Windows-1252 file).")
     var encoding: CSVEncoding = .auto
 
     @Option(name: .customLong("empty"), help: "Rows with an empty text or label: skip (with a warning listing their lines) or fail.")
@@ -161,15 +271,47 @@ struct CSVArguments: ParsableArguments {
         if maxLineBytes < 1 { throw ValidationError("--max-line-bytes must be at least 1") }
     }
 
-    var options: CSVOptions {
+    /// The label column in effect when no model is read.
+    var labelColumnOrDefault: String { labelColumn ?? "label" }
+
+    var options: CSVOptions { options(remembering: nil) }
+
+    /// The options, with the text and label columns a model was trained with (`facts`) where
+    /// the flags are not given, and its encoding as the expected one (a Windows-1252 file is
+    /// then not reported again). The delimiter and encoding are still detected per file.
+    func options(remembering facts: TrainingFacts?) -> CSVOptions {
         var o = CSVOptions()
-        o.textColumn = textColumn
-        o.labelColumn = labelColumn
+        o.textColumn = textColumn ?? facts?.textColumn ?? o.textColumn
+        o.labelColumn = labelColumn ?? facts?.labelColumn ?? o.labelColumn
         o.delimiter = delimiter
         o.encoding = encoding
+        o.expectedEncoding = facts?.encoding
         o.emptyFields = emptyFields
         o.maxRecordBytes = maxLineBytes
         return o
+    }
+
+    /// Runs `body`, adding to a missing-column error which column names came from the model
+    /// at `path` (see ``explainingRememberedColumns(text:label:model:_:)``).
+    func explainingColumns<T>(takenFrom facts: TrainingFacts?, model path: String, _ body: () throws -> T) throws -> T {
+        try explainingRememberedColumns(
+            text: textColumn == nil ? facts?.textColumn : nil, label: labelColumn == nil ? facts?.labelColumn : nil, model: path, body)
+    }
+}
+
+/// Runs `body`, adding to a missing-column error the column names taken from the model at
+/// `path` (`text`, `label`: those used without a flag naming them), so the user knows where a
+/// name they never typed comes from.
+func explainingRememberedColumns<T>(text: String?, label: String?, model path: String, _ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch var e as DataError where !Set(e.settings).isDisjoint(with: [.textColumn, .labelColumn]) {
+        let named = [text.map { ("text", $0) }, label.map { ("label", $0) }].compactMap { $0 }
+        guard !named.isEmpty else { throw e }
+        let names = named.map { "`\($0.1)`" }.joined(separator: " and ")
+        let verb = named.count == 1 ? "is the \(named[0].0) column" : "are the text and label columns"
+        e.message += " (\(names) \(verb) \(path) was trained with)"
+        throw e
     }
 }
 

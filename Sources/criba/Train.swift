@@ -34,7 +34,7 @@ extension CribaCLI {
         @Flag(help: "Choose the algorithm, regularisation and n-gram ranges by stratified k-fold cross-validation (accuracy); the search table is stored in the model. Not with --algorithm.")
         var tune = false
 
-        @Flag(help: "Calibrate the probabilities: fit a softmax temperature on held-out folds (--folds) and store it in the model.")
+        @Flag(help: "Calibrate the probabilities: fit a softmax temperature on held-out folds (--folds) and store it in the model. Needs at least 200 messages (exit 64 below).")
         var calibrate = false
 
         @Option(help: "With --calibrate: `temperature` (one softmax temperature; the answers do not change) or `bias` (an inverse temperature and one offset per label; the answers can change). Default: temperature.")
@@ -55,7 +55,7 @@ extension CribaCLI {
         @Option(help: "Memory the training may use, as a number of bytes with an optional K, M, G or T suffix (powers of 1024), e.g. 2G. Features that would not fit are read from the file in passes instead of held (said on standard error; the model then differs from the in-memory one), and a model table that would not fit is refused. Default: a quarter of the physical memory.")
         var memory: MemorySize?
 
-        @Flag(help: "No progress messages on standard error.")
+        @Flag(help: "No progress or summary on standard error (warnings and errors still).")
         var quiet = false
 
         func validate() throws {
@@ -66,7 +66,7 @@ extension CribaCLI {
             if tune && training.algorithm != nil {
                 throw ValidationError("--tune chooses the algorithm by cross-validation; leave out --algorithm")
             }
-            try training.validateGroupColumn(labelColumn: csv.labelColumn)
+            try training.validateGroupColumn(labelColumn: csv.labelColumnOrDefault)
             if calibration != nil && !calibrate { throw ValidationError("--calibration needs --calibrate") }
             if training.groupColumn != nil && !(calibrate || tune) {
                 throw ValidationError("--group-column chooses the cross-validation folds; it needs --calibrate or --tune")
@@ -89,13 +89,14 @@ extension CribaCLI {
         func run() throws {
             try reportingErrors {
                 let o = try training.options(defaultAlgorithm: countsOnly ? .naiveBayes : .linearSVM)
-                let progress = Progress(quiet: quiet)
+                let progress = ProgressDisplay(command: "train", quiet: quiet)
                 let start = Date()
                 if streaming && o.solver == .lbfgs {
                     printError("criba: warning: --streaming trains with SGD (one pass cannot hold the data for L-BFGS); --solver lbfgs is ignored")
                 }
                 let model: Model
                 do {
+                    defer { progress.end() }
                     model = try trainModel(options: o, progress: progress)
                 } catch let e as ModelSizeError {
                     throw TrainingError(
@@ -103,6 +104,16 @@ extension CribaCLI {
                 }
                 if model.facts.training.streamingFiles != nil {
                     printError("criba: note: --memory sets the memory budget (default: a quarter of the physical memory)")
+                }
+                let t = model.facts.training
+                if t.temperatureFit == .tooFewMessages {
+                    printError(
+                        "criba: warning: \(rowCount(model)) messages are too few to fit a softmax temperature on held-out messages (at least \(TemperatureScaling.minimumHeldOut)); the probabilities are left uncalibrated (temperature 1) and say little")
+                }
+                if let from = t.temperatureCappedFrom {
+                    let r = model.algorithm.temperatureRange
+                    printError(
+                        "criba: warning: the fitted temperature \(from) is outside the range \(r.lowerBound)–\(r.upperBound) that fits \(model.algorithm.rawValue) scores on real data; the model uses \(model.temperature) instead (see docs/calibration.md)")
                 }
                 if model.featureCount == 0 {
                     printError("criba: warning: no feature was kept (is --min-count \(training.minCount) too high?); the model answers every message from the label frequencies alone")
@@ -117,10 +128,11 @@ extension CribaCLI {
         }
 
         /// The model these arguments ask for.
-        private func trainModel(options o: TrainingOptions, progress: Progress) throws -> Model {
+        private func trainModel(options o: TrainingOptions, progress: ProgressDisplay) throws -> Model {
             let source = LabelledCSV(path: data, options: csv.options)
             let warn: (String) -> Void = { printError("criba: warning: \($0)") }
-            var trainer = Trainer(options: o) { progress.update($0) }
+            var trainer = Trainer(options: o)
+            trainer.onProgress = { progress.show($0) }
             trainer.memoryBudget = memory?.bytes ?? MemoryBudget.default
             if countsOnly {
                 return try trainer.trainCounts(on: source, warn: warn)

@@ -36,6 +36,12 @@ final class DefaultModelTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(e.macroF1, 0.90, "macro-F1 on Data/test.csv")
         XCTAssertEqual(classifier.model.info["calibration.method"], "temperature")
         XCTAssertEqual(classifier.model.info["calibration.group_column"], "business")
+        // The small-data rules leave the recipe's calibration as fitted: enough held-out
+        // messages, and a temperature inside nblr's range (no cap applied).
+        let facts = classifier.model.facts.training
+        XCTAssertGreaterThanOrEqual(facts.rows ?? 0, TemperatureScaling.minimumHeldOut)
+        XCTAssertNil(facts.temperatureCappedFrom)
+        XCTAssertTrue(Algorithm.nbLogisticRegression.temperatureRange.contains(classifier.model.temperature))
         XCTAssertLessThanOrEqual(e.expectedCalibrationError(), 0.03, "ECE on Data/test.csv")
     }
 }

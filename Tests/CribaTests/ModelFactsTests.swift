@@ -80,6 +80,57 @@ final class ModelFactsTests: XCTestCase {
         XCTAssertEqual(ModelFacts.common(to: [a, b]).entries, ["alpha": "0.5", "rows": "4"])
     }
 
+    func testInputFactsAndLabelCountsReadAsTypedValuesAndWriteBack() {
+        let written = [
+            "text_column": "Mensaje", "label_column": "Categoría", "delimiter": "semicolon", "encoding": "windows-1252",
+            "label_counts": "9 12 3", "rows": "24",
+        ]
+        let facts = ModelFacts(entries: written)
+        XCTAssertEqual(facts.unrecognized, [:])
+        XCTAssertEqual(facts.training.textColumn, "Mensaje")
+        XCTAssertEqual(facts.training.labelColumn, "Categoría")
+        XCTAssertEqual(facts.training.delimiter, .semicolon)
+        XCTAssertEqual(facts.training.encoding, .windows1252)
+        XCTAssertEqual(facts.training.labelCounts, [9, 12, 3])
+        XCTAssertEqual(facts.entries, written)
+        // Values this build cannot read back exactly stay as they were.
+        let odd = ["label_counts": "9  3", "delimiter": "pipe", "encoding": "latin-1"]
+        XCTAssertEqual(ModelFacts(entries: odd).unrecognized, odd)
+        XCTAssertEqual(ModelFacts(entries: odd).entries, odd)
+        var added = facts
+        added.addLabelCounts([1, 0, 2])
+        XCTAssertEqual(added.training.labelCounts, [10, 12, 5])
+        added.addLabelCounts([1, 1])
+        XCTAssertNil(added.training.labelCounts, "not one count per label: unknown")
+    }
+
+    func testTrainingRecordsHowItReadTheFileAndTheLabelCounts() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("facts-\(getpid())-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("t.csv").path
+        var text = "id\tmensaje\ttipo\n"
+        for i in 0..<6 { text += "\(i)\thola buenas \(i)\tsaludo\n\(i)\tcuánto cuesta \(i)\tprecio\n\(i)\tganaste un premio \(i)\tspam\n" }
+        text += "9\tcuánto sale\tprecio\n"
+        try FileIO.writeAtomically(Array(text.utf8), to: path)
+        var csv = CSVOptions()
+        csv.textColumn = "mensaje"
+        csv.labelColumn = "tipo"
+        for algorithm in [Algorithm.linearSVM, .naiveBayes] {
+            var o = TrainingOptions()
+            o.algorithm = algorithm
+            let model = try Trainer(options: o).train(on: LabelledCSV(path: path, options: csv))
+            let t = model.facts.training
+            XCTAssertEqual([t.textColumn, t.labelColumn], ["mensaje", "tipo"])
+            XCTAssertEqual(t.delimiter, .tab)
+            XCTAssertEqual(t.encoding, .utf8)
+            XCTAssertEqual(model.labelExampleCounts, [7, 6, 6], "\(algorithm)")
+            // Naive Bayes keeps them in its counts, not twice.
+            XCTAssertEqual(t.labelCounts == nil, algorithm.isCountBased)
+            XCTAssertEqual(try Model(bytes: model.serialized()).facts, model.facts)
+        }
+    }
+
     /// Every `Models/default.criba` this repository has shipped (format version 1, from its
     /// history) loads, and writing it again gives the same bytes.
     func testEveryShippedDefaultModelLoadsAndRewritesIdentically() throws {
@@ -95,6 +146,13 @@ final class ModelFactsTests: XCTestCase {
             XCTAssertEqual(model.serialized(), bytes, "default.criba at \(name)")
             XCTAssertEqual(model.facts.unrecognized, [:], "default.criba at \(name)")
             XCTAssertGreaterThan(model.facts.training.rows ?? 0, 0, "default.criba at \(name)")
+            // Files written before the input was recorded read with none (the defaults apply).
+            if model.facts.training.textColumn == nil {
+                XCTAssertNil(model.facts.training.labelCounts, "default.criba at \(name)")
+                XCTAssertNil(model.labelExampleCounts, "default.criba at \(name)")
+            } else {
+                XCTAssertEqual(model.labelExampleCounts?.reduce(0, +), Double(model.facts.training.rows ?? -1), "default.criba at \(name)")
+            }
         }
         if files.count == 1 { throw XCTSkip("no git history of Models/default.criba here; checked the current file only") }
     }

@@ -78,10 +78,10 @@ func sampleIndex(weights: [Double], at u: Double) -> Int {
     return weights.count - 1
 }
 
-/// 36 short messages of three labels, for calibration tests.
+/// Three labels, 70 messages each: enough for a calibration (``TemperatureScaling/minimumHeldOut``).
 func threeLabelExamples() -> [Example] {
     var examples: [Example] = []
-    for i in 0..<12 {
+    for i in 0..<70 {
         examples.append(Example(text: "hola buenas \(i % 3 == 0 ? "tardes" : "noches")", label: "saludo"))
         examples.append(Example(text: "cuánto cuesta el \(i % 2 == 0 ? "queque" : "pan")", label: "precio"))
         examples.append(Example(text: "ganaste un premio \(i % 2 == 0 ? "ya" : "hoy") ingresá", label: "spam"))

@@ -21,7 +21,7 @@ final class TrainingTests: XCTestCase {
         let csv = LabelledCSV(path: try corpus())
         var set = try TrainingSet(options: o)
         for (i, e) in try csv.examples().enumerated() { set.add(e.text, label: e.label, line: i + 2) }
-        let a = try set.train(trainer: Trainer(options: o), source: csv.path)
+        let a = try set.train(trainer: Trainer(options: o), source: csv.path).recordingInput(of: csv)
         let b = try Trainer(options: o).trainStreaming(on: csv, bufferSize: 3)
         XCTAssertEqual(a.serialized(), b.serialized(), "streaming naive Bayes gives the in-memory model byte for byte")
         XCTAssertEqual(a.space.keys, b.space.keys)
@@ -43,7 +43,14 @@ final class TrainingTests: XCTestCase {
     /// Regression: streaming SVMs kept temperature 1, so their probabilities were raw margins
     /// through a softmax (ECE 0.556 on Data/test.csv against 0.063 in memory).
     func testStreamingSVMFitsItsTemperatureOnTheTrainingMessages() throws {
-        let csv = LabelledCSV(path: try corpus())
+        // Enough messages for a fit (TemperatureScaling.minimumHeldOut): the corpus twelve
+        // times, each copy told apart by a number.
+        let dir = try temporaryDirectory(self)
+        let base = try LabelledCSV(path: try corpus()).examples()
+        var text = "text,label\n"
+        for k in 0..<12 { for e in base { text += "\"\(e.text) \(k)\",\(e.label)\n" } }
+        let csv = LabelledCSV(path: try writeFile(dir, "large.csv", text))
+        XCTAssertGreaterThanOrEqual(base.count * 12, TemperatureScaling.minimumHeldOut)
         for algorithm in [Algorithm.linearSVM, .nbSVM] {
             var o = TrainingOptions()
             o.algorithm = algorithm
@@ -51,13 +58,20 @@ final class TrainingTests: XCTestCase {
             XCTAssertEqual(model.info["temperature_fit"], "training", "\(algorithm)")
             var set = try TrainingSet(options: o)
             for (i, e) in try csv.examples().enumerated() { set.add(e.text, label: e.label, line: i + 2) }
-            let fit = TemperatureScaling.fit(scores: model.rawScores(set.raw), labels: set.raw.labels, classes: model.labels.count)
+            let fit = TemperatureScaling.fit(
+                scores: model.rawScores(set.raw), labels: set.raw.labels, classes: model.labels.count, range: algorithm.temperatureRange)
             XCTAssertEqual(model.temperature, fit.temperature, "\(algorithm): the temperature of the training scores")
+            XCTAssertEqual(model.facts.training.temperatureCappedFrom, fit.cappedFrom, "\(algorithm)")
             XCTAssertNotEqual(model.temperature, 1, "\(algorithm)")
+            // Below the minimum: temperature 1, and the model says why.
+            let small = try Trainer(options: o).trainStreaming(on: LabelledCSV(path: try corpus()), bufferSize: 4)
+            XCTAssertEqual(small.info["temperature_fit"], "too_few_messages", "\(algorithm)")
+            XCTAssertEqual(small.temperature, 1, "\(algorithm)")
         }
+        let csvSmall = LabelledCSV(path: try corpus())
         var lrOptions = TrainingOptions()
         lrOptions.algorithm = .nbLogisticRegression
-        let lr = try Trainer(options: lrOptions).trainStreaming(on: csv, bufferSize: 4)
+        let lr = try Trainer(options: lrOptions).trainStreaming(on: csvSmall, bufferSize: 4)
         XCTAssertNil(lr.info["temperature_fit"], "logistic regression keeps temperature 1")
         XCTAssertEqual(lr.temperature, 1)
     }
@@ -173,7 +187,10 @@ final class TrainingTests: XCTestCase {
     func testCalibrationWithAGroupColumn() throws {
         let dir = try temporaryDirectory(self)
         var text = "text,label,business\n"
-        for (i, e) in ModelFileTests.examples.enumerated() { text += "\"\(e.text)\",\(e.label),negocio_\(i % 5)\n" }
+        // At least TemperatureScaling.minimumHeldOut messages: the examples 17 times over.
+        for k in 0..<17 {
+            for (i, e) in ModelFileTests.examples.enumerated() { text += "\"\(e.text) \(k)\",\(e.label),negocio_\(i % 5)\n" }
+        }
         let path = try writeFile(dir, "grouped.csv", text)
         let model = try Trainer().trainCalibrated(on: LabelledCSV(path: path), folds: 3, groupColumn: "business")
         XCTAssertEqual(model.info["calibration.group_column"], "business")
@@ -189,7 +206,35 @@ final class TrainingTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("5 distinct value(s), fewer than the 6 folds"), "\(error)")
         }
         let e = try Trainer().crossValidate(on: LabelledCSV(path: path), folds: 2, groupColumn: "business")
-        XCTAssertEqual(e.count, ModelFileTests.examples.count)
+        XCTAssertEqual(e.count, ModelFileTests.examples.count * 17)
+    }
+
+    func testProgressReportsNestedLevelsWithTheShareDone() throws {
+        let r = ProgressReport(steps: [
+            ProgressStep(name: "candidate", done: 2, total: 10), ProgressStep(name: "fold", done: 1, total: 4),
+            ProgressStep(name: "epoch", done: 6, total: 12),
+        ])
+        XCTAssertEqual(r.description, "candidate 3 of 10, fold 2 of 4, epoch 7 of 12")
+        XCTAssertEqual(try XCTUnwrap(r.fraction), 0.2 + 0.1 * (0.25 + 0.25 * 0.5), accuracy: 1e-12)
+        XCTAssertNil(ProgressReport(steps: [ProgressStep(name: "iteration", done: 4, total: nil)]).fraction)
+        XCTAssertEqual(ProgressReport(steps: [ProgressStep(name: "iteration", done: 4, total: nil)]).description, "iteration 5")
+        XCTAssertEqual(ProgressReport(steps: [ProgressStep(name: "rows counted", done: 1024, total: 5580)]).description, "1024 of 5580 rows counted")
+
+        // A training reports to its handler every change of its outermost level: each of the
+        // calibration's models (inner levels, such as epochs, at most every 50 ms).
+        final class Box: @unchecked Sendable {
+            let lock = NSLock()
+            var reports: [ProgressReport] = []
+        }
+        let box = Box()
+        var trainer = Trainer()
+        trainer.onProgress = { r in box.lock.withLock { box.reports.append(r) } }
+        _ = try trainer.trainCalibrated(on: threeLabelExamples(), folds: 3)
+        let outer = box.reports.compactMap { $0.steps.first }.filter { $0.name == "model" }
+        XCTAssertEqual(Set(outer.map(\.done)), [0, 1, 2, 3], "models 1 to 4 of 4")
+        XCTAssertTrue(outer.allSatisfy { $0.total == 4 })
+        // Without a handler nothing is tracked.
+        XCTAssertNil(Trainer().onProgress)
     }
 }
 
@@ -219,6 +264,40 @@ final class CalibrationTests: XCTestCase {
         }
         // Deterministic.
         XCTAssertEqual(TemperatureScaling.fit(scores: scores, labels: labels, classes: c), fit)
+    }
+
+    /// A fit outside the range asked for is moved to the nearest bound, which is the best
+    /// temperature inside (the log loss has one minimum along ln T); the fitted one is kept.
+    func testTemperatureFitIsCappedToTheRange() {
+        var rng = SplitMix64(seed: 11)
+        let c = 3
+        var scores: [Float] = []
+        var labels: [Int32] = []
+        for _ in 0..<4000 {
+            let z = (0..<c).map { _ in Double.random(in: -0.1...0.1, using: &rng) }
+            let e = z.map { exp($0 / 0.02) }
+            let u = Double.random(in: 0..<e.reduce(0, +), using: &rng)
+            scores += z.map(Float.init)
+            labels.append(Int32(sampleIndex(weights: e, at: u)))
+        }
+        let free = TemperatureScaling.fit(scores: scores, labels: labels, classes: c)
+        XCTAssertEqual(Double(free.temperature), 0.02, accuracy: 0.003)
+        XCTAssertNil(free.cappedFrom)
+        let range = Algorithm.logisticRegression.temperatureRange
+        let capped = TemperatureScaling.fit(scores: scores, labels: labels, classes: c, range: range)
+        XCTAssertEqual(capped.temperature, range.lowerBound)
+        XCTAssertEqual(capped.cappedFrom, free.temperature)
+        XCTAssertEqual(capped.logLossAfter, TemperatureScaling.logLoss(scores: scores, labels: labels, classes: c, temperature: Double(range.lowerBound)))
+        for t in [range.lowerBound * 1.5, range.lowerBound * 3] {
+            XCTAssertLessThan(capped.logLossAfter, TemperatureScaling.logLoss(scores: scores, labels: labels, classes: c, temperature: Double(t)))
+        }
+        // Inside the range nothing moves.
+        let inside = TemperatureScaling.fit(scores: scores, labels: labels, classes: c, range: 0.01...1)
+        XCTAssertEqual(inside, free)
+        // Each algorithm's range holds the temperatures it was fitted on real data.
+        XCTAssertTrue(Algorithm.linearSVM.temperatureRange.contains(0.097) && Algorithm.linearSVM.temperatureRange.contains(0.41))
+        XCTAssertTrue(Algorithm.nbLogisticRegression.temperatureRange.contains(0.39) && Algorithm.logisticRegression.temperatureRange.contains(1.05))
+        XCTAssertTrue(Algorithm.naiveBayes.temperatureRange.contains(2.9) && Algorithm.complementNaiveBayes.temperatureRange.contains(20.2))
     }
 
     func testCalibratedTrainingKeepsTheWeightsAndStoresTheFit() throws {
@@ -284,6 +363,22 @@ final class CalibrationTests: XCTestCase {
             XCTAssertGreaterThan(other, best)
         }
         XCTAssertEqual(BiasScaling.fit(scores: scores, labels: labels, classes: c, initialScale: 1 / Double(temperature.temperature)), fit)
+    }
+
+    func testSVMWithoutHeldOutMistakesKeepsTemperatureOne() throws {
+        // 210 well-separated messages (enough for a fit): both halves answer the other half
+        // right, so there is no temperature to fit and the margins must not be sharpened into
+        // certainties.
+        let examples = (0..<70).flatMap { k in [
+            Example(text: "cuánto cuesta el queque \(k)", label: "precio"),
+            Example(text: "hola buenas tardes \(k)", label: "saludo"),
+            Example(text: "ganaste un premio reclamalo ya \(k)", label: "spam"),
+        ] }
+        let model = try Trainer().train(on: examples)
+        XCTAssertEqual(model.algorithm, .linearSVM, "svm is the default")
+        XCTAssertNil(model.info["temperature_fit"])
+        XCTAssertEqual(model.temperature, 1)
+        XCTAssertLessThan(Classifier(model: model).classify("cuánto cuesta el queque").probability, 0.99)
     }
 
     /// The stored temperature and biases give softmax(a·s + d) of the raw scores.

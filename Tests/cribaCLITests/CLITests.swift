@@ -210,9 +210,19 @@ final class CLITests: XCTestCase {
     // MARK: Trust: unsure, top-k, explanations, calibration, evaluation
 
     /// ``smallTraining`` with a `business` column of four values.
-    static var groupedTraining: String {
-        let lines = smallTraining.split(separator: "\n")
+    static var groupedTraining: String { grouped(smallTraining) }
+
+    /// `csv` (`text,label` rows) with a `business` column of four values.
+    static func grouped(_ csv: String) -> String {
+        let lines = csv.split(separator: "\n")
         return "text,label,business\n" + lines.dropFirst().enumerated().map { "\($1),negocio_\($0 % 4)" }.joined(separator: "\n") + "\n"
+    }
+
+    /// ``smallTraining`` 17 times over (204 messages, each copy's texts numbered): enough to
+    /// calibrate (at least 200 held-out messages).
+    static var calibrationTraining: String {
+        let rows = smallTraining.split(separator: "\n").dropFirst()
+        return "text,label\n" + (0..<17).flatMap { k in rows.map { $0.replacingOccurrences(of: ",", with: " \(k),") } }.joined(separator: "\n") + "\n"
     }
 
     /// The tags of an HTML document balance (void elements and self-closed tags aside).

@@ -83,7 +83,7 @@ extension CLITests {
     }
 
     func testTrainCalibrateAndEvaluateReportsCalibrationAndCoverage() throws {
-        let data = try file("train.csv", Self.smallTraining)
+        let data = try file("train.csv", Self.calibrationTraining)
         let model = dir.appendingPathComponent("cal.criba").path
         let t = succeeded(try run(["train", data, "-o", model, "--calibrate", "--folds", "2"]))
         XCTAssertTrue(t.stderr.contains("calibrated: temperature"), t.stderr)
@@ -104,12 +104,12 @@ extension CLITests {
     }
 
     func testGroupColumnForCalibrationAndCrossValidation() throws {
-        let data = try file("grouped.csv", Self.groupedTraining)
+        let data = try file("grouped.csv", Self.grouped(Self.calibrationTraining))
         let model = dir.appendingPathComponent("grouped.criba").path
         let t = succeeded(try run(["train", data, "-o", model, "--calibrate", "--folds", "2", "--group-column", "business"]))
         XCTAssertTrue(t.stderr.contains("folds grouped by `business` (4 groups)"), t.stderr)
         let e = succeeded(try run(["evaluate", "--folds", "2", "--group-column", "business", data, "--json"]))
-        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as! [String: Any])["n"] as? Int, 12)
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as! [String: Any])["n"] as? Int, 204)
         try assertFails(["train", data, "-o", model, "--calibrate", "--folds", "5", "--group-column", "business"], status: 65,
                         mentions: [data, "`business` has 4 distinct value(s), fewer than the 5 folds"])
         try assertFails(["train", data, "-o", model, "--group-column", "business"], status: 64, mentions: ["--group-column", "--calibrate"])

@@ -19,7 +19,7 @@ extension CLITests {
     }
 
     func testTrainCalibrationBias() throws {
-        let data = try file("train.csv", Self.smallTraining)
+        let data = try file("train.csv", Self.calibrationTraining)
         let model = dir.appendingPathComponent("bias.criba").path
         let t = succeeded(try run(["train", data, "-o", model, "--calibrate", "--calibration", "bias", "--folds", "2"]))
         XCTAssertTrue(t.stderr.contains("offsets"), t.stderr)

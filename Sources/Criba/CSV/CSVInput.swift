@@ -17,6 +17,30 @@ final class CSVInput: @unchecked Sendable {
 
     private let lock = NSLock()
     private var state = State.unknown
+    private var lastFormat: CSVFormat?
+    private weak var current: CSVReader?
+
+    /// Bytes the pass under way has read (0 before the first).
+    var bytesRead: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return current?.bytesRead ?? 0
+    }
+
+    /// How the last pass read the data (`nil` before the first).
+    var format: CSVFormat? {
+        lock.lock()
+        defer { lock.unlock() }
+        return lastFormat
+    }
+
+    /// Records how `reader` reads the data.
+    func note(_ reader: CSVReader) {
+        lock.lock()
+        defer { lock.unlock() }
+        lastFormat = CSVFormat(delimiter: CSVDelimiter(byte: reader.delimiter) ?? .comma, encoding: reader.encoding)
+        current = reader
+    }
 
     deinit {
         if case .stream(let source, let spool) = state {

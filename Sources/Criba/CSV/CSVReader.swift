@@ -25,6 +25,12 @@ public enum CSVDelimiter: String, Sendable, CaseIterable, Codable {
         case .tab: return 0x09
         }
     }
+
+    /// The delimiter written `byte` (`,`, `;` or tab).
+    init?(byte: UInt8) {
+        guard let d = Self.allCases.first(where: { $0.byte == byte }) else { return nil }
+        self = d
+    }
 }
 
 /// A problem in input data, naming the file, line and column: malformed CSV, invalid UTF-8,
@@ -119,6 +125,8 @@ public final class CSVReader {
     public private(set) var hadSeparatorLine = false
     /// Whether the header line ends with CR LF (Windows line ends).
     public private(set) var usesCRLF = false
+    /// Bytes of the input read into records so far (for progress against the file's size).
+    public var bytesRead: Int { consumed }
 
     private let file: FileDescriptor
     private let ownsFile: Bool

@@ -33,6 +33,23 @@ public enum Algorithm: String, Sendable, CaseIterable, Codable {
 
     /// Default initial SGD learning rate.
     public var defaultLearningRate: Double { loss == .squaredHinge ? 0.1 : 0.8 }
+
+    /// The softmax temperatures a fit may give this algorithm's scores; a fit outside is
+    /// moved to the nearest bound (see ``TemperatureScaling/fit(scores:labels:classes:range:)``).
+    ///
+    /// Scores differ in scale by algorithm: SVM margins are near ±1, logistic scores are
+    /// log-odds, naive Bayes sums of log-probabilities are much larger. Each range spans the
+    /// temperatures fitted on the project's corpus and on MASSIVE, MTOP, MINDS-14 and a
+    /// Spanish spam corpus (svm 0.097–0.41 on held-out halves; lr and nblr 0.39–1.05, nb and
+    /// cnb 2.9–20.2 by 3-fold calibration), widened by a factor of 4 each way and rounded out
+    /// to powers of 2: see docs/calibration.md.
+    public var temperatureRange: ClosedRange<Float> {
+        switch self {
+        case .linearSVM, .nbSVM: return 0.015625...2
+        case .logisticRegression, .nbLogisticRegression: return 0.0625...8
+        case .naiveBayes, .complementNaiveBayes: return 0.5...128
+        }
+    }
 }
 
 /// Per-class feature totals of a count-based model, kept so that the model can learn,

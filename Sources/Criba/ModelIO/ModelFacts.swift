@@ -54,8 +54,23 @@ public struct TrainingFacts: Sendable, Equatable {
     /// Temporary files each epoch of a streamed training dealt its messages into (training in
     /// passes over a file larger than the memory budget).
     public var streamingFiles: Int?
-    /// Where the softmax temperature of an SVM was fitted, when training fitted one.
+    /// Where the softmax temperature of an SVM was fitted, when training fitted one, or that
+    /// there were too few messages to fit it.
     public var temperatureFit: TemperatureFit?
+    /// The temperature a fit chose outside ``Algorithm/temperatureRange``, when the model's
+    /// temperature is the nearest bound of the range instead.
+    public var temperatureCappedFrom: Float?
+    /// Training messages of each label, in the model's label order, for models that keep no
+    /// naive Bayes counts (those know theirs: ``Model/labelExampleCounts``).
+    public var labelCounts: [Int]?
+    /// The CSV column the messages were read from.
+    public var textColumn: String?
+    /// The CSV column the labels were read from.
+    public var labelColumn: String?
+    /// The field delimiter the training file was read with (after detection).
+    public var delimiter: CSVDelimiter?
+    /// The encoding the training file was read as (after detection: UTF-8 or Windows-1252).
+    public var encoding: CSVEncoding?
 
     /// No facts.
     public init() {}
@@ -67,6 +82,8 @@ public enum TemperatureFit: String, Sendable, Equatable {
     case training
     /// On held-out halves: two models, each scoring the half it did not see.
     case halves
+    /// Not fitted: fewer messages than ``TemperatureScaling/minimumHeldOut`` (temperature 1).
+    case tooFewMessages = "too_few_messages"
 }
 
 /// How a model's probabilities were calibrated on held-out folds of its training data.
@@ -137,22 +154,8 @@ public struct TuningInfo: Sendable, Equatable {
     /// Every candidate with its mean scores, in search order.
     public var table: [Row]?
 
-    /// One candidate's result.
-    public struct Row: Sendable, Equatable {
-        /// The candidate, as ``TuningCandidate/description``.
-        public var candidate: String
-        /// Mean accuracy over the folds.
-        public var accuracy: Double
-        /// Mean macro-F1 over the folds.
-        public var macroF1: Double
-
-        /// Creates a row.
-        public init(candidate: String, accuracy: Double, macroF1: Double) {
-            self.candidate = candidate
-            self.accuracy = accuracy
-            self.macroF1 = macroF1
-        }
-    }
+    /// One candidate's result, the candidate as ``TuningCandidate/description``.
+    public typealias Row = TuningScores<String>
 
     /// No facts.
     public init() {}
@@ -197,41 +200,140 @@ private struct MetadataEntries {
         remaining[key] = nil
         return value
     }
+}
 
-    mutating func int(_ key: String) -> Int? { take(key, { Int($0) }, MetadataFormat.int) }
-    mutating func double(_ key: String) -> Double? { take(key, { Double($0) }, MetadataFormat.double) }
-    mutating func fixed6(_ key: String) -> Double? { take(key, { Double($0) }, MetadataFormat.fixed6) }
-    mutating func string(_ key: String) -> String? { take(key, { $0 }, { $0 }) }
+/// How one kind of value is written in the metadata section and read back.
+private struct MetadataCodec<T> {
+    let parse: (String) -> T?
+    let format: (T) -> String
+
+    static func raw(_: T.Type) -> MetadataCodec<T> where T: RawRepresentable, T.RawValue == String {
+        MetadataCodec(parse: { T(rawValue: $0) }, format: \.rawValue)
+    }
+}
+
+extension MetadataCodec where T == Int {
+    static var int: Self { Self(parse: { Int($0) }, format: MetadataFormat.int) }
+    /// Space-separated integers, in order (`label_counts`).
+    static var list: MetadataCodec<[Int]> {
+        MetadataCodec<[Int]>(
+            parse: { text in
+                let n = text.split(separator: " ", omittingEmptySubsequences: false).map { Int($0) }
+                return n.isEmpty || n.contains(nil) ? nil : n.map { $0! }
+            }, format: { $0.map(MetadataFormat.int).joined(separator: " ") })
+    }
+}
+
+extension MetadataCodec where T == Double {
+    static var double: Self { Self(parse: { Double($0) }, format: MetadataFormat.double) }
+    static var fixed6: Self { Self(parse: { Double($0) }, format: MetadataFormat.fixed6) }
+}
+
+extension MetadataCodec where T == String {
+    static var string: Self { Self(parse: { $0 }, format: { $0 }) }
+}
+
+/// One typed fact of `Root` and its metadata key: the one description that both reading and
+/// writing the facts use.
+private struct MetadataField<Root> {
+    let read: (inout MetadataEntries, inout Root) -> Void
+    let write: (Root, (String, String) -> Void) -> Void
+
+    init<T>(_ key: String, _ path: WritableKeyPath<Root, T?>, _ codec: MetadataCodec<T>) {
+        read = { e, root in root[keyPath: path] = e.take(key, codec.parse, codec.format) }
+        write = { root, put in
+            if let v = root[keyPath: path] { put(key, codec.format(v)) }
+        }
+    }
+
+    /// Reads `fields` into a new `Root`.
+    static func read(_ fields: [Self], from e: inout MetadataEntries, into root: Root) -> Root {
+        var r = root
+        for f in fields { f.read(&e, &r) }
+        return r
+    }
+
+    /// Writes the fields of `root` set, with `put`.
+    static func write(_ fields: [Self], of root: Root, _ put: (String, String) -> Void) {
+        for f in fields { f.write(root, put) }
+    }
+}
+
+extension TrainingFacts {
+    fileprivate static var fields: [MetadataField<Self>] {
+        [
+            .init("rows", \.rows, .int),
+            .init("seed", \.seed, MetadataCodec(parse: { UInt64($0) }, format: MetadataFormat.uint)),
+            .init("min_count", \.minCount, .int),
+            .init("alpha", \.alpha, .double),
+            .init("c", \.c, .double),
+            .init("solver", \.solver, .raw(Solver.self)),
+            .init("balanced", \.balanced, MetadataCodec(parse: { Bool($0) }, format: MetadataFormat.bool)),
+            .init("epochs", \.epochs, .int),
+            .init("learning_rate", \.learningRate, .double),
+            .init("tolerance", \.tolerance, .double),
+            .init("max_iterations", \.maxIterations, .int),
+            .init("streaming_buffer", \.streamingBuffer, .int),
+            .init("streaming_files", \.streamingFiles, .int),
+            .init("temperature_fit", \.temperatureFit, .raw(TemperatureFit.self)),
+            .init("temperature_capped_from", \.temperatureCappedFrom, MetadataCodec(parse: { Float($0) }, format: { "\($0)" })),
+            .init("label_counts", \.labelCounts, MetadataCodec<Int>.list),
+            .init("text_column", \.textColumn, .string),
+            .init("label_column", \.labelColumn, .string),
+            .init("delimiter", \.delimiter, .raw(CSVDelimiter.self)),
+            .init("encoding", \.encoding, .raw(CSVEncoding.self)),
+        ]
+    }
+}
+
+extension CalibrationInfo {
+    /// The fields with one key each (the Newton steps and the thresholds have their own form).
+    fileprivate static var fields: [MetadataField<Self>] {
+        [
+            .init("calibration.method", \.method, .raw(CalibrationMethod.self)),
+            .init("calibration.folds", \.folds, .int),
+            .init("calibration.log_loss_before", \.logLossBefore, .fixed6),
+            .init("calibration.log_loss_after", \.logLossAfter, .fixed6),
+            .init("calibration.accuracy_before", \.accuracyBefore, .fixed6),
+            .init("calibration.accuracy_after", \.accuracyAfter, .fixed6),
+            .init("calibration.group_column", \.groupColumn, .string),
+            .init("calibration.groups", \.groups, .int),
+        ]
+    }
+}
+
+extension TuningInfo {
+    fileprivate static var fields: [MetadataField<Self>] {
+        [
+            .init("tune.folds", \.folds, .int),
+            .init("tune.group_column", \.groupColumn, .string),
+            .init("tune.metric", \.metric, .string),
+            .init("tune.winner", \.winner, .string),
+            .init(
+                "tune.table", \.table,
+                MetadataCodec(
+                    parse: { text -> [Row]? in
+                        var rows: [Row] = []
+                        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                            guard let a = line.range(of: ": accuracy ", options: .backwards),
+                                let m = line.range(of: " macro_f1 ", range: a.upperBound..<line.endIndex),
+                                let accuracy = Double(line[a.upperBound..<m.lowerBound]), let f1 = Double(line[m.upperBound...])
+                            else { return nil }
+                            rows.append(Row(candidate: String(line[..<a.lowerBound]), accuracy: accuracy, macroF1: f1))
+                        }
+                        return rows
+                    }, format: { $0.map(MetadataFormat.tuningRow).joined(separator: "\n") })),
+        ]
+    }
 }
 
 extension ModelFacts {
     /// Reads facts from the `info.` entries of a metadata section (keys without the prefix).
     init(entries: [String: String]) {
         var e = MetadataEntries(remaining: entries)
-        var t = TrainingFacts()
-        t.rows = e.int("rows")
-        t.seed = e.take("seed", { UInt64($0) }, MetadataFormat.uint)
-        t.minCount = e.int("min_count")
-        t.alpha = e.double("alpha")
-        t.c = e.double("c")
-        t.solver = e.take("solver", { Solver(rawValue: $0) }, \.rawValue)
-        t.balanced = e.take("balanced", { Bool($0) }, MetadataFormat.bool)
-        t.epochs = e.int("epochs")
-        t.learningRate = e.double("learning_rate")
-        t.tolerance = e.double("tolerance")
-        t.maxIterations = e.int("max_iterations")
-        t.streamingBuffer = e.int("streaming_buffer")
-        t.streamingFiles = e.int("streaming_files")
-        t.temperatureFit = e.take("temperature_fit", { TemperatureFit(rawValue: $0) }, \.rawValue)
-        training = t
+        training = MetadataField.read(TrainingFacts.fields, from: &e, into: TrainingFacts())
 
-        var c = CalibrationInfo()
-        c.method = e.take("calibration.method", { CalibrationMethod(rawValue: $0) }, \.rawValue)
-        c.folds = e.int("calibration.folds")
-        c.logLossBefore = e.fixed6("calibration.log_loss_before")
-        c.logLossAfter = e.fixed6("calibration.log_loss_after")
-        c.accuracyBefore = e.fixed6("calibration.accuracy_before")
-        c.accuracyAfter = e.fixed6("calibration.accuracy_after")
+        var c = MetadataField.read(CalibrationInfo.fields, from: &e, into: CalibrationInfo())
         if let (steps, converged) = e.take(
             "calibration.newton_steps",
             { text -> (Int, Bool)? in
@@ -244,8 +346,6 @@ extension ModelFacts {
             c.newtonSteps = steps
             c.newtonConverged = converged
         }
-        c.groupColumn = e.string("calibration.group_column")
-        c.groups = e.int("calibration.groups")
         for key in e.remaining.keys.sorted() where key.hasPrefix(MetadataFormat.thresholdPrefix) {
             guard let target = Double(key.dropFirst(MetadataFormat.thresholdPrefix.count)),
                 MetadataFormat.thresholdPrefix + MetadataFormat.target(target) == key
@@ -263,25 +363,7 @@ extension ModelFacts {
         }
         if c != CalibrationInfo() { calibration = c }
 
-        var u = TuningInfo()
-        u.folds = e.int("tune.folds")
-        u.groupColumn = e.string("tune.group_column")
-        u.metric = e.string("tune.metric")
-        u.winner = e.string("tune.winner")
-        u.table = e.take(
-            "tune.table",
-            { text -> [TuningInfo.Row]? in
-                var rows: [TuningInfo.Row] = []
-                for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-                    guard let a = line.range(of: ": accuracy ", options: .backwards),
-                        let m = line.range(of: " macro_f1 ", range: a.upperBound..<line.endIndex),
-                        let accuracy = Double(line[a.upperBound..<m.lowerBound]), let f1 = Double(line[m.upperBound...])
-                    else { return nil }
-                    rows.append(TuningInfo.Row(candidate: String(line[..<a.lowerBound]), accuracy: accuracy, macroF1: f1))
-                }
-                return rows
-            },
-            { $0.map(MetadataFormat.tuningRow).joined(separator: "\n") })
+        let u = MetadataField.read(TuningInfo.fields, from: &e, into: TuningInfo())
         if u != TuningInfo() { tuning = u }
 
         learned = e.take(Self.learnedKey, Self.ledger(from:), Self.text(ofLedger:)) ?? [:]
@@ -293,45 +375,16 @@ extension ModelFacts {
     /// an unrecognized entry of the same key.
     var entries: [String: String] {
         var m = unrecognized
-        func put(_ key: String, _ value: String?) {
-            if let value { m[key] = value }
-        }
-        let t = training
-        put("rows", t.rows.map(MetadataFormat.int))
-        put("seed", t.seed.map(MetadataFormat.uint))
-        put("min_count", t.minCount.map(MetadataFormat.int))
-        put("alpha", t.alpha.map(MetadataFormat.double))
-        put("c", t.c.map(MetadataFormat.double))
-        put("solver", t.solver?.rawValue)
-        put("balanced", t.balanced.map(MetadataFormat.bool))
-        put("epochs", t.epochs.map(MetadataFormat.int))
-        put("learning_rate", t.learningRate.map(MetadataFormat.double))
-        put("tolerance", t.tolerance.map(MetadataFormat.double))
-        put("max_iterations", t.maxIterations.map(MetadataFormat.int))
-        put("streaming_buffer", t.streamingBuffer.map(MetadataFormat.int))
-        put("streaming_files", t.streamingFiles.map(MetadataFormat.int))
-        put("temperature_fit", t.temperatureFit?.rawValue)
+        func put(_ key: String, _ value: String) { m[key] = value }
+        MetadataField.write(TrainingFacts.fields, of: training, put)
         if let c = calibration {
-            put("calibration.method", c.method?.rawValue)
-            put("calibration.folds", c.folds.map(MetadataFormat.int))
-            put("calibration.log_loss_before", c.logLossBefore.map(MetadataFormat.fixed6))
-            put("calibration.log_loss_after", c.logLossAfter.map(MetadataFormat.fixed6))
-            put("calibration.accuracy_before", c.accuracyBefore.map(MetadataFormat.fixed6))
-            put("calibration.accuracy_after", c.accuracyAfter.map(MetadataFormat.fixed6))
-            put("calibration.newton_steps", c.newtonSteps.map { MetadataFormat.newtonSteps($0, converged: c.newtonConverged) })
-            put("calibration.group_column", c.groupColumn)
-            put("calibration.groups", c.groups.map(MetadataFormat.int))
+            MetadataField.write(CalibrationInfo.fields, of: c, put)
+            if let n = c.newtonSteps { put("calibration.newton_steps", MetadataFormat.newtonSteps(n, converged: c.newtonConverged)) }
             for h in c.thresholds {
                 put(MetadataFormat.thresholdPrefix + MetadataFormat.target(h.target), MetadataFormat.threshold(h))
             }
         }
-        if let u = tuning {
-            put("tune.folds", u.folds.map(MetadataFormat.int))
-            put("tune.group_column", u.groupColumn)
-            put("tune.metric", u.metric)
-            put("tune.winner", u.winner)
-            put("tune.table", u.table.map { $0.map(MetadataFormat.tuningRow).joined(separator: "\n") })
-        }
+        if let u = tuning { MetadataField.write(TuningInfo.fields, of: u, put) }
         if !learned.isEmpty { put(Self.learnedKey, Self.text(ofLedger: learned)) }
         return m
     }
@@ -380,5 +433,27 @@ extension ModelFacts {
         }
         let (sum, overflow) = n.addingReportingOverflow(delta)
         training.rows = overflow || sum < 0 ? nil : sum
+    }
+}
+
+extension ModelFacts {
+    /// ``TrainingFacts/labelCounts`` with `delta[k]` more messages of label `k`; unknown
+    /// (`nil`) when it was unknown, does not have one count per label, or a sum would overflow.
+    mutating func addLabelCounts(_ delta: [Int]) {
+        unrecognized["label_counts"] = nil
+        guard let n = training.labelCounts, n.count == delta.count else {
+            training.labelCounts = nil
+            return
+        }
+        var out: [Int] = []
+        for (a, b) in zip(n, delta) {
+            let (sum, overflow) = a.addingReportingOverflow(b)
+            if overflow || sum < 0 {
+                training.labelCounts = nil
+                return
+            }
+            out.append(sum)
+        }
+        training.labelCounts = out
     }
 }

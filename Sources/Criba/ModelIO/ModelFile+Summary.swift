@@ -20,9 +20,14 @@ extension Model {
         return entries.keys.sorted().map { ($0, entries[$0]!) }
     }
 
-    /// Training examples per label, in ``labels`` order, when the model keeps naive Bayes
-    /// counts (nil for other models).
-    public var labelExampleCounts: [Double]? { counts?.classCounts.map { Double($0) } }
+    /// Training examples per label, in ``labels`` order: a naive Bayes model's counts, or the
+    /// counts other models record (``TrainingFacts/labelCounts``); nil when the model records
+    /// none (models written before it did) or not one per label.
+    public var labelExampleCounts: [Double]? {
+        if let counts { return counts.classCounts.map { Double($0) } }
+        guard let n = facts.training.labelCounts, n.count == labels.count else { return nil }
+        return n.map { Double($0) }
+    }
 
     /// The format version, size and checksum of the model file at `path`, a regular file
     /// holding a valid model (read it with ``init(contentsOfFile:)`` first); nil for a pipe or

@@ -191,16 +191,19 @@ extension Trainer {
             groups.append(group)
         }
         try set.validate(source: csv.path)
-        let builder = ModelBuilder(options: options, labels: set.labels, progress: { _ in }, memoryBudget: memoryBudget)
+        let builder = ModelBuilder(options: options, labels: set.labels, progress: { _ in }, memoryBudget: memoryBudget, tracker: tracker)
         let assignment = try Folds.assign(
             set.raw.labels, grouping: groupColumn.map { ($0, groups) }, folds: folds, seed: options.seed, source: csv.path)
         var e = Evaluation(labels: set.labels)
         e.mistakeLimit = keepMistakes
-        try Folds.forEach(assignment, folds: folds) { f, trainRows, testRows in
-            progress("fold \(f + 1)/\(folds)")
-            let classifier = Classifier(model: try builder.fit(.memory(set.raw.subset(trainRows))))
-            for i in testRows {
-                classifier.record(examples[i].text, truth: examples[i].label, into: &e)
+        try tracker.stage("fold", total: folds) { done in
+            try Folds.forEach(assignment, folds: folds) { f, trainRows, testRows in
+                done(f)
+                progress("fold \(f + 1)/\(folds)")
+                let classifier = Classifier(model: try builder.fit(.memory(set.raw.subset(trainRows))))
+                for i in testRows {
+                    classifier.record(examples[i].text, truth: examples[i].label, into: &e)
+                }
             }
         }
         return e

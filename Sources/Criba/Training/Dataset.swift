@@ -35,6 +35,10 @@ public struct CSVOptions: Sendable {
     /// The longest record accepted, in bytes; a longer one is a ``DataError`` naming its line.
     /// Default: ``CSVReader/defaultMaxRecordBytes`` (1 MiB).
     public var maxRecordBytes = CSVReader.defaultMaxRecordBytes
+    /// The encoding the data is expected in, such as the one a model was trained on
+    /// (``TrainingFacts/encoding``): with ``encoding`` `.auto`, a file read as Windows-1252 is
+    /// reported through `warn` only when this is not `.windows1252`.
+    public var expectedEncoding: CSVEncoding? = nil
 
     /// Creates options with the defaults (`text`, `label`, detected delimiter and encoding,
     /// skip empty rows).
@@ -60,6 +64,14 @@ public struct LabelledCSV: Sendable {
         self.path = path
         self.options = options
     }
+
+    /// The delimiter and encoding the last pass read the file with, after detection (`nil`
+    /// before the first pass).
+    public var format: CSVFormat? { input.format }
+
+    /// Bytes of the file the pass under way has read so far (for progress against its size;
+    /// call it from inside a pass).
+    public var bytesRead: Int { input.bytesRead }
 
     /// Reads every row, calling `body(text, label, line)`; `warn` receives notes such as a
     /// Windows-1252 transcoding or skipped empty rows.
@@ -90,7 +102,8 @@ public struct LabelledCSV: Sendable {
         _ body: (_ text: String, _ label: String, _ group: String, _ line: Int) throws -> Void
     ) throws {
         let reader = try input.reader(path: path, options: options)
-        if reader.encoding == .windows1252 && options.encoding == .auto {
+        input.note(reader)
+        if reader.encoding == .windows1252 && options.encoding == .auto && options.expectedEncoding != .windows1252 {
             warn("\(path): not valid UTF-8; reading it as Windows-1252 (use \(SettingRole.encoding.mention) to choose)")
         }
         let textIndex = try reader.column(named: options.textColumn, role: .textColumn)
@@ -137,5 +150,26 @@ public struct LabelledCSV: Sendable {
         var out: [Example] = []
         try forEach(warn: warn) { text, label, _ in out.append(Example(text: text, label: label)) }
         return out
+    }
+}
+
+/// How a CSV file was read: its delimiter and encoding, after detection.
+public struct CSVFormat: Sendable, Equatable {
+    /// The field delimiter (`.comma`, `.semicolon` or `.tab`).
+    public var delimiter: CSVDelimiter
+    /// The encoding (`.utf8` or `.windows1252`).
+    public var encoding: CSVEncoding
+}
+
+extension Model {
+    /// This model recording how `csv` was read: its text and label columns, delimiter and
+    /// encoding (``TrainingFacts``), so that later commands can read files of the same kind.
+    func recordingInput(of csv: LabelledCSV) -> Model {
+        var m = self
+        m.facts.training.textColumn = csv.options.textColumn
+        m.facts.training.labelColumn = csv.options.labelColumn
+        m.facts.training.delimiter = csv.format?.delimiter
+        m.facts.training.encoding = csv.format?.encoding
+        return m
     }
 }

@@ -13,15 +13,21 @@ import Foundation
 struct ModelBuilder {
     let options: TrainingOptions
     let labels: [String]
-    let progress: (String) -> Void
+    private(set) var progress: (String) -> Void
     /// Whether an SVM gets a temperature (off where only the answers or the raw scores count:
     /// calibration and tuning folds, and the models that calibration gives its own temperature).
     var fitsTemperature = true
     /// Bytes the feature × label table may take (see ``MemoryBudget``); `nil` for no limit.
     var memoryBudget: Int? = nil
+    /// Receives the epochs, iterations and held-out halves of the fit.
+    var tracker = ProgressTracker.silent
 
-    /// Messages below which an SVM keeps temperature 1 (too few to hold half of them out).
-    static let heldOutTemperatureMinimum = 10
+    /// This builder with its lines sent to `lines` instead.
+    func withProgress(_ lines: @escaping (String) -> Void) -> ModelBuilder {
+        var b = self
+        b.progress = lines
+        return b
+    }
 
     func fit(_ data: TrainingData) throws -> Model {
         let o = options
@@ -36,28 +42,39 @@ struct ModelBuilder {
             // with more folds and stores thresholds too). Streamed data cannot be split without
             // more passes per half, so there the temperature is fitted on a sample of the
             // training messages' scores.
-            switch data {
-            case .memory(let raw):
-                if raw.rows >= Self.heldOutTemperatureMinimum {
+            // Below the minimum a fit would follow a handful of mistakes: temperature 1.
+            if data.rows < TemperatureScaling.minimumHeldOut {
+                facts.temperatureFit = .tooFewMessages
+            } else {
+                var fit: TemperatureScaling.Fit?
+                switch data {
+                case .memory(let raw):
                     var half = self
                     half.fitsTemperature = false
                     let halves = Folds.stratified(raw.labels, folds: 2, seed: o.seed)
-                    let (scores, labels) = try half.outOfFoldScores(raw, assignment: halves, folds: 2) { f in
-                        progress("temperature: half \(f + 1)/2")
+                    let (scores, labels) = try tracker.stage("half", total: 2) { done in
+                        try half.outOfFoldScores(raw, assignment: halves, folds: 2) { f in
+                            done(f)
+                            progress("temperature: half \(f + 1)/2")
+                        }
                     }
                     // With no held-out mistake the log loss keeps falling as the temperature
                     // shrinks: nothing to fit, so the temperature stays 1.
                     if Folds.accuracy(scores: scores, labels: labels, classes: c) < 1 {
-                        model.temperature = TemperatureScaling.fit(scores: scores, labels: labels, classes: c).temperature
+                        fit = TemperatureScaling.fit(scores: scores, labels: labels, classes: c, range: o.algorithm.temperatureRange)
                         facts.temperatureFit = .halves
                     }
+                case .streamed(let stream):
+                    progress("temperature fit on the training messages")
+                    let (scores, sampled) = try StreamedVectors(stream: stream, space: space)
+                        .sampledScores(of: model, limit: StreamedCSV.temperatureSampleLimit)
+                    fit = TemperatureScaling.fit(scores: scores, labels: sampled, classes: c, range: o.algorithm.temperatureRange)
+                    facts.temperatureFit = .training
                 }
-            case .streamed(let stream):
-                progress("temperature fit on the training messages")
-                let (scores, sampled) = try StreamedVectors(stream: stream, space: space)
-                    .sampledScores(of: model, limit: StreamedCSV.temperatureSampleLimit)
-                model.temperature = TemperatureScaling.fit(scores: scores, labels: sampled, classes: c).temperature
-                facts.temperatureFit = .training
+                if let fit {
+                    model.temperature = fit.temperature
+                    facts.temperatureCappedFrom = fit.cappedFrom
+                }
             }
         }
         model.facts.training = facts
@@ -101,28 +118,43 @@ struct ModelBuilder {
             }
             var classWeights = [Float](repeating: 1, count: c)
             if o.balanced {
-                let counts = try labelCounts(data)
                 let total = Float(rows)
-                classWeights = counts.map { total / (Float(c) * max($0, 1)) }
+                classWeights = labelCounts(data).map { total / (Float(c) * Float(max($0, 1))) }
             }
             let lambda = Float(1 / (o.effectiveC * Double(rows)))
             let sgd = SoftmaxSGD(epochs: o.epochs, learningRate: Float(o.effectiveLearningRate), seed: o.seed)
-            let epochProgress: (Int) -> Void = { epoch in progress("epoch \(epoch)/\(o.epochs)") }
+            let tracker = self.tracker
+            /// Runs SGD inside an `epoch` level.
+            func epochs(_ run: (_ progress: (Int) -> Void) throws -> [Float]) rethrows -> [Float] {
+                try tracker.stage("epoch", total: o.epochs) { done in
+                    try run { epoch in
+                        done(epoch)
+                        progress("epoch \(epoch)/\(o.epochs)")
+                    }
+                }
+            }
             var theta: [Float]
             switch vectors {
             case .memory(let matrix):
                 switch o.solver {
                 case .sgd:
-                    theta = try sgd.minimize(
-                        matrix, features: f, classes: c, lambda: lambda, classWeights: classWeights, ratios: ratios,
-                        loss: o.algorithm.loss, progress: epochProgress)
+                    theta = try epochs { epochProgress in
+                        try sgd.minimize(
+                            matrix, features: f, classes: c, lambda: lambda, classWeights: classWeights, ratios: ratios,
+                            loss: o.algorithm.loss, progress: epochProgress)
+                    }
                 case .lbfgs:
                     let objective = SoftmaxObjective(
                         matrix: matrix, classes: c, features: f, lambda: lambda, classWeights: classWeights, ratios: ratios,
                         loss: o.algorithm.loss)
                     let lbfgs = LBFGS(maxIterations: o.maxIterations, tolerance: Float(o.tolerance))
-                    let (t, result) = lbfgs.minimize(objective, from: [Float](repeating: 0, count: objective.parameterCount)) {
-                        it, value in progress("iteration \(it): objective \(value)")
+                    // The limit bounds the iterations; L-BFGS usually stops before, when it converges.
+                    let (t, result) = tracker.stage("iteration", total: nil) { done in
+                        lbfgs.minimize(objective, from: [Float](repeating: 0, count: objective.parameterCount)) {
+                            it, value in
+                            done(it)
+                            progress("iteration \(it): objective \(value)")
+                        }
                     }
                     theta = t
                     progress("L-BFGS: \(result.iterations) iterations, objective \(result.value), converged: \(result.converged)")
@@ -130,9 +162,11 @@ struct ModelBuilder {
             case .streamed(let stream):
                 // One pass cannot hold the data for L-BFGS: streamed data always uses SGD.
                 solver = .sgd
-                theta = try sgd.minimize(
-                    stream, features: f, classes: c, lambda: lambda, classWeights: classWeights, ratios: ratios,
-                    loss: o.algorithm.loss, progress: epochProgress)
+                theta = try epochs { epochProgress in
+                    try sgd.minimize(
+                        stream, features: f, classes: c, lambda: lambda, classWeights: classWeights, ratios: ratios,
+                        loss: o.algorithm.loss, progress: epochProgress)
+                }
             }
             // W then b: split in place (the table is the largest allocation of a training).
             let b = Array(theta[(f * c)...])
@@ -154,6 +188,8 @@ struct ModelBuilder {
         recorded.solver = solver
         var facts = recorded.facts
         facts.rows = rows
+        // Naive Bayes models keep these in their counts.
+        if model.counts == nil { facts.labelCounts = labelCounts(data) }
         if case .streamed(let stream) = data, !o.algorithm.isCountBased {
             switch stream.order {
             case .blocks: facts.streamingBuffer = stream.bufferSize
@@ -164,14 +200,14 @@ struct ModelBuilder {
     }
 
     /// The number of messages of each label.
-    private func labelCounts(_ data: TrainingData) throws -> [Float] {
+    private func labelCounts(_ data: TrainingData) -> [Int] {
         switch data {
         case .memory(let raw):
-            var n = [Float](repeating: 0, count: labels.count)
+            var n = [Int](repeating: 0, count: labels.count)
             for y in raw.labels { n[Int(y)] += 1 }
             return n
         case .streamed(let stream):
-            return stream.labelCounts.map { Float($0) }
+            return stream.labelCounts
         }
     }
 }

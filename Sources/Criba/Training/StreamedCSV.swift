@@ -19,8 +19,10 @@ extension Trainer {
         if csv.path == "-" {
             throw TrainingError(message: "streaming training reads its input several times; give a file, not standard input")
         }
-        let stream = try StreamedCSV(csv, options: options, bufferSize: bufferSize, warn: warn)
-        return try ModelBuilder(options: options, labels: stream.labels, progress: progress, memoryBudget: memoryBudget).fit(.streamed(stream))
+        let stream = try StreamedCSV(csv, options: options, bufferSize: bufferSize, tracker: tracker, warn: warn)
+        return try ModelBuilder(options: options, labels: stream.labels, progress: progress, memoryBudget: memoryBudget, tracker: tracker)
+            .fit(.streamed(stream))
+            .recordingInput(of: csv)
     }
 
     /// Trains from `csv` in passes like ``trainStreaming(on:bufferSize:warn:)``, but each SGD
@@ -28,9 +30,10 @@ extension Trainer {
     /// random (seeded) into `files` temporary files, then trains on each file's messages in
     /// turn, shuffled, so memory holds one file's vectors at a time.
     func trainSpilled(on csv: LabelledCSV, files: Int, warn: (String) -> Void) throws -> Model {
-        var stream = try StreamedCSV(csv, options: options, bufferSize: 0, warn: warn)
+        var stream = try StreamedCSV(csv, options: options, bufferSize: 0, tracker: tracker, warn: warn)
         stream.order = .spilled(files: max(1, files))
-        return try ModelBuilder(options: options, labels: stream.labels, progress: progress, memoryBudget: memoryBudget).fit(.streamed(stream))
+        return try ModelBuilder(options: options, labels: stream.labels, progress: progress, memoryBudget: memoryBudget, tracker: tracker)
+            .fit(.streamed(stream))
     }
 }
 
@@ -60,6 +63,8 @@ struct StreamedCSV {
     let rows: Int
     /// The keys the options keep, with their idf.
     let vocabulary: Vocabulary
+    /// Receives the rows read by the first pass and the naive Bayes count pass.
+    let tracker: ProgressTracker
 
     /// Most rows whose scores an SVM's temperature is fitted on.
     static let temperatureSampleLimit = 100_000
@@ -67,19 +72,24 @@ struct StreamedCSV {
     /// Reads `csv` once: labels (checked as in memory) and document frequencies.
     ///
     /// - Throws: ``IOError``, ``DataError`` or ``TrainingError``.
-    init(_ csv: LabelledCSV, options o: TrainingOptions, bufferSize: Int, warn: (String) -> Void) throws {
+    init(_ csv: LabelledCSV, options o: TrainingOptions, bufferSize: Int, tracker: ProgressTracker, warn: (String) -> Void) throws {
         if let p = o.problem() { throw TrainingError(message: p) }
         self.csv = csv
         self.bufferSize = bufferSize
+        self.tracker = tracker
         let extractor = FeatureExtractor(tokenizer: o.tokenizer, features: o.features)
         self.extractor = extractor
         let ws = FeatureWorkspace()
         var tally = LabelTally()
         var df = DocumentFrequencies()
-        try csv.forEach(warn: warn) { text, label, line in
-            _ = tally.add(label, line: line)
-            extractor.extract(text, into: ws)
-            df.add(ws.keyBuffer.buffer)
+        // The number of rows is known only after this pass.
+        try tracker.stage("rows read", total: nil) { done in
+            try csv.forEach(warn: warn) { text, label, line in
+                _ = tally.add(label, line: line)
+                extractor.extract(text, into: ws)
+                df.add(ws.keyBuffer.buffer)
+                if tally.rows & 1023 == 0 { done(tally.rows) }
+            }
         }
         _ = try tally.validate(source: csv.path)
         labels = tally.labels
@@ -112,9 +122,14 @@ struct StreamedVectors {
     func naiveBayesCounts(features: Int, classes c: Int) throws -> NaiveBayesCounts {
         var fc = [Double](repeating: 0, count: features * c)
         var cc = [Double](repeating: 0, count: c)
-        try forEach { v, y in
-            cc[Int(y)] += 1
-            for k in 0..<v.rows.count { fc[Int(v.rows[k]) * c + Int(y)] += Double(v.values[k]) }
+        var n = 0
+        try stream.tracker.stage("rows counted", total: rows) { done in
+            try forEach { v, y in
+                cc[Int(y)] += 1
+                for k in 0..<v.rows.count { fc[Int(v.rows[k]) * c + Int(y)] += Double(v.values[k]) }
+                n += 1
+                if n & 1023 == 0 { done(n) }
+            }
         }
         return NaiveBayesCounts(featureCounts: fc, classCounts: cc)
     }

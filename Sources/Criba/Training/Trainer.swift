@@ -14,6 +14,14 @@ public struct Trainer: Sendable {
     /// fit is streamed (see ``train(on:warn:)-(LabelledCSV,_)``), and a model whose feature ×
     /// label table would not fit is refused with ``ModelSizeError`` before it is allocated.
     public var memoryBudget: Int? = MemoryBudget.default
+    /// Receives where a training is (``ProgressReport``: tuning candidates, calibration models,
+    /// folds, SGD epochs, L-BFGS iterations, held-out halves), throttled; `nil` for none. The
+    /// library never prints: a command-line tool renders these.
+    public var onProgress: ProgressHandler? {
+        didSet { tracker = ProgressTracker(onProgress) }
+    }
+    /// The levels of the training under way, reported to ``onProgress``.
+    var tracker = ProgressTracker.silent
 
     /// Creates a trainer.
     ///
@@ -64,11 +72,11 @@ public struct Trainer: Sendable {
             let sgd = options.solver == .lbfgs ? " with SGD (not L-BFGS)" : ""
             warn(
                 "\(csv.path): the features of about \(footprint.rows) messages would take about \(MemoryBudget.describe(footprint.bytes)) in memory, more than the memory budget of \(MemoryBudget.describe(budget)); training\(sgd) from the file in passes instead, shuffled through \(files) temporary file(s)")
-            return try trainSpilled(on: csv, files: files, warn: warn)
+            return try trainSpilled(on: csv, files: files, warn: warn).recordingInput(of: csv)
         }
         var set = try TrainingSet(options: options)
         try csv.forEach(warn: warn) { text, label, line in set.add(text, label: label, line: line) }
-        return try set.train(trainer: self, source: csv.path)
+        return try set.train(trainer: self, source: csv.path).recordingInput(of: csv)
     }
 
     /// The most temporary files an epoch trained in passes deals its messages into (each open
@@ -103,7 +111,8 @@ public struct Trainer: Sendable {
         var set = try TrainingSet(options: o)
         try csv.forEach(warn: warn) { text, label, line in set.add(text, label: label, line: line) }
         try set.validate(source: csv.path, requireTwoPerLabel: false)
-        return try ModelBuilder(options: o, labels: set.labels, progress: progress, memoryBudget: memoryBudget).fit(.memory(set.raw))
+        return try ModelBuilder(options: o, labels: set.labels, progress: progress, memoryBudget: memoryBudget, tracker: tracker).fit(.memory(set.raw))
+            .recordingInput(of: csv)
     }
 
     /// `options` for a count model: `nb` unless `cnb`, integer counts, every feature kept.

@@ -186,6 +186,7 @@ struct TrainingSet {
 
     mutating func train(trainer: Trainer, source: String) throws -> Model {
         try validate(source: source)
-        return try ModelBuilder(options: options, labels: labels, progress: trainer.progress, memoryBudget: trainer.memoryBudget).fit(.memory(raw))
+        return try ModelBuilder(options: options, labels: labels, progress: trainer.progress, memoryBudget: trainer.memoryBudget, tracker: trainer.tracker)
+            .fit(.memory(raw))
     }
 }

@@ -61,15 +61,26 @@ public struct TuningCandidate: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Cross-validated scores of one candidate.
-public struct TuningResult: Sendable, Hashable {
+/// Cross-validated scores of one candidate of a search: as tried (``TuningResult``) or as a
+/// model stores it (``TuningInfo/Row``, the candidate as its description).
+public struct TuningScores<Candidate: Sendable & Hashable>: Sendable, Hashable {
     /// The candidate.
-    public var candidate: TuningCandidate
-    /// Mean accuracy over folds.
+    public var candidate: Candidate
+    /// Mean accuracy over the folds.
     public var accuracy: Double
-    /// Mean macro-F1 over folds.
+    /// Mean macro-F1 over the folds.
     public var macroF1: Double
+
+    /// Creates a record of scores.
+    public init(candidate: Candidate, accuracy: Double, macroF1: Double) {
+        self.candidate = candidate
+        self.accuracy = accuracy
+        self.macroF1 = macroF1
+    }
 }
+
+/// Cross-validated scores of one candidate.
+public typealias TuningResult = TuningScores<TuningCandidate>
 
 extension Trainer {
     /// Chooses a configuration by deterministic stratified k-fold cross-validation (accuracy,
@@ -101,7 +112,9 @@ extension Trainer {
         var results: [TuningResult] = []
         // Folds depend only on labels, groups and the seed, so every candidate sees the same split.
         var assignment: [Int] = []
-        for candidate in candidates {
+        try tracker.stage("candidate", total: candidates.count) { candidateDone in
+        for (n, candidate) in candidates.enumerated() {
+            candidateDone(n)
             let o = candidate.options(from: options)
             var set = try TrainingSet(options: o)
             for (i, e) in examples.enumerated() { set.add(e.text, label: e.label, line: lines[i]) }
@@ -112,16 +125,21 @@ extension Trainer {
             }
             var accuracy = 0.0
             var macroF1 = 0.0
-            try Folds.forEach(assignment, folds: folds) { _, trainRows, testRows in
-                let model = try ModelBuilder(options: o, labels: set.labels, progress: { _ in }, fitsTemperature: false, memoryBudget: memoryBudget)
-                    .fit(.memory(set.raw.subset(trainRows)))
+            try tracker.stage("fold", total: folds) { foldDone in
+            try Folds.forEach(assignment, folds: folds) { f, trainRows, testRows in
+                foldDone(f)
+                let model = try ModelBuilder(
+                    options: o, labels: set.labels, progress: { _ in }, fitsTemperature: false, memoryBudget: memoryBudget, tracker: tracker
+                ).fit(.memory(set.raw.subset(trainRows)))
                 let e = Folds.evaluation(of: model, on: set.raw.subset(testRows), labels: set.labels)
                 accuracy += e.accuracy
                 macroF1 += e.macroF1
             }
+            }
             let r = TuningResult(candidate: candidate, accuracy: accuracy / Double(folds), macroF1: macroF1 / Double(folds))
             progress("\(candidate): accuracy \(String(format: "%.4f", r.accuracy)), macro-F1 \(String(format: "%.4f", r.macroF1))")
             results.append(r)
+        }
         }
         guard let best = results.enumerated().max(by: { a, b in
             a.element.accuracy < b.element.accuracy || (a.element.accuracy == b.element.accuracy && a.offset > b.offset)
@@ -129,7 +147,7 @@ extension Trainer {
             throw TrainingError(message: "no tuning candidates")
         }
         let final = Trainer(options: best.candidate.options(from: options))
-        var model = try final.train(on: examples, lines: lines, source: csv.path)
+        var model = try final.train(on: examples, lines: lines, source: csv.path).recordingInput(of: csv)
         var tuning = TuningInfo()
         tuning.folds = folds
         tuning.groupColumn = groupColumn

@@ -71,6 +71,9 @@ extension Model {
         m.weights = Array(theta[0..<(f * c)])
         m.bias = Array(theta[(f * c)...])
         m.facts.addRows(examples.count)
+        var added = [Int](repeating: 0, count: c)
+        for y in matrix.labels { added[Int(y)] += 1 }
+        m.facts.addLabelCounts(added)
         return m
     }
 }
