@@ -174,9 +174,8 @@ final class ProgressDisplay: @unchecked Sendable {
 
 /// The size of the regular file at `path`, or nil (standard input, a pipe, a missing file).
 func regularFileSize(_ path: String) -> Int? {
-    var st = stat()
-    guard path != "-", stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
-    return Int(st.st_size)
+    guard path != "-", let file = FileIdentity(path: path), file.isRegular else { return nil }
+    return Int(file.size)
 }
 
 /// Progress through a file being read: rows, and bytes against its size when known.

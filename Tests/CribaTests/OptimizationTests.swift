@@ -93,9 +93,10 @@ final class LossTests: XCTestCase {
     }
 
     func testSVMWithoutHeldOutMistakesKeepsTemperatureOne() throws {
-        // Twelve well-separated messages: both halves answer the other half right, so there is
-        // no temperature to fit and the margins must not be sharpened into certainties.
-        let examples = (0..<4).flatMap { k in [
+        // 210 well-separated messages (enough for a fit): both halves answer the other half
+        // right, so there is no temperature to fit and the margins must not be sharpened into
+        // certainties.
+        let examples = (0..<70).flatMap { k in [
             Example(text: "cuánto cuesta el queque \(k)", label: "precio"),
             Example(text: "hola buenas tardes \(k)", label: "saludo"),
             Example(text: "ganaste un premio reclamalo ya \(k)", label: "spam"),

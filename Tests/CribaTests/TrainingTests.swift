@@ -365,22 +365,6 @@ final class CalibrationTests: XCTestCase {
         XCTAssertEqual(BiasScaling.fit(scores: scores, labels: labels, classes: c, initialScale: 1 / Double(temperature.temperature)), fit)
     }
 
-    func testSVMWithoutHeldOutMistakesKeepsTemperatureOne() throws {
-        // 210 well-separated messages (enough for a fit): both halves answer the other half
-        // right, so there is no temperature to fit and the margins must not be sharpened into
-        // certainties.
-        let examples = (0..<70).flatMap { k in [
-            Example(text: "cuánto cuesta el queque \(k)", label: "precio"),
-            Example(text: "hola buenas tardes \(k)", label: "saludo"),
-            Example(text: "ganaste un premio reclamalo ya \(k)", label: "spam"),
-        ] }
-        let model = try Trainer().train(on: examples)
-        XCTAssertEqual(model.algorithm, .linearSVM, "svm is the default")
-        XCTAssertNil(model.info["temperature_fit"])
-        XCTAssertEqual(model.temperature, 1)
-        XCTAssertLessThan(Classifier(model: model).classify("cuánto cuesta el queque").probability, 0.99)
-    }
-
     /// The stored temperature and biases give softmax(a·s + d) of the raw scores.
     func testBiasCalibratedModelReproducesScaledAndOffsetProbabilities() throws {
         let examples = threeLabelExamples()
