@@ -83,7 +83,7 @@ struct Scanner {
                 if b == ASCII.space || (b >= 0x09 && b <= 0x0D) { i += 1; continue }
             } else {
                 let d = decodeUTF8(input, i)
-                if d.scalar != Decoded.invalid && isWhitespace(d.scalar) { i += d.length; continue }
+                if CodePointClass(d.scalar) == .whitespace { i += d.length; continue }
             }
             let first = input[i]
             var memoisable = ASCII.isLetter(first)
@@ -101,8 +101,9 @@ struct Scanner {
                     j += 1
                 } else {
                     let d = decodeUTF8(input, j)
-                    if d.scalar != Decoded.invalid && isWhitespace(d.scalar) { break }
-                    if d.scalar == 0x20A1 || d.scalar == 0x20AC || d.scalar == 0xA3 { memoisable = false }
+                    let k = CodePointClass(d.scalar)
+                    if k == .whitespace { break }
+                    if k == .currency { memoisable = false }
                     j += d.length
                 }
             }
@@ -269,24 +270,25 @@ struct Scanner {
                     if scalar == 0x301 && !word.isEmpty { finalAccent = true }
                     if !settings.foldAccents && !word.isEmpty { composeAccent(scalar) }
                 }
-            } else if isInvisible(scalar) {
-                // removed, word continues
-            } else if scalar == 0xBF || scalar == 0xA1 {
-                // ¿ ¡
-                endWord(into: out)
-                if settings.placeholders {
-                    emitMark(question: scalar == 0xBF, run: 1, into: out)
-                }
-            } else if scalar == 0x20A1 || scalar == 0x20AC || scalar == 0xA3 {
-                // ₡ € £
-                endWord(into: out)
-                marks.currency = true
-            } else if settings.placeholders && isEmoji(scalar) {
-                endWord(into: out)
-                flushNumber(into: out)
-                out.append(UnsafeBufferPointer(rebasing: input[i..<(i + d.length)]), kind: .emoji)
             } else {
-                endWord(into: out)
+                switch CodePointClass(scalar) {
+                case .invisible:
+                    break  // removed, word continues
+                case .openingMark:
+                    endWord(into: out)
+                    if settings.placeholders {
+                        emitMark(question: scalar == 0xBF, run: 1, into: out)
+                    }
+                case .currency:
+                    endWord(into: out)
+                    marks.currency = true
+                case .emoji where settings.placeholders:
+                    endWord(into: out)
+                    flushNumber(into: out)
+                    out.append(UnsafeBufferPointer(rebasing: input[i..<(i + d.length)]), kind: .emoji)
+                case .emoji, .whitespace, .other:
+                    endWord(into: out)
+                }
             }
             i += d.length
         }
