@@ -106,6 +106,25 @@ final class TokenizerTests: XCTestCase {
         XCTAssertEqual(words("¿hay campo? ??"), ["?", "hay", "campo", "?", "??"])
     }
 
+    func testCodePointClasses() {
+        XCTAssertEqual(CodePointClass(0x1F3FD), .invisible, "a skin tone is removed, not an emoji of its own")
+        XCTAssertEqual(CodePointClass(0x1F3FA), .emoji)
+        XCTAssertEqual(CodePointClass(0x1F600), .emoji)
+        XCTAssertEqual(CodePointClass(0xA0), .whitespace)
+        XCTAssertEqual(CodePointClass(0x200A), .whitespace)
+        XCTAssertEqual(CodePointClass(0x200B), .invisible)
+        XCTAssertEqual(CodePointClass(0xBF), .openingMark)
+        XCTAssertEqual(CodePointClass(0x20AC), .currency)
+        XCTAssertEqual(CodePointClass(0x4E2D), .other)
+        XCTAssertEqual(CodePointClass(Decoded.invalid), .other)
+        // Each class as the scanner uses it.
+        XCTAssertEqual(words("hola\u{A0}mundo\u{3000}ya"), ["hola", "mundo", "ya"])
+        XCTAssertEqual(words("hola\u{2003}mundo", basic), ["hola", "mundo"])
+        XCTAssertEqual(words("€20 y £5"), ["<money>", "<mag2>", "y", "<money>", "<mag1>"])
+        XCTAssertEqual(words("ok👍🏻 ¿si"), ["ok", "👍", "?", "si"])
+        XCTAssertEqual(words("ok👍hola 中", basic), ["ok", "hola"], "without placeholders an emoji only splits words")
+    }
+
     func testCapsFlag() {
         XCTAssertEqual(words("GANASTE UN IPHONE").last, "<allcaps>")
         XCTAssertEqual(words("hola, es URGENTE").last, "<caps>")

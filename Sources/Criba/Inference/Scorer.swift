@@ -66,7 +66,7 @@ struct Scorer: Sendable {
             let counter = memo.rowCounts
             counter.reset(rows: model.space.count)
             model.weights.withUnsafeBufferPointer { w in
-                for e in 0..<memo.entryStarts.count {
+                for e in 0..<memo.entries.count {
                     let entry = memo.entry(e)
                     charNorm += Float(bitPattern: entry[0])
                     LabelVectors.add(bits: entry.baseAddress! + 1, into: acc, count: c)
@@ -123,7 +123,7 @@ struct Scorer: Sendable {
             let c = model.labels.count
             var counts: [Int32: Int] = [:]
             var order: [Int32] = []
-            for e in 0..<memo.entryStarts.count {
+            for e in 0..<memo.entries.count {
                 let entry = memo.entry(e)
                 for k in (1 + c)..<entry.count {
                     let r = Int32(bitPattern: entry[k])

@@ -25,14 +25,17 @@ final class WordScoreMemo {
     let memo: ByteMemo
     /// Entries of the current message that the memo could not keep (a long word, a full memo).
     let transient = RawBuffer<UInt32>(capacity: 256)
-    /// Where each word's entry starts: `≥ 0` in the memo's words, `< 0` at `-(start + 1)` in
-    /// ``transient``; and its length in words.
-    let entryStarts = RawBuffer<Int32>(capacity: 128)
-    let entryLengths = RawBuffer<Int32>(capacity: 128)
-    /// Scratch for computing an entry.
+    /// Where the entry of one word of the current message is.
+    struct EntryPlace {
+        /// `≥ 0`: the first of its words in the memo's; `< 0`: at `-(start + 1)` in ``transient``.
+        var start: Int32
+        /// Its length in words.
+        var length: Int32
+    }
+    /// The entries of the current message's word tokens, in order.
+    let entries = RawBuffer<EntryPlace>(capacity: 128)
+    /// Scratch for computing an entry: the word's character n-gram keys.
     let charKeys = RawBuffer<UInt32>(capacity: 128)
-    let rows = RawBuffer<Int32>(capacity: 128)
-    let scores = RawBuffer<Float>(capacity: 64)
     /// Summed character-block scores of the current message.
     let charScores = RawBuffer<Float>(capacity: 64)
     /// Occurrences of each row in the current message.
@@ -58,7 +61,8 @@ final class WordScoreMemo {
         memo = ByteMemo(limit: max(limit, 1), wordLimit: limit == 0 ? 0 : wordLimit)
     }
 
-    /// Computes the entry of `token` into `out`.
+    /// Computes the entry of `token` and appends it to `out`, written in place: `N`, `S`, then
+    /// the rows (at most one per n-gram, so room for all of them is made first).
     func computeEntry(
         _ token: UnsafeBufferPointer<UInt8>, model: Model, extractor: FeatureExtractor, workspace: FeatureWorkspace,
         into out: RawBuffer<UInt32>
@@ -66,52 +70,52 @@ final class WordScoreMemo {
         let c = model.labels.count
         charKeys.removeAll()
         extractor.appendCharNgrams(token, scratch: workspace.charScratch, into: charKeys)
-        rows.removeAll()
-        scores.removeAll()
-        scores.reserve(c)
-        for j in 0..<c { scores.base[j] = 0 }
+        let n = charKeys.count
+        out.reserve(1 + c + n)
+        let head = out.base + out.count
+        let rows = head + 1 + c
         let useIDF = !model.space.idf.isEmpty
         var norm: Float = 0
+        var kept = 0
         // The rows are looked up in batches (slots, then idf values and weight rows), each
         // prefetched before it is used, so that their cache misses overlap; the sums run
-        // afterwards in the same row order.
+        // afterwards in the same row order. `rows[k]` holds n-gram k's first slot until the
+        // second batch puts the known rows in its place.
         let space = model.space
-        let n = charKeys.count
-        rows.reserve(n)
         model.weights.withUnsafeBufferPointer { w in
             space.idf.withUnsafeBufferPointer { idf in
                 space.withSlots { slots in
                     for k in 0..<n {
                         let slot = space.firstSlot(charKeys.base[k])
-                        rows.base[k] = Int32(slot)
+                        rows[k] = UInt32(slot)
                         Criba.prefetch(slots.baseAddress! + slot)
                     }
-                    var kept = 0
                     for k in 0..<n {
-                        let r = space.row(charKeys.base[k], from: Int(rows.base[k]), slots)
+                        let r = space.row(charKeys.base[k], from: Int(rows[k]), slots)
                         if r < 0 { continue }
                         if useIDF { Criba.prefetch(idf.baseAddress! + r) }
                         prefetch(w.baseAddress! + r * c, count: c)
-                        rows.base[kept] = Int32(r)
+                        rows[kept] = UInt32(r)
                         kept += 1
                     }
-                    rows.count = kept
-                    for k in 0..<kept {
-                        let r = Int(rows.base[k])
-                        let x: Float = useIDF ? idf[r] : 1
-                        norm += x * x
-                        LabelVectors.addScaled(x, w.baseAddress! + r * c, into: scores.base, count: c)
+                    (head + 1).withMemoryRebound(to: Float.self, capacity: c) { scores in
+                        for j in 0..<c { scores[j] = 0 }
+                        for k in 0..<kept {
+                            let r = Int(rows[k])
+                            let x: Float = useIDF ? idf[r] : 1
+                            norm += x * x
+                            LabelVectors.addScaled(x, w.baseAddress! + r * c, into: scores, count: c)
+                        }
                     }
                 }
             }
         }
-        out.append(norm.bitPattern)
-        for j in 0..<c { out.append(scores.base[j].bitPattern) }
-        for k in 0..<rows.count { out.append(UInt32(bitPattern: rows[k])) }
+        head[0] = norm.bitPattern
+        out.count += 1 + c + kept
     }
 
     /// Finds or computes the entries of the word tokens in `tokens`, in order, into
-    /// ``entryStarts`` and ``entryLengths``.
+    /// ``entries``.
     func collectEntries(model: Model, extractor: FeatureExtractor, workspace: FeatureWorkspace) {
         let tokens = workspace.tokens
         let cells = workspace.chunks.cells
@@ -120,8 +124,7 @@ final class WordScoreMemo {
             generation = Self.nextGeneration()
         }
         transient.removeAll()
-        entryStarts.removeAll()
-        entryLengths.removeAll()
+        entries.removeAll()
         let cw = workspace.chunks.memo.words
         // A token replayed from the chunk memo may carry the place of its entry from an earlier
         // message (cell words 1...3, valid while they name this memo's generation). The other
@@ -160,8 +163,8 @@ final class WordScoreMemo {
             let h = hashes.base[k]
             k += 1
             if cell >= 0 && cw[cell + 1] == generation {
-                entryStarts.append(Int32(bitPattern: cw[cell + 2]))
-                entryLengths.append(Int32(bitPattern: cw[cell + 3]))
+                entries.append(
+                    EntryPlace(start: Int32(bitPattern: cw[cell + 2]), length: Int32(bitPattern: cw[cell + 3])))
                 continue
             }
             let token = tokens.token(t)
@@ -173,8 +176,7 @@ final class WordScoreMemo {
             }
             if slot >= 0 {
                 let (start, length) = memo.wordRange(of: slot)
-                entryStarts.append(Int32(start))
-                entryLengths.append(Int32(length))
+                entries.append(EntryPlace(start: Int32(start), length: Int32(length)))
                 if cell >= 0 {
                     cw[cell + 1] = generation
                     cw[cell + 2] = UInt32(start)
@@ -183,8 +185,7 @@ final class WordScoreMemo {
             } else {
                 let start = transient.count
                 computeEntry(token, model: model, extractor: extractor, workspace: workspace, into: transient)
-                entryStarts.append(Int32(-(start + 1)))
-                entryLengths.append(Int32(transient.count - start))
+                entries.append(EntryPlace(start: Int32(-(start + 1)), length: Int32(transient.count - start)))
             }
         }
     }
@@ -192,9 +193,10 @@ final class WordScoreMemo {
     /// The words of entry `k` (valid until the next message).
     @inline(__always)
     func entry(_ k: Int) -> UnsafeBufferPointer<UInt32> {
-        let s = Int(entryStarts[k])
+        let place = entries[k]
+        let s = Int(place.start)
         let base = s >= 0 ? memo.words.base + s : transient.base + (-s - 1)
-        return UnsafeBufferPointer(start: base, count: Int(entryLengths[k]))
+        return UnsafeBufferPointer(start: base, count: Int(place.length))
     }
 }
 

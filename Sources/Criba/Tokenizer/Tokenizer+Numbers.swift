@@ -9,12 +9,12 @@ extension Scanner {
             return
         }
         let digits = wordDigits
-        let plainGroup = !wordHasColon && !wordHasDash && !wordHasPlus && !currencyPending
+        let plainGroup = marks == NumberMarks()
         if pendingNumber.active && pendingNumber.chunkEndedAfter && plainGroup && wordAtChunkStart {
             // Joined across one space: thousands ("15 000") or phone groups ("8888 8888").
-            let thousands = digits == 3 && !pendingNumber.plus && pendingNumber.lastGroup <= 3
+            let thousands = digits == 3 && !pendingNumber.marks.plus && pendingNumber.lastGroup <= 3
                 && pendingNumber.digits < 7
-            let phone = (pendingNumber.plus && digits >= 2)
+            let phone = (pendingNumber.marks.plus && digits >= 2)
                 || (digits >= 3 && pendingNumber.minGroup >= 3 && pendingNumber.digits + digits >= 7)
             if thousands || phone {
                 pendingNumber.digits += digits
@@ -27,9 +27,9 @@ extension Scanner {
         }
         flushNumber(into: out)
         pendingNumber = PendingNumber(
-            active: true, digits: digits, groups: 1, minGroup: digits, lastGroup: digits, plus: wordHasPlus,
-            currency: currencyPending, colon: wordHasColon, dash: wordHasDash, chunkEndedAfter: atChunkEnd)
-        currencyPending = false
+            active: true, digits: digits, groups: 1, minGroup: digits, lastGroup: digits, marks: marks,
+            chunkEndedAfter: atChunkEnd)
+        marks.currency = false
     }
 
     /// Emits the pending number, if any (inlined: most calls find none).
@@ -42,11 +42,13 @@ extension Scanner {
     mutating func emitPendingNumber(into out: TokenBuffer) {
         let p = pendingNumber
         pendingNumber = PendingNumber()
-        if p.colon {
+        if p.marks.colon {
             out.append("<hora>", kind: .placeholder)
-        } else if p.plus || p.digits >= 8 || (p.dash && p.digits >= 7) || (p.groups >= 2 && p.digits >= 7 && !p.currency) {
+        } else if p.marks.plus || p.digits >= 8 || (p.marks.dash && p.digits >= 7)
+            || (p.groups >= 2 && p.digits >= 7 && !p.marks.currency)
+        {
             out.append("<phone>", kind: .placeholder)
-        } else if p.currency {
+        } else if p.marks.currency {
             emitMoney(digits: p.digits, into: out)
         } else {
             out.append("<num>", kind: .placeholder)
@@ -65,7 +67,7 @@ extension Scanner {
 
     /// "15 mil", "20 rojos", "5 dolares": the number before a money word is money.
     mutating func promotePrecedingNumberToMoney(extra: Int, into out: TokenBuffer) {
-        if pendingNumber.active && !pendingNumber.colon && !pendingNumber.plus {
+        if pendingNumber.active && !pendingNumber.marks.colon && !pendingNumber.marks.plus {
             let digits = pendingNumber.digits + extra
             pendingNumber = PendingNumber()
             emitMoney(digits: digits, into: out)

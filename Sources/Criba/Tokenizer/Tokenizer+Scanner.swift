@@ -10,10 +10,9 @@ struct Scanner {
     var wordLetters = 0
     var wordDigits = 0
     var wordUppers = 0
-    var wordHasColon = false
-    var wordHasDash = false
-    var wordHasPlus = false
-    var currencyPending = false
+    /// The word's number marks; `currency` is set by a currency sign before the word and is
+    /// not reset with the word: the next number or word takes it.
+    var marks = NumberMarks()
     var wordAtChunkStart = false
     var atChunkEnd = false
     /// Whether the last letter of the word carried an acute accent (poné, hacé).
@@ -35,11 +34,22 @@ struct Scanner {
         var groups = 0
         var minGroup = 0
         var lastGroup = 0
-        var plus = false
-        var currency = false
-        var colon = false
-        var dash = false
+        /// Those of its first group.
+        var marks = NumberMarks()
         var chunkEndedAfter = false
+    }
+
+    /// What besides its digits decides which placeholder a number becomes
+    /// (``emitPendingNumber(into:)``).
+    struct NumberMarks: Equatable {
+        /// Right after a `+` (a phone number).
+        var plus = false
+        /// After a currency sign (money).
+        var currency = false
+        /// A `:` between digits (a time).
+        var colon = false
+        /// A `-` between digits (a phone number).
+        var dash = false
     }
 
     init(input: UnsafeBufferPointer<UInt8>, settings: TokenizerSettings, tables: LanguageTables, buffer: TokenBuffer) {
@@ -73,7 +83,7 @@ struct Scanner {
                 if b == ASCII.space || (b >= 0x09 && b <= 0x0D) { i += 1; continue }
             } else {
                 let d = decodeUTF8(input, i)
-                if d.scalar != Decoded.invalid && isWhitespace(d.scalar) { i += d.length; continue }
+                if CodePointClass(d.scalar) == .whitespace { i += d.length; continue }
             }
             let first = input[i]
             var memoisable = ASCII.isLetter(first)
@@ -91,8 +101,9 @@ struct Scanner {
                     j += 1
                 } else {
                     let d = decodeUTF8(input, j)
-                    if d.scalar != Decoded.invalid && isWhitespace(d.scalar) { break }
-                    if d.scalar == 0x20A1 || d.scalar == 0x20AC || d.scalar == 0xA3 { memoisable = false }
+                    let k = CodePointClass(d.scalar)
+                    if k == .whitespace { break }
+                    if k == .currency { memoisable = false }
                     j += d.length
                 }
             }
@@ -114,7 +125,7 @@ struct Scanner {
             let chunk = chunks[k]
             let i = Int(chunk.start)
             let j = Int(chunk.end)
-            if chunk.cached && !currencyPending {
+            if chunk.cached && !marks.currency {
                 // The chunk's first word would flush a pending number before anything else.
                 flushNumber(into: out)
                 cachedChunk(i, j, hash: chunk.hash, cache: cache, into: out)
@@ -162,7 +173,7 @@ struct Scanner {
         let lowerBefore = lowerWords
         contextual = false
         chunk(s, e, into: out)
-        if contextual || pendingNumber.active || currencyPending { return }
+        if contextual || pendingNumber.active || marks.currency { return }
         cache.store(
             key, hash: h, tokens: out, from: tokensBefore, caps: capsWords - capsBefore, lower: lowerWords - lowerBefore)
     }
@@ -199,8 +210,8 @@ struct Scanner {
                     appendLetter(ASCII.lower(b))
                 } else if ASCII.isDigit(b) {
                     if word.isEmpty {
-                        wordHasPlus = i > s && input[i - 1] == ASCII.plus
-                        wordAtChunkStart = i == s || (i == s + 1 && wordHasPlus)
+                        marks.plus = i > s && input[i - 1] == ASCII.plus
+                        wordAtChunkStart = i == s || (i == s + 1 && marks.plus)
                     }
                     word.append(b)
                     shape.append(2)
@@ -211,8 +222,8 @@ struct Scanner {
                     && ASCII.isDigit(input[i + 1]) && wordLetters == 0
                 {
                     // A separator inside a number: 15.000, 2,5, 10:30, 8888-8888.
-                    if b == ASCII.colon { wordHasColon = true }
-                    if b == ASCII.hyphen { wordHasDash = true }
+                    if b == ASCII.colon { marks.colon = true }
+                    if b == ASCII.hyphen { marks.dash = true }
                 } else if b == ASCII.at && settings.deobfuscate && wordLetters > 0 && wordDigits == 0
                     && i + 1 < e && ASCII.isLetter(input[i + 1])
                 {
@@ -223,7 +234,7 @@ struct Scanner {
                     continue
                 } else if b == ASCII.dollar {
                     endWord(into: out)
-                    currencyPending = true
+                    marks.currency = true
                 } else {
                     endWord(into: out)
                 }
@@ -259,24 +270,25 @@ struct Scanner {
                     if scalar == 0x301 && !word.isEmpty { finalAccent = true }
                     if !settings.foldAccents && !word.isEmpty { composeAccent(scalar) }
                 }
-            } else if isInvisible(scalar) {
-                // removed, word continues
-            } else if scalar == 0xBF || scalar == 0xA1 {
-                // ¿ ¡
-                endWord(into: out)
-                if settings.placeholders {
-                    emitMark(question: scalar == 0xBF, run: 1, into: out)
-                }
-            } else if scalar == 0x20A1 || scalar == 0x20AC || scalar == 0xA3 {
-                // ₡ € £
-                endWord(into: out)
-                currencyPending = true
-            } else if settings.placeholders && isEmoji(scalar) {
-                endWord(into: out)
-                flushNumber(into: out)
-                out.append(UnsafeBufferPointer(rebasing: input[i..<(i + d.length)]), kind: .emoji)
             } else {
-                endWord(into: out)
+                switch CodePointClass(scalar) {
+                case .invisible:
+                    break  // removed, word continues
+                case .openingMark:
+                    endWord(into: out)
+                    if settings.placeholders {
+                        emitMark(question: scalar == 0xBF, run: 1, into: out)
+                    }
+                case .currency:
+                    endWord(into: out)
+                    marks.currency = true
+                case .emoji where settings.placeholders:
+                    endWord(into: out)
+                    flushNumber(into: out)
+                    out.append(UnsafeBufferPointer(rebasing: input[i..<(i + d.length)]), kind: .emoji)
+                case .emoji, .whitespace, .other:
+                    endWord(into: out)
+                }
             }
             i += d.length
         }

@@ -96,37 +96,42 @@ let latinFold: [UInt8] = {
     return table
 }()
 
-@inline(__always)
-func isWhitespace(_ s: UInt32) -> Bool {
-    switch s {
-    case 0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F,
-        0x205F, 0x3000:
-        return true
-    default:
-        return false
-    }
-}
+/// What the scanner does with a code point outside ASCII and the Latin letters, beyond
+/// splitting words at it.
+enum CodePointClass {
+    /// White space: ends a chunk.
+    case whitespace
+    /// Removed without splitting a word: zero-width, soft hyphen, BOM, variation selectors,
+    /// skin-tone modifiers, tag characters.
+    case invisible
+    /// An emoji: a token of its own.
+    case emoji
+    /// ¿ or ¡: a mark token.
+    case openingMark
+    /// ₡ € £: the number that follows is money.
+    case currency
+    case other
 
-/// Characters removed without splitting a word: zero-width, soft hyphen, BOM, variation
-/// selectors, skin-tone modifiers, tag characters.
-@inline(__always)
-func isInvisible(_ s: UInt32) -> Bool {
-    switch s {
-    case 0xAD, 0x034F, 0x180E, 0x200B...0x200F, 0x2060...0x2064, 0xFEFF, 0xFE00...0xFE0F, 0x1F3FB...0x1F3FF,
-        0xE0000...0xE007F:
-        return true
-    default:
-        return false
-    }
-}
-
-@inline(__always)
-func isEmoji(_ s: UInt32) -> Bool {
-    switch s {
-    case 0x1F000...0x1FAFF, 0x2600...0x27BF, 0x2300...0x23FF, 0x2B00...0x2BFF, 0x2190...0x21FF, 0x3030, 0x303D,
-        0x3297, 0x3299, 0xA9, 0xAE, 0x203C, 0x2049, 0x2122, 0x2139, 0x24C2, 0x25A0...0x25FF:
-        return true
-    default:
-        return false
+    /// The class of `s` (a code point, or ``Decoded/invalid``: `other`).
+    @inline(__always)
+    init(_ s: UInt32) {
+        switch s {
+        case 0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F,
+            0x205F, 0x3000:
+            self = .whitespace
+        // Before the emoji: the skin-tone modifiers lie inside an emoji block.
+        case 0xAD, 0x034F, 0x180E, 0x200B...0x200F, 0x2060...0x2064, 0xFEFF, 0xFE00...0xFE0F, 0x1F3FB...0x1F3FF,
+            0xE0000...0xE007F:
+            self = .invisible
+        case 0x1F000...0x1FAFF, 0x2600...0x27BF, 0x2300...0x23FF, 0x2B00...0x2BFF, 0x2190...0x21FF, 0x3030, 0x303D,
+            0x3297, 0x3299, 0xA9, 0xAE, 0x203C, 0x2049, 0x2122, 0x2139, 0x24C2, 0x25A0...0x25FF:
+            self = .emoji
+        case 0xBF, 0xA1:
+            self = .openingMark
+        case 0x20A1, 0x20AC, 0xA3:
+            self = .currency
+        default:
+            self = .other
+        }
     }
 }

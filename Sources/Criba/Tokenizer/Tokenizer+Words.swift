@@ -70,9 +70,7 @@ extension Scanner {
         wordLetters = 0
         wordDigits = 0
         wordUppers = 0
-        wordHasColon = false
-        wordHasDash = false
-        wordHasPlus = false
+        marks = NumberMarks(currency: marks.currency)
         wordAtChunkStart = false
     }
 
@@ -91,15 +89,15 @@ extension Scanner {
             if settings.deobfuscate && undoLeet() {
                 // fall through to letters
             } else if settings.placeholders && numberWithSuffix(into: out) {
-                currencyPending = false
+                marks.currency = false
                 return
             } else {
-                currencyPending = false
+                marks.currency = false
                 emitWord(word.buffer, into: out)
                 return
             }
         }
-        currencyPending = false
+        marks.currency = false
         if settings.collapseElongation { collapseRuns() }
         if settings.laughter && isLaughter() {
             out.append("<jaja>", kind: .placeholder)
