@@ -25,8 +25,8 @@ final class EncoderBenchmarks: BenchmarkCase {
         var batches: [(pieces: Int, messages: Int)] = []
         var t = 0
         var s = 0
-        for text in texts {
-            let n = workspace.pieces(of: text)
+        for var text in texts {
+            let n = text.withUTF8 { workspace.pieces(of: $0) }
             precondition(n <= SentenceEncoder.tokenBudget, "benchmark messages fit one micro-batch")
             if t + n > SentenceEncoder.tokenBudget {
                 batches.append((t, s))

@@ -1,15 +1,21 @@
 /// The weights of a loaded encoder file: pointers into its memory mapping (no copy), checked
 /// shapes, and the SentencePiece model. Immutable; shared by every encoding call.
 final class EncoderWeights: @unchecked Sendable {
+    /// An affine layer: a row-major weight matrix and its bias.
+    struct Affine {
+        var w, b: UnsafePointer<Float>
+    }
+
+    /// A layer norm's per-column gain and shift.
+    struct Norm {
+        var gain, shift: UnsafePointer<Float>
+    }
+
     /// One convolution branch: windows of `order` pieces starting `left` pieces before the
-    /// current one; two layers with a residual connection each.
+    /// current one; two layers (`first`, `second`) with a residual connection each.
     struct Branch {
-        var order: Int
-        var left: Int
-        var w1: UnsafePointer<Float>
-        var b1: UnsafePointer<Float>
-        var w2: UnsafePointer<Float>
-        var b2: UnsafePointer<Float>
+        var order, left: Int
+        var first, second: Affine
     }
 
     static let dimension = 512
@@ -32,25 +38,16 @@ final class EncoderWeights: @unchecked Sendable {
     let end: Int32
 
     let table: UnsafePointer<UInt8>
-    let tableRows: Int
-    let chunks: Int
-    let scale: UnsafePointer<Float>
-    let offset: UnsafePointer<Float>
-    let projection: UnsafePointer<Float>
-    let projectionBias: UnsafePointer<Float>
-    let projectionGain: UnsafePointer<Float>
-    let projectionShift: UnsafePointer<Float>
+    let tableRows, chunks: Int
+    /// Per-chunk de-quantisation of the table.
+    let scale, offset: UnsafePointer<Float>
+    let projection: Affine
+    let projectionNorm: Norm
     let branches: [Branch]
-    let featureGain: UnsafePointer<Float>
-    let featureShift: UnsafePointer<Float>
-    let output: UnsafePointer<Float>
-    let outputBias: UnsafePointer<Float>
-    let d0: UnsafePointer<Float>
-    let d1: UnsafePointer<Float>
-    let d2: UnsafePointer<Float>
-    let d3: UnsafePointer<Float>
-    let p1: UnsafePointer<Float>
-    let p3: UnsafePointer<Float>
+    let featureNorm: Norm
+    let output: Affine
+    /// The feed-forward layers (`d`) and their residual projections (`p`).
+    let d0, d1, d2, d3, p1, p3: UnsafePointer<Float>
 
     init(file: MappedFile, path: String) throws {
         func fail(_ message: String) -> ModelFileError { ModelFileError(path: path, message: message) }
@@ -94,22 +91,25 @@ final class EncoderWeights: @unchecked Sendable {
         let dim = Self.dimension
         let cnn = Self.cnnDimension
         let hidden = Self.hiddenDimension
+        /// The weight tensor `w` (`rows × columns`) and its bias `b`.
+        func affine(_ w: String, _ b: String, _ rows: Int, _ columns: Int) throws -> Affine {
+            Affine(w: try tensor(w, rows, columns), b: try tensor(b, 1, columns))
+        }
+        /// A layer norm's gain and shift, `prefix` + `ln.g` and `ln.b`.
+        func norm(_ prefix: String, _ columns: Int) throws -> Norm {
+            Norm(gain: try tensor(prefix + "ln.g", 1, columns), shift: try tensor(prefix + "ln.b", 1, columns))
+        }
         scale = try tensor("table.scale", 1, ch)
         offset = try tensor("table.offset", 1, ch)
-        projection = try tensor("proj.w", dim, 3 * cnn)
-        projectionBias = try tensor("proj.b", 1, 3 * cnn)
-        projectionGain = try tensor("proj.ln.g", 1, 3 * cnn)
-        projectionShift = try tensor("proj.ln.b", 1, 3 * cnn)
+        projection = try affine("proj.w", "proj.b", dim, 3 * cnn)
+        projectionNorm = try norm("proj.", 3 * cnn)
         branches = try Self.orders.map { n, left in
             Branch(
-                order: n, left: left,
-                w1: try tensor("cnn\(n).w1", n * cnn, cnn), b1: try tensor("cnn\(n).b1", 1, cnn),
-                w2: try tensor("cnn\(n).w2", n * cnn, cnn), b2: try tensor("cnn\(n).b2", 1, cnn))
+                order: n, left: left, first: try affine("cnn\(n).w1", "cnn\(n).b1", n * cnn, cnn),
+                second: try affine("cnn\(n).w2", "cnn\(n).b2", n * cnn, cnn))
         }
-        featureGain = try tensor("feat.ln.g", 1, Self.featureDimension)
-        featureShift = try tensor("feat.ln.b", 1, Self.featureDimension)
-        output = try tensor("out.w", Self.featureDimension, dim)
-        outputBias = try tensor("out.b", 1, dim)
+        featureNorm = try norm("feat.", Self.featureDimension)
+        output = try affine("out.w", "out.b", Self.featureDimension, dim)
         d0 = try tensor("dan.d0", dim, hidden)
         d1 = try tensor("dan.d1", hidden, hidden)
         d2 = try tensor("dan.d2", hidden, dim)

@@ -25,20 +25,16 @@ final class EncoderWorkspace {
     let budget = SentenceEncoder.tokenBudget
     let ids = RawBuffer<Int32>(capacity: 256)
     var segments: [Segment] = []
-    var tokens: UnsafeMutablePointer<Int32>
-    var lengths: UnsafeMutablePointer<Int>
-    // Piece-level buffers, `budget` rows each.
-    var features: UnsafeMutablePointer<Float>  // embedding | branch 2 | branch 3 | branch 5
-    var projected: UnsafeMutablePointer<Float>  // the three branch inputs, 3 × 256 per row
-    var columns: UnsafeMutablePointer<Float>  // windows laid out as rows (up to 5 × 256)
-    var hidden: UnsafeMutablePointer<Float>  // first convolution layer's output
-    // Message-level buffers, `budget` rows each (a message has at least 3 pieces).
-    var sums: UnsafeMutablePointer<Float>
-    var pooled: UnsafeMutablePointer<Float>
-    var y0: UnsafeMutablePointer<Float>
-    var y1: UnsafeMutablePointer<Float>
-    var y2: UnsafeMutablePointer<Float>
-    var z: UnsafeMutablePointer<Float>
+    /// Whether a ``run(count:tokenize:_:)`` is under way (a nested call needs its own workspace).
+    var busy = false
+    let tokens: UnsafeMutablePointer<Int32>
+    let lengths: UnsafeMutablePointer<Int>
+    /// Piece-level buffers, `budget` rows each: `features` holds embedding | branch 2 |
+    /// branch 3 | branch 5, `projected` the three branch inputs (3 × 256 per row), `columns`
+    /// windows laid out as rows (up to 5 × 256), `hidden` the first convolution layer's output.
+    let features, projected, columns, hidden: UnsafeMutablePointer<Float>
+    /// Message-level buffers, `budget / 3 + 1` rows each (a message has at least 3 pieces).
+    let sums, pooled, y0, y1, y2, z: UnsafeMutablePointer<Float>
 
     static let dim = EncoderWeights.dimension
     static let cnn = EncoderWeights.cnnDimension
@@ -71,8 +67,11 @@ final class EncoderWorkspace {
         lengths.deallocate()
     }
 
-    /// Encodes messages `0..<count`, handing each vector to `body` in order.
-    func run(count: Int, text: (Int) -> String, _ body: (Int, UnsafeBufferPointer<Float>) throws -> Void) rethrows {
+    /// Encodes messages `0..<count`, handing each vector to `body` in order; `tokenize(i)`
+    /// puts message `i`'s pieces into ``ids`` (with ``pieces(of:)``) and returns their count.
+    func run(count: Int, tokenize: (Int) -> Int, _ body: (Int, UnsafeBufferPointer<Float>) throws -> Void) rethrows {
+        busy = true
+        defer { busy = false }
         var used = 0  // pieces in the batch
         var first = 0  // index of the batch's first message
         var messages = 0  // messages in the batch
@@ -88,7 +87,7 @@ final class EncoderWorkspace {
         }
 
         for i in 0..<count {
-            let n = pieces(of: text(i))
+            let n = tokenize(i)
             if n <= budget {
                 if used + n > budget { try flush() }
                 if messages == 0 { first = i }
@@ -122,14 +121,12 @@ final class EncoderWorkspace {
         try flush()
     }
 
-    /// Tokenizes `text` into `ids`: the begin marker, its pieces (the unknown piece when it has
+    /// Tokenizes the UTF-8 `text` into `ids`: the begin marker, its pieces (the unknown piece when it has
     /// none, as for an empty message), the end marker. Returns the count.
-    func pieces(of text: String) -> Int {
+    func pieces(of text: UnsafeBufferPointer<UInt8>) -> Int {
         ids.removeAll()
         ids.append(w.begin)
-        var t = text
-        let n = t.withUTF8 { w.pieces.pieces(of: $0, into: ids) }
-        if n == 0 { ids.append(w.unknown) }
+        if w.pieces.pieces(of: text, into: ids) == 0 { ids.append(w.unknown) }
         ids.append(w.end)
         return ids.count
     }
@@ -153,29 +150,29 @@ final class EncoderWorkspace {
             for j in 0..<dim { out[j] = Float(q[j]) * s + o }
         }
         // Projection to the three branch inputs, then one layer norm over all 768.
-        BLAS.gemm(m: t, n: 3 * cnn, k: dim, features, lda: feat, w.projection, ldb: 3 * cnn, projected, ldc: 3 * cnn, beta: 0)
+        BLAS.gemm(m: t, n: 3 * cnn, k: dim, features, lda: feat, w.projection.w, ldb: 3 * cnn, projected, ldc: 3 * cnn, beta: 0)
         for r in 0..<t {
             let row = projected + r * 3 * cnn
-            for j in 0..<(3 * cnn) { row[j] += w.projectionBias[j] }
-            layerNorm(row, count: 3 * cnn, gain: w.projectionGain, shift: w.projectionShift)
+            for j in 0..<(3 * cnn) { row[j] += w.projection.b[j] }
+            layerNorm(row, count: 3 * cnn, w.projectionNorm)
         }
         // The branches: two window convolutions each, ReLU, residual.
         for (i, b) in w.branches.enumerated() {
             let input = projected + i * cnn
             gatherWindows(from: input, stride: 3 * cnn, order: b.order, left: b.left)
-            BLAS.gemm(m: t, n: cnn, k: b.order * cnn, columns, lda: b.order * cnn, b.w1, ldb: cnn, hidden, ldc: cnn, beta: 0)
-            for r in 0..<t { biasReluAdd(hidden + r * cnn, b.b1, input + r * 3 * cnn, count: cnn) }
+            BLAS.gemm(m: t, n: cnn, k: b.order * cnn, columns, lda: b.order * cnn, b.first.w, ldb: cnn, hidden, ldc: cnn, beta: 0)
+            for r in 0..<t { biasReluAdd(hidden + r * cnn, b.first.b, input + r * 3 * cnn, count: cnn) }
             gatherWindows(from: hidden, stride: cnn, order: b.order, left: b.left)
             let out = features + dim + i * cnn
-            BLAS.gemm(m: t, n: cnn, k: b.order * cnn, columns, lda: b.order * cnn, b.w2, ldb: cnn, out, ldc: feat, beta: 0)
-            for r in 0..<t { biasReluAdd(out + r * feat, b.b2, hidden + r * cnn, count: cnn) }
+            BLAS.gemm(m: t, n: cnn, k: b.order * cnn, columns, lda: b.order * cnn, b.second.w, ldb: cnn, out, ldc: feat, beta: 0)
+            for r in 0..<t { biasReluAdd(out + r * feat, b.second.b, hidden + r * cnn, count: cnn) }
         }
         // Layer norm of the summed rows, and the sums.
         for seg in segments {
             let sum = sums + seg.row * feat
             for r in seg.core {
                 let row = features + (seg.start + r) * feat
-                layerNorm(row, count: feat, gain: w.featureGain, shift: w.featureShift)
+                layerNorm(row, count: feat, w.featureNorm)
                 for j in 0..<feat { sum[j] += row[j] }
             }
         }
@@ -214,9 +211,9 @@ final class EncoderWorkspace {
         for s in 0..<n {
             let len = Float(lengths[s])
             let row = pooled + s * dim
-            for j in 0..<dim { row[j] = len * w.outputBias[j] }
+            for j in 0..<dim { row[j] = len * w.output.b[j] }
         }
-        BLAS.gemm(m: n, n: dim, k: Self.feat, sums, lda: Self.feat, w.output, ldb: dim, pooled, ldc: dim, beta: 1)
+        BLAS.gemm(m: n, n: dim, k: Self.feat, sums, lda: Self.feat, w.output.w, ldb: dim, pooled, ldc: dim, beta: 1)
         for s in 0..<n {
             let inv = 1 / Float(lengths[s]).squareRoot()
             let row = pooled + s * dim
@@ -250,12 +247,12 @@ final class EncoderWorkspace {
     /// Layer norm of one row, in place: subtract the mean, divide by the standard deviation
     /// (with the file's epsilon), then scale and shift per column.
     @inline(__always)
-    func layerNorm(_ x: UnsafeMutablePointer<Float>, count n: Int, gain: UnsafePointer<Float>, shift: UnsafePointer<Float>) {
-        let mean = sum(x, count: n) / Float(n)
+    func layerNorm(_ x: UnsafeMutablePointer<Float>, count n: Int, _ norm: EncoderWeights.Norm) {
+        let mean = sum(x, count: n, squared: false) / Float(n)
         for j in 0..<n { x[j] -= mean }
-        let variance = sumOfSquares(x, count: n) / Float(n)
+        let variance = sum(x, count: n, squared: true) / Float(n)
         let inv = 1 / (variance + w.epsilon).squareRoot()
-        for j in 0..<n { x[j] = x[j] * inv * gain[j] + shift[j] }
+        for j in 0..<n { x[j] = x[j] * inv * norm.gain[j] + norm.shift[j] }
     }
 
     /// `x = max(x + b, 0) + y`: a layer's bias, ReLU and residual connection in one pass.
@@ -269,37 +266,21 @@ final class EncoderWorkspace {
         for j in 0..<count { x[j] = max(x[j], 0) }
     }
 
-    /// Sum with eight partial sums (a fixed order; `count` is a multiple of 8 here).
+    /// Sum of the values (or of their squares when `squared`) with eight partial sums, in a
+    /// fixed order (`count` is a multiple of 8 here).
     @inline(__always)
-    func sum(_ x: UnsafePointer<Float>, count: Int) -> Float {
-        var acc = SIMD8<Float>()
-        var j = 0
-        let raw = UnsafeRawPointer(x)
-        while j + 8 <= count {
-            acc += raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
-            j += 8
-        }
-        var s = acc.sum()
-        while j < count {
-            s += x[j]
-            j += 1
-        }
-        return s
-    }
-
-    @inline(__always)
-    func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Float {
+    func sum(_ x: UnsafePointer<Float>, count: Int, squared: Bool) -> Float {
         var acc = SIMD8<Float>()
         var j = 0
         let raw = UnsafeRawPointer(x)
         while j + 8 <= count {
             let v = raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
-            acc += v * v
+            acc += squared ? v * v : v
             j += 8
         }
         var s = acc.sum()
         while j < count {
-            s += x[j] * x[j]
+            s += squared ? x[j] * x[j] : x[j]
             j += 1
         }
         return s

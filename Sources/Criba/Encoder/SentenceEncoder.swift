@@ -82,7 +82,39 @@ public struct SentenceEncoder: Sendable {
     public func encode(
         _ count: Int, text: (Int) -> String, _ body: (Int, UnsafeBufferPointer<Float>) throws -> Void
     ) rethrows {
+        let w = workspace()
+        try w.run(count: count, tokenize: { i in
+            var t = text(i)
+            return t.withUTF8 { w.pieces(of: $0) }
+        }, body)
+    }
+
+    /// Encodes `count` messages given as UTF-8 bytes in batches, writing message `i`'s vector
+    /// to `out + i · dimension`.
+    func encode(_ count: Int, utf8: (Int) -> UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<Float>) {
+        let w = workspace()
+        let d = Self.dimension
+        w.run(count: count, tokenize: { w.pieces(of: utf8($0)) }) { i, v in
+            (out + i * d).update(from: v.baseAddress!, count: d)
+        }
+    }
+
+    private static let workspaces = ThreadLocalSlot<EncoderWorkspace>()
+
+    /// This thread's scratch for this encoder's weights (allocated once per thread; a thread
+    /// that switches encoders, or encodes inside another encoding's callback, allocates again).
+    func workspace() -> EncoderWorkspace {
+        if let w = Self.workspaces.value, w.w === weights, !w.busy { return w }
         let w = EncoderWorkspace(weights: weights)
-        try w.run(count: count, text: text, body)
+        Self.workspaces.value = w
+        return w
+    }
+}
+
+extension SentenceEncoder: DenseFeatureEncoder {
+    var dimension: Int { Self.dimension }
+
+    func encode(_ text: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<Float>) {
+        encode(1, utf8: { _ in text }, into: out.baseAddress!)
     }
 }
