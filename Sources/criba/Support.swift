@@ -27,6 +27,7 @@ func optionName(_ role: SettingRole) -> String {
     case .regularization: return "--c"
     case .maxRecordBytes: return "--max-line-bytes"
     case .trainingMessages: return "--training-messages"
+    case .calibration: return "--calibrate"
     }
 }
 
@@ -59,9 +60,6 @@ func reportingErrors(_ body: () throws -> Void) throws {
         throw e
     } catch is BrokenPipe {
         throw ExitCode(141)  // 128 + SIGPIPE: the reader of standard output went away.
-    } catch let e as CalibrationSizeError {
-        printError("criba: error: \(e.description.replacingOccurrences(of: "train without calibration", with: "leave out --calibrate"))")
-        throw ExitCode(64)
     } catch {
         printError("criba: error: \(error)")
         throw ExitCode(exitStatus(for: error))
@@ -70,12 +68,14 @@ func reportingErrors(_ body: () throws -> Void) throws {
 
 /// The exit status of the CLI contract (sysexits.h) for an error a command ends with: 65
 /// (`EX_DATAERR`) for bad input data or a model file that cannot be read, 66 (`EX_NOINPUT`) for
-/// a missing input, 74 (`EX_IOERR`) for a failed read or write, 1 for anything else. A usage
-/// error (64, `EX_USAGE`) is ArgumentParser's status for a `ValidationError`.
+/// a missing input, 74 (`EX_IOERR`) for a failed read or write, 64 (`EX_USAGE`) for calibration
+/// asked of too few messages, 1 for anything else. Other usage errors (64) are ArgumentParser's
+/// status for a `ValidationError`.
 func exitStatus(for error: Error) -> Int32 {
     switch error {
     case is DataError, is TrainingError, is ModelFileError: return 65
     case let e as IOError: return e.kind == .failed ? 74 : 66
+    case is CalibrationSizeError: return 64
     default: return 1
     }
 }

@@ -21,6 +21,8 @@ public enum SettingRole: String, Sendable, CaseIterable {
     /// Whether `unlearn` may take out messages the model was trained on, not only ones it
     /// learned.
     case trainingMessages
+    /// Whether the model's probabilities are calibrated on held-out folds.
+    case calibration
 
     /// How library messages name the setting, such as "the text column setting".
     public var mention: String {
@@ -34,6 +36,7 @@ public enum SettingRole: String, Sendable, CaseIterable {
         case .regularization: return "the C setting"
         case .maxRecordBytes: return "the maximum line length setting"
         case .trainingMessages: return "the training-messages setting"
+        case .calibration: return "the calibration setting"
         }
     }
 

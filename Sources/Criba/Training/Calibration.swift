@@ -341,6 +341,6 @@ public struct CalibrationSizeError: Error, CustomStringConvertible, Sendable {
 
     /// Why calibration was refused.
     public var description: String {
-        "\(source): \(heldOut) messages are too few to calibrate on held-out folds: a temperature fitted on fewer than \(minimum) follows a handful of mistakes (and can make the model overconfident); give at least \(minimum) messages, or train without calibration"
+        "\(source): \(heldOut) messages are too few to calibrate on held-out folds: a temperature fitted on fewer than \(minimum) follows a handful of mistakes (and can make the model overconfident); give at least \(minimum) messages, or train without \(SettingRole.calibration.mention)"
     }
 }
